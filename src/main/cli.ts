@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/** The `hft` command line (CONTRACT.md). `run` is the default command. */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { resolveConfig } from './config.js';
+import type { CliOverrides } from './config-types.js';
+import { createLogger } from './logger.js';
+import { runDaemon } from './run-command.js';
+
+const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config');
+
+function buildProgram(): Command {
+  const program = new Command('hft')
+    .description('hft-router: low-latency order routing over a shared-memory worker pipeline')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('run', { isDefault: true })
+    .description('run the trading daemon (default: embedded simulated market)')
+    .option('--mode <mode>', 'fast | balanced | production (default production)')
+    .option('--duration <seconds>', 'stop after this many seconds')
+    .option('--symbols <list>', 'comma-separated symbols, e.g. AAPL,MSFT')
+    .option('--config <path>', 'YAML config file')
+    .option('--log-level <level>', 'quiet | normal | verbose | debug')
+    .option('--skip-backtest', 'do not run the backtest phase after trading')
+    .option('--source <source>', 'sim | replay:FILE | finnhub | venues:URL')
+    .option('--report <dir>', 'where summary.json goes (default reports/<utc-stamp>/)')
+    .option('--metrics-port <port>', 'HTTP port for /metrics and /health; 0 disables')
+    .option('--rate <ticksPerSec>', 'simulated tick rate; 0 = as fast as it goes')
+    .option('--pipeline <topology>', 'threads | fused | inline')
+    .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
+    .action(async (opts: CliOverrides) => {
+      const cfg = resolveConfig(opts, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
+      const log = createLogger(cfg.system.log_level);
+      await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`));
+    });
+  return program;
+}
+
+/** Maps errors to exit statuses: 2 for usage/config (one line, no stack), 1 for runtime faults. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('debug') && argv.some((a) => a.startsWith('--log-level'));
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    const e = err as Error & { exitCode?: number; context?: unknown };
+    const code = e.exitCode === 2 ? 2 : 1;
+    process.stderr.write(`hft: ${e.message}\n`);
+    if (code === 1 && e.context) process.stderr.write(`hft: context ${JSON.stringify(e.context)}\n`);
+    if (debug) process.stderr.write(`${e.stack}\n`);
+    return code;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv);
+}

@@ -1,0 +1,148 @@
+/**
+ * The zod schema of the fully merged configuration. Every message is written for the user: it
+ * becomes the reason of a ConfigError, and the resolver appends the offending value to it.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS, MODES, PIPELINES, ROUTERS, WAIT_STRATEGIES } from './config-types.js';
+
+export const SYMBOL_RE = /^[A-Z][A-Z0-9.-]{0,15}$/;
+export const DEFAULT_FINNHUB_WS_URL = 'wss://ws.finnhub.io';
+export const SOURCE_HINT = 'must be sim, finnhub, replay:<FILE> or venues:<ws url>';
+
+const say = (message: string) => ({ error: message });
+
+const numberThat = (what: string) => z.number(say(`must be ${what}`));
+const positive = (what = 'a positive number') => numberThat(what).gt(0, say(`must be ${what}`));
+const nonNegative = (what = 'a non-negative number') => numberThat(what).min(0, say(`must be ${what}`));
+const intBetween = (lo: number, hi: number, what: string) =>
+  numberThat(what)
+    .int(say(`must be ${what}`))
+    .min(lo, say(`must be ${what}`))
+    .max(hi, say(`must be ${what}`));
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, say(`must be one of ${values.join(', ')}`));
+
+const mapping = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, say('must be a mapping'));
+
+const nonEmptyText = (what: string) => z.string(say(`must be ${what}`)).regex(/\S/, say(`must be ${what}`));
+
+function isWsUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'ws:' || protocol === 'wss:';
+}
+
+/** `sim`, `finnhub`, `replay:<FILE>` or `venues:<ws url>`. */
+export function isValidSource(source: string): boolean {
+  if (source === 'sim' || source === 'finnhub') return true;
+  if (source.startsWith('replay:')) return /\S/.test(source.slice('replay:'.length));
+  return source.startsWith('venues:') && isWsUrl(source.slice('venues:'.length));
+}
+
+function firstDuplicate(values: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
+}
+
+const symbols = z
+  .array(
+    z
+      .string(say('must be a ticker symbol'))
+      .regex(
+        SYMBOL_RE,
+        say('must be an upper-case ticker symbol (A-Z, 0-9, "." or "-", at most 16 characters)'),
+      ),
+    say('must be a list of ticker symbols'),
+  )
+  .min(1, say('must list at least one symbol'))
+  .superRefine((list, ctx) => {
+    const dup = firstDuplicate(list);
+    if (dup !== undefined) ctx.addIssue({ code: 'custom', message: `lists ${dup} more than once` });
+  });
+
+const trading = mapping({
+  symbols,
+  max_position_size: positive(),
+  max_portfolio_value: positive(),
+  max_order_size: positive(),
+  order_size: positive(),
+  strategy: mapping({
+    name: z.literal('momentum', say('must be momentum (the only strategy so far)')),
+    threshold_bps: nonNegative(),
+    cooldown_ms: nonNegative(),
+  }),
+}).superRefine((t, ctx) => {
+  if (t.order_size > t.max_order_size) {
+    const message = `must not exceed trading.max_order_size (${t.max_order_size})`;
+    ctx.addIssue({ code: 'custom', path: ['order_size'], message });
+  }
+});
+
+const system = mapping({
+  mode: oneOf(MODES),
+  log_level: oneOf(LOG_LEVELS),
+  duration_s: positive('a positive number of seconds'),
+  pipeline: oneOf(PIPELINES),
+  wait_strategy: oneOf(WAIT_STRATEGIES),
+  spin_ns: nonNegative(),
+  metrics_port: intBetween(0, 65535, 'an integer port from 0 to 65535 (0 disables the HTTP server)'),
+  metrics_host: nonEmptyText('a host name or address'),
+  heartbeat_timeout_ms: positive(),
+  progress_interval_s: positive('a positive number of seconds'),
+  report_dir: nonEmptyText('a directory path or null').nullable(),
+  skip_backtest: z.boolean(say('must be true or false')),
+});
+
+const venue = mapping({
+  name: z
+    .string(say('must be a venue name'))
+    .regex(/^\S(?:.*\S)?$/, say('must be a non-empty name without surrounding spaces')),
+  fee_bps: nonNegative(),
+  spread_bps: positive(),
+  depth: positive(),
+  noise_bps: nonNegative(),
+  latency: mapping({
+    base_us: positive(),
+    jitter_sigma: nonNegative(),
+    spike_prob: numberThat('a probability from 0 to 1')
+      .min(0, say('must be a probability from 0 to 1'))
+      .max(1, say('must be a probability from 0 to 1')),
+    spike_us: nonNegative(),
+  }),
+});
+
+const market = mapping({
+  source: z.string(say(SOURCE_HINT)).refine(isValidSource, say(SOURCE_HINT)),
+  rate: nonNegative('a non-negative number of ticks per second'),
+  seed: intBetween(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'an integer'),
+  venues: z
+    .array(venue, say('must be a list of venues'))
+    .min(1, say('must list at least one venue'))
+    .superRefine((list, ctx) => {
+      const dup = firstDuplicate(list.map((v) => v.name));
+      if (dup !== undefined) ctx.addIssue({ code: 'custom', message: `lists venue ${dup} more than once` });
+    }),
+});
+
+const secrets = mapping({
+  finnhub_api_key: z.string().nullable(),
+  finnhub_ws_url: z
+    .string(say('must be a ws:// or wss:// URL'))
+    .refine(isWsUrl, say('must be a ws:// or wss:// URL')),
+  admin_token: z.string().nullable(),
+});
+
+export const configSchema = mapping({
+  trading,
+  system,
+  market,
+  routing: mapping({ router: oneOf(ROUTERS) }),
+  secrets,
+});
+
+export const modeSchema = system.shape.mode;

@@ -1,0 +1,99 @@
+/** The validated, fully resolved configuration every part of the daemon reads. */
+export const MODES = ['fast', 'balanced', 'production'] as const;
+export const LOG_LEVELS = ['quiet', 'normal', 'verbose', 'debug'] as const;
+export const PIPELINES = ['threads', 'fused', 'inline'] as const;
+export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking'] as const;
+export const ROUTERS = [
+  'dqn',
+  'ppo',
+  'round-robin',
+  'best-price',
+  'lowest-latency',
+  'predicted-latency',
+] as const;
+
+export type Mode = (typeof MODES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type PipelineTopology = (typeof PIPELINES)[number];
+export type WaitStrategyConfig = (typeof WAIT_STRATEGIES)[number];
+export type RouterName = (typeof ROUTERS)[number];
+
+export interface VenueLatencyConfig {
+  /** Median one-way-and-back order latency in microseconds. */
+  base_us: number;
+  /** Log-normal sigma of the jitter around the base. */
+  jitter_sigma: number;
+  /** Probability that one order meets a spike. */
+  spike_prob: number;
+  /** Extra latency of a spike, microseconds. */
+  spike_us: number;
+}
+
+export interface VenueConfig {
+  name: string;
+  fee_bps: number;
+  /** Quoted spread around the venue's mid, basis points. */
+  spread_bps: number;
+  /** Shares shown at the top of book on each side (mean). */
+  depth: number;
+  /** Standard deviation of the venue's mid around the efficient price, basis points. */
+  noise_bps: number;
+  latency: VenueLatencyConfig;
+}
+
+export interface HftConfig {
+  trading: {
+    symbols: string[];
+    /** Max absolute position per symbol, shares. */
+    max_position_size: number;
+    /** Max gross portfolio notional, USD. */
+    max_portfolio_value: number;
+    /** Max shares in one order. */
+    max_order_size: number;
+    /** Shares the strategy sends per order. */
+    order_size: number;
+    strategy: { name: 'momentum'; threshold_bps: number; cooldown_ms: number };
+  };
+  system: {
+    mode: Mode;
+    log_level: LogLevel;
+    duration_s: number;
+    pipeline: PipelineTopology;
+    wait_strategy: WaitStrategyConfig;
+    spin_ns: number;
+    metrics_port: number;
+    metrics_host: string;
+    heartbeat_timeout_ms: number;
+    progress_interval_s: number;
+    /** null: reports/<utc-stamp>/ */
+    report_dir: string | null;
+    skip_backtest: boolean;
+  };
+  market: {
+    /** sim | replay:FILE | finnhub | venues:URL */
+    source: string;
+    /** Simulated ticks per second across all symbols and venues; 0 = as fast as it goes. */
+    rate: number;
+    seed: number;
+    venues: VenueConfig[];
+  };
+  routing: { router: RouterName };
+  /** From the environment or .env only, never from YAML; never logged. */
+  secrets: { finnhub_api_key: string | null; finnhub_ws_url: string; admin_token: string | null };
+}
+
+/** What the CLI may override; undefined means "not given". */
+export interface CliOverrides {
+  mode?: string;
+  duration?: string;
+  symbols?: string;
+  config?: string;
+  logLevel?: string;
+  skipBacktest?: boolean;
+  source?: string;
+  report?: string;
+  metricsPort?: string;
+  rate?: string;
+  pipeline?: string;
+  router?: string;
+}

@@ -1,0 +1,157 @@
+/**
+ * `hft run`: the daemon. Builds the pipeline for the configured topology, serves metrics, prints
+ * progress, stops at --duration or on SIGINT/SIGTERM, and writes summary.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { Registry } from '../core/registry.js';
+import { ControlBlock } from '../pipeline/control-block.js';
+import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
+import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
+import type { HftConfig } from './config-types.js';
+import { progressLine, summaryText } from './console-report.js';
+import { ConfigError, RuntimeFault } from './errors.js';
+import { startHttpServer } from './http-server.js';
+import type { Logger } from './logger.js';
+import { createMetricsRegistry } from './metrics.js';
+import { RunState } from './run-state.js';
+import { buildSummary, type RunSummary } from './run-summary.js';
+import { Supervisor } from './supervisor.js';
+
+export interface RunResult {
+  summary: RunSummary;
+  reportDir: string;
+}
+
+/** Refuses, before anything starts, what this build cannot run. */
+export function checkRunnable(cfg: HftConfig): void {
+  if (cfg.market.source !== 'sim') {
+    throw new ConfigError(
+      'market.source',
+      `"${cfg.market.source}" is not available in this build; use "sim"`,
+    );
+  }
+  if (!AVAILABLE_ROUTERS.includes(cfg.routing.router)) {
+    throw new ConfigError(
+      'routing.router',
+      `"${cfg.routing.router}" has no trained model in this build; use one of ${AVAILABLE_ROUTERS.join(', ')}`,
+    );
+  }
+}
+
+export function defaultReportDir(now = new Date()): string {
+  return resolve(
+    'reports',
+    now
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replaceAll(':', '-'),
+  );
+}
+
+export async function runDaemon(
+  cfg: HftConfig,
+  log: Logger,
+  out: (line: string) => void,
+): Promise<RunResult> {
+  checkRunnable(cfg);
+  const epochNs = process.hrtime.bigint();
+  const nowNs = () => Number(process.hrtime.bigint() - epochNs);
+  const registry = new Registry({
+    symbols: cfg.trading.symbols,
+    venues: cfg.market.venues.map((v) => v.name),
+  });
+  const reportDir = cfg.system.report_dir ? resolve(cfg.system.report_dir) : defaultReportDir();
+  mkdirSync(reportDir, { recursive: true });
+  const handles = createPipelineHandles(registry.toData(), settingsFromConfig(cfg), epochNs);
+  const metrics = new PipelineMetrics(handles.metrics);
+  const control = new ControlBlock(handles.control);
+  const state = new RunState(registry, cfg, metrics, control);
+  const supervisor = new Supervisor(handles, nowNs, cfg.system.heartbeat_timeout_ms);
+  const hostNames = handles.hosts.map((h) => h.name);
+
+  let server: Server | null = null;
+  if (cfg.system.metrics_port > 0) {
+    server = await startHttpServer(cfg.system.metrics_host, cfg.system.metrics_port, {
+      prom: createMetricsRegistry(registry, metrics, state),
+      health: () => {
+        const workers = supervisor.health();
+        const ok = workers.every((w) => w.alive) && !state.halted();
+        return {
+          ok,
+          body: { status: ok ? 'ok' : 'degraded', uptime_s: nowNs() / 1e9, halted: state.halted(), workers },
+        };
+      },
+      kill: () => {
+        control.setHalted(true);
+        log.warn({ event: 'kill_switch' }, 'kill switch: trading halted');
+      },
+      adminToken: cfg.secrets.admin_token,
+    }).catch((err: Error) => {
+      throw new RuntimeFault(
+        `cannot listen on ${cfg.system.metrics_host}:${cfg.system.metrics_port}: ${err.message}`,
+      );
+    });
+    log.info(
+      { url: `http://${cfg.system.metrics_host}:${cfg.system.metrics_port}/metrics` },
+      'metrics server listening',
+    );
+  }
+
+  log.info(
+    {
+      mode: cfg.system.mode,
+      pipeline: cfg.system.pipeline,
+      symbols: registry.symbols,
+      venues: registry.venues,
+      rate: cfg.market.rate,
+      duration_s: cfg.system.duration_s,
+      report_dir: reportDir,
+    },
+    'starting pipeline',
+  );
+  supervisor.on('stale', (h) =>
+    log.warn({ host: h.name, heartbeat_age_ms: h.heartbeatAgeMs }, 'worker heartbeat late'),
+  );
+  const stopped = new Promise<string>((resolveStop) => {
+    supervisor.on('fault', (f) => {
+      log.error({ host: f.host, err: f.error }, 'worker fault');
+      resolveStop('fault');
+    });
+    const onSignal = (sig: string) => () => resolveStop(sig);
+    process.once('SIGINT', onSignal('SIGINT'));
+    process.once('SIGTERM', onSignal('SIGTERM'));
+    setTimeout(() => resolveStop('duration'), cfg.system.duration_s * 1000).unref();
+  });
+
+  await supervisor.start();
+  const startNs = nowNs();
+  let lastTicks = 0;
+  const intervalS = cfg.system.progress_interval_s;
+  const progress = setInterval(() => {
+    const line = progressLine(metrics, (nowNs() - startNs) / 1e9, lastTicks, intervalS);
+    lastTicks = metrics.counters.byName('ticks_processed');
+    if (cfg.system.log_level !== 'quiet') out(line);
+  }, intervalS * 1000);
+
+  const reason = await stopped;
+  clearInterval(progress);
+  const elapsedS = (nowNs() - startNs) / 1e9;
+  log.info({ reason, elapsed_s: elapsedS }, 'stopping pipeline');
+  await supervisor.stop();
+  server?.close();
+  const summary = buildSummary(cfg, registry, metrics, hostNames, elapsedS);
+  writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
+  else
+    log.warn('backtest phase: the backtest engine is not part of this build yet; summary.backtest is null');
+  if (cfg.system.log_level !== 'quiet') out(summaryText(summary, reportDir));
+  if (reason === 'fault') {
+    throw new RuntimeFault('a pipeline worker failed; the run was stopped', {
+      faults: supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),
+    });
+  }
+  return { summary, reportDir };
+}

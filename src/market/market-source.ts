@@ -1,0 +1,12 @@
+/** Where raw ticks come from (simulated venues, replay, Finnhub, ws venue servers). */
+import type { Tick } from '../shm/records.js';
+
+export interface MarketSource {
+  /**
+   * Writes the next tick due at or before `nowNs` into `out` and returns true, or returns false
+   * when none is due. Never allocates.
+   */
+  poll(nowNs: number, out: Tick): boolean;
+  /** When the next tick is due (ns); +Infinity when the source is exhausted or event-driven. */
+  nextDueNs(): number;
+}

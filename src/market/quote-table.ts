@@ -1,0 +1,59 @@
+/**
+ * Latest top of book per (symbol, venue), published by ingest and read without waiting by risk
+ * (reference price) and the simulated venues (matching). A seqlock table underneath.
+ */
+
+import type { Tick } from '../shm/records.js';
+import { createSeqlockTable, SeqlockTable, type SeqlockTableHandle } from '../shm/seqlock-table.js';
+
+export const QuoteCol = { bidPx: 0, askPx: 1, bidQty: 2, askQty: 3, tsNs: 4 } as const;
+const COLS = 5;
+
+export function createQuoteTable(symbols: number, venues: number): SeqlockTableHandle {
+  return createSeqlockTable(symbols * venues, COLS);
+}
+
+export class QuoteTable {
+  private readonly table: SeqlockTable;
+  private readonly row = new Float64Array(COLS);
+
+  constructor(
+    handle: SeqlockTableHandle,
+    readonly venueCount: number,
+  ) {
+    this.table = new SeqlockTable(handle);
+  }
+
+  publish(tick: Tick): void {
+    const r = tick.symbolId * this.venueCount + tick.venueId;
+    const t = this.table;
+    t.beginWrite(r);
+    t.set(r, QuoteCol.bidPx, tick.bidPx);
+    t.set(r, QuoteCol.askPx, tick.askPx);
+    t.set(r, QuoteCol.bidQty, tick.bidQty);
+    t.set(r, QuoteCol.askQty, tick.askQty);
+    t.set(r, QuoteCol.tsNs, tick.recvTsNs);
+    t.endWrite(r);
+  }
+
+  /**
+   * Copies the venue's quote into `out` (columns as QuoteCol) and returns false when the venue
+   * has not quoted the symbol yet.
+   */
+  read(symbolId: number, venueId: number, out: Float64Array): boolean {
+    return this.table.readRow(symbolId * this.venueCount + venueId, out) !== 0;
+  }
+
+  /** Cross-venue mid: (best bid + best ask) / 2 over venues that quote; NaN when none does. */
+  referenceMid(symbolId: number): number {
+    let bestBid = 0;
+    let bestAsk = Number.POSITIVE_INFINITY;
+    for (let v = 0; v < this.venueCount; v++) {
+      if (!this.read(symbolId, v, this.row)) continue;
+      if (this.row[QuoteCol.bidPx] > bestBid) bestBid = this.row[QuoteCol.bidPx];
+      if (this.row[QuoteCol.askPx] < bestAsk) bestAsk = this.row[QuoteCol.askPx];
+    }
+    if (bestBid === 0 || bestAsk === Number.POSITIVE_INFINITY) return Number.NaN;
+    return (bestBid + bestAsk) / 2;
+  }
+}

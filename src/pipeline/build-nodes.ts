@@ -1,0 +1,130 @@
+/**
+ * Builds the stages a host runs and binds them to the shared rings and tables. Runs inside the
+ * hosting thread (worker or inline), so every object here is thread-local.
+ */
+import type { Clock } from '../core/clock.js';
+import { Random } from '../core/random.js';
+import { Registry } from '../core/registry.js';
+import { ExecutionStage } from '../execution/execution-stage.js';
+import { RiskStage } from '../execution/risk-stage.js';
+import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
+import { IngestStage } from '../market/ingest-stage.js';
+import { LogNormalSpikeLatency } from '../market/latency-model.js';
+import { QuoteTable } from '../market/quote-table.js';
+import { SimMarket } from '../market/sim-market.js';
+import { TickConflator } from '../market/tick-conflator.js';
+import { EwmaLatencyForecaster } from '../ml/ewma-latency-forecaster.js';
+import { ForecastTable } from '../ml/forecast-table.js';
+import { PredictStage } from '../ml/predict-stage.js';
+import { createRouter } from '../routing/create-router.js';
+import { RouteStage } from '../routing/route-stage.js';
+import { Doorbell } from '../shm/doorbell.js';
+import { SpscRing } from '../shm/spsc-ring.js';
+import { MomentumStrategy } from '../strategies/momentum-strategy.js';
+import { ControlBlock } from './control-block.js';
+import { ExecuteNode } from './execute-node.js';
+import { IngestNode } from './ingest-node.js';
+import type { PipelineHandles } from './pipeline-handles.js';
+import { PipelineMetrics } from './pipeline-metrics.js';
+import { PredictNode } from './predict-node.js';
+import { RiskNode } from './risk-node.js';
+import { RouteNode } from './route-node.js';
+import type { StageNode } from './stage-node.js';
+import { hostOf, RING_CONSUMERS, type RingName, type StageName } from './topology.js';
+
+export interface HostContext {
+  readonly registry: Registry;
+  readonly metrics: PipelineMetrics;
+  readonly control: ControlBlock;
+  readonly bell: Doorbell;
+  readonly nodes: StageNode[];
+}
+
+/** Attaches ring `name`, wired to ring the doorbell of the host that consumes it. */
+function attachRing(h: PipelineHandles, name: RingName): SpscRing {
+  const consumerHost = hostOf(h.hosts, RING_CONSUMERS[name]);
+  return new SpscRing(h.rings[name]).wakes(new Doorbell(h.bells[consumerHost]));
+}
+
+export function buildHost(h: PipelineHandles, hostIndex: number, clock: Clock): HostContext {
+  const registry = new Registry(h.registry);
+  const metrics = new PipelineMetrics(h.metrics);
+  const control = new ControlBlock(h.control);
+  const nodes = h.hosts[hostIndex].stages.map((stage) =>
+    buildNode(stage, h, registry, metrics, control, clock),
+  );
+  return { registry, metrics, control, bell: new Doorbell(h.bells[hostIndex]), nodes };
+}
+
+function buildNode(
+  stage: StageName,
+  h: PipelineHandles,
+  registry: Registry,
+  metrics: PipelineMetrics,
+  control: ControlBlock,
+  clock: Clock,
+): StageNode {
+  const s = h.settings;
+  const quotes = new QuoteTable(h.quotes, registry.venueCount);
+  const feeBps = Float64Array.from(s.venues, (v) => v.fee_bps);
+  switch (stage) {
+    case 'ingest': {
+      const source = new SimMarket(registry, s.venues, { ratePerSec: s.ratePerSec, seed: s.seed });
+      const ingest = new IngestStage(registry.symbolCount, registry.venueCount, quotes, clock, metrics);
+      const conflator = new TickConflator(registry.venueCount, registry.symbolCount * registry.venueCount);
+      return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, s.ratePerSec > 0, metrics);
+    }
+    case 'predict': {
+      const forecaster = new EwmaLatencyForecaster(registry.venueCount);
+      const predict = new PredictStage(forecaster, new ForecastTable(h.forecasts), clock, metrics);
+      return new PredictNode(predict, attachRing(h, 'samples'));
+    }
+    case 'route': {
+      const t = s.trading;
+      const strategy = new MomentumStrategy(registry.symbolCount, {
+        thresholdBps: t.strategy.threshold_bps,
+        cooldownNs: t.strategy.cooldown_ms * 1e6,
+        orderQty: t.order_size,
+      });
+      const router = createRouter(s.router);
+      const forecasts = new ForecastTable(h.forecasts);
+      const route = new RouteStage(
+        registry.symbolCount,
+        registry.venueCount,
+        strategy,
+        router,
+        forecasts,
+        feeBps,
+        clock,
+        metrics,
+      );
+      return new RouteNode(route, attachRing(h, 'ticks'), attachRing(h, 'orders'), control, metrics);
+    }
+    case 'risk': {
+      const limits = {
+        maxOrderQty: s.trading.max_order_size,
+        maxPositionQty: s.trading.max_position_size,
+        maxPortfolioNotionalUsd: s.trading.max_portfolio_value,
+      };
+      const risk = new RiskStage(registry.symbolCount, limits, quotes, clock, metrics);
+      return new RiskNode(
+        risk,
+        attachRing(h, 'orders'),
+        attachRing(h, 'reports'),
+        attachRing(h, 'approved'),
+        control,
+      );
+    }
+    case 'execute': {
+      const latency = s.venues.map((v) => new LogNormalSpikeLatency(v.latency));
+      const gateway = new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
+      const exec = new ExecutionStage(registry.venueCount, gateway, clock, metrics);
+      return new ExecuteNode(
+        exec,
+        attachRing(h, 'approved'),
+        attachRing(h, 'reports'),
+        attachRing(h, 'samples'),
+      );
+    }
+  }
+}

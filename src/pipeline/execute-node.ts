@@ -1,0 +1,66 @@
+import type { ExecutionStage } from '../execution/execution-stage.js';
+import { ExecKind, ExecReportCodec, LatencySampleCodec, OrderCodec } from '../shm/records.js';
+import type { SpscRing } from '../shm/spsc-ring.js';
+import { BATCH, type StageNode } from './stage-node.js';
+
+/**
+ * Approved orders in, to the venue gateway; execution reports out to risk and measured ack
+ * latencies out to predict. A report is only taken from the gateway when the report ring has
+ * room, so none is ever dropped. Latency samples are telemetry: dropped (and counted) when full.
+ */
+export class ExecuteNode implements StageNode {
+  readonly name = 'execute';
+  private readonly order = OrderCodec.create();
+  private readonly report = ExecReportCodec.create();
+  private readonly sample = LatencySampleCodec.create();
+
+  constructor(
+    private readonly stage: ExecutionStage,
+    private readonly approved: SpscRing,
+    private readonly reports: SpscRing,
+    private readonly samples: SpscRing,
+  ) {}
+
+  poll(): number {
+    let handled = 0;
+    const n = Math.min(this.approved.available(), BATCH, this.reports.freeSlots());
+    for (let i = 0; i < n; i++) {
+      OrderCodec.read(this.approved.f64, this.approved.i32, this.approved.next(), this.order);
+      if (!this.stage.onOrder(this.order, this.report)) this.writeReport();
+    }
+    if (n > 0) this.approved.release();
+    handled += n;
+    let room = this.reports.freeSlots();
+    let sampled = 0;
+    while (room > 0 && handled < 4 * BATCH && this.stage.nextReport(this.report)) {
+      this.writeReport();
+      room--;
+      handled++;
+      if (this.report.kind === ExecKind.ack) {
+        const off = this.samples.claim();
+        if (off >= 0) {
+          this.stage.toLatencySample(this.report, this.sample);
+          LatencySampleCodec.write(this.samples.f64, this.samples.i32, off, this.sample);
+          sampled++;
+        }
+      }
+    }
+    if (handled > 0) this.reports.publish();
+    if (sampled > 0) this.samples.publish();
+    return handled;
+  }
+
+  private writeReport(): void {
+    ExecReportCodec.write(this.reports.f64, this.reports.i32, this.reports.claim(), this.report);
+  }
+
+  hasWork(nowNs: number): boolean {
+    return this.approved.available() > 0 || this.stage.nextDueNs() <= nowNs;
+  }
+
+  nextDueNs(): number {
+    return this.stage.nextDueNs();
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,91 @@
+/**
+ * Every shared buffer of one pipeline run, created by main and handed to each worker as plain
+ * data (SharedArrayBuffers cross `workerData` without copying).
+ */
+import { Registry, type RegistryData } from '../core/registry.js';
+import type { HftConfig, PipelineTopology } from '../main/config-types.js';
+import { createQuoteTable } from '../market/quote-table.js';
+import { createForecastTable } from '../ml/forecast-table.js';
+import { DOORBELL_BYTES } from '../shm/doorbell.js';
+import { ExecReportLayout, LatencySampleLayout, OrderLayout, TickLayout } from '../shm/records.js';
+import type { SeqlockTableHandle } from '../shm/seqlock-table.js';
+import { createRing, type RingHandle } from '../shm/spsc-ring.js';
+import { type ControlBlockHandle, createControlBlock } from './control-block.js';
+import { createPipelineMetrics, type PipelineMetricsHandle } from './pipeline-metrics.js';
+import { type HostSpec, hostsFor, type RingName } from './topology.js';
+
+/** The part of the config the stages need, as plain data. */
+export interface PipelineSettings {
+  readonly topology: PipelineTopology;
+  readonly ratePerSec: number;
+  readonly seed: number;
+  readonly venues: HftConfig['market']['venues'];
+  readonly trading: HftConfig['trading'];
+  readonly router: HftConfig['routing']['router'];
+  readonly waitStrategy: HftConfig['system']['wait_strategy'];
+  readonly spinNs: number;
+}
+
+export interface PipelineHandles {
+  readonly epochNs: bigint;
+  readonly registry: RegistryData;
+  readonly settings: PipelineSettings;
+  readonly hosts: HostSpec[];
+  readonly rings: Record<RingName, RingHandle>;
+  readonly bells: SharedArrayBuffer[];
+  readonly quotes: SeqlockTableHandle;
+  readonly forecasts: SeqlockTableHandle;
+  readonly metrics: PipelineMetricsHandle;
+  readonly control: ControlBlockHandle;
+}
+
+export const RING_CAPACITY: Record<RingName, number> = {
+  ticks: 16384,
+  orders: 8192,
+  approved: 8192,
+  reports: 32768,
+  samples: 8192,
+};
+
+export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
+  return {
+    topology: cfg.system.pipeline,
+    ratePerSec: cfg.market.rate,
+    seed: cfg.market.seed,
+    venues: cfg.market.venues,
+    trading: cfg.trading,
+    router: cfg.routing.router,
+    waitStrategy: cfg.system.wait_strategy,
+    spinNs: cfg.system.spin_ns,
+  };
+}
+
+export function createPipelineHandles(
+  registryData: RegistryData,
+  settings: PipelineSettings,
+  epochNs: bigint,
+): PipelineHandles {
+  const registry = new Registry(registryData);
+  const hosts = hostsFor(settings.topology);
+  return {
+    epochNs,
+    registry: registry.toData(),
+    settings,
+    hosts,
+    rings: {
+      ticks: createRing('ticks', RING_CAPACITY.ticks, TickLayout.sizeBytes),
+      orders: createRing('orders', RING_CAPACITY.orders, OrderLayout.sizeBytes),
+      approved: createRing('approved', RING_CAPACITY.approved, OrderLayout.sizeBytes),
+      reports: createRing('reports', RING_CAPACITY.reports, ExecReportLayout.sizeBytes),
+      samples: createRing('samples', RING_CAPACITY.samples, LatencySampleLayout.sizeBytes),
+    },
+    bells: hosts.map(() => new SharedArrayBuffer(DOORBELL_BYTES)),
+    quotes: createQuoteTable(registry.symbolCount, registry.venueCount),
+    forecasts: createForecastTable(registry.venueCount),
+    metrics: createPipelineMetrics(
+      registry.toData(),
+      hosts.map((h) => h.name),
+    ),
+    control: createControlBlock(hosts.length),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The counters and latency histograms the stages write and the main thread reads (metrics,
+ * progress, summary.json). Names are fixed here; per-venue and per-symbol slots are expanded from
+ * the registry so labels stay bounded.
+ */
+import type { RegistryData } from '../core/registry.js';
+import {
+  createLatencyHistogram,
+  LatencyHistogram,
+  type LatencyHistogramHandle,
+} from '../shm/latency-histogram.js';
+import { createSharedCounters, SharedCounters, type SharedCountersHandle } from '../shm/shared-counters.js';
+
+export const TICK_REJECT_REASONS = [
+  'unknown_symbol',
+  'unknown_venue',
+  'bad_price',
+  'crossed_quote',
+  'bad_quantity',
+  'out_of_order',
+] as const;
+export type TickRejectReason = (typeof TICK_REJECT_REASONS)[number];
+
+export const RISK_REJECT_REASONS = [
+  'max_order_size',
+  'max_position',
+  'max_portfolio_value',
+  'no_reference_price',
+  'bad_order',
+  'halted',
+] as const;
+export type RiskRejectReason = (typeof RISK_REJECT_REASONS)[number];
+
+export const ORDER_STATUSES = ['sent', 'acked', 'filled', 'rejected', 'cancelled', 'expired'] as const;
+
+export const HISTOGRAMS = [
+  'tick_to_order',
+  'order_to_ack',
+  'predict_inference',
+  'stage_ingest',
+  'stage_predict',
+  'stage_route',
+  'stage_risk',
+  'stage_execute',
+] as const;
+export type HistogramName = (typeof HISTOGRAMS)[number];
+
+export const WORKER_GAUGES = ['gc_count', 'gc_max_pause_ms', 'heap_used_bytes'] as const;
+
+export function counterNames(registry: RegistryData, hostNames: readonly string[]): string[] {
+  const names = [
+    'ticks_received',
+    'ticks_processed',
+    'ticks_conflated',
+    'ticks_rejected',
+    'ticks_routed',
+    'latency_samples',
+    'forecast_refreshes',
+    'orders_intended',
+    'orders_dropped',
+    'orders_sent',
+    'orders_acked',
+    'orders_filled',
+    'orders_rejected_risk',
+    'orders_rejected_venue',
+    'orders_cancelled',
+    'orders_expired',
+    'fills',
+    'filled_qty',
+    'risk_checks',
+    'breaker_trips',
+    'pnl_realized',
+    'pnl_unrealized',
+    'pnl_fees',
+    'gross_notional',
+  ];
+  for (const r of TICK_REJECT_REASONS) names.push(`tick_reject_${r}`);
+  for (const r of RISK_REJECT_REASONS) names.push(`risk_reject_${r}`);
+  registry.venues.forEach((_, v) => {
+    names.push(`venue_${v}_ticks`, `venue_${v}_routed`);
+    for (const s of ORDER_STATUSES) names.push(`venue_${v}_orders_${s}`);
+  });
+  registry.symbols.forEach((_, s) => {
+    names.push(`symbol_${s}_position`);
+  });
+  for (const h of hostNames) for (const g of WORKER_GAUGES) names.push(`host_${h}_${g}`);
+  return names;
+}
+
+export interface PipelineMetricsHandle {
+  readonly counters: SharedCountersHandle;
+  readonly histograms: Record<HistogramName, LatencyHistogramHandle>;
+  /** order_to_ack per venue. */
+  readonly venueAckHistograms: LatencyHistogramHandle[];
+}
+
+export function createPipelineMetrics(
+  registry: RegistryData,
+  hostNames: readonly string[],
+): PipelineMetricsHandle {
+  const histograms = {} as Record<HistogramName, LatencyHistogramHandle>;
+  for (const h of HISTOGRAMS) histograms[h] = createLatencyHistogram();
+  return {
+    counters: createSharedCounters(counterNames(registry, hostNames)),
+    histograms,
+    venueAckHistograms: registry.venues.map(() => createLatencyHistogram()),
+  };
+}
+
+/** A thread's view of the pipeline metrics: counter slots resolved once, histograms attached. */
+export class PipelineMetrics {
+  readonly counters: SharedCounters;
+  readonly hist: Record<HistogramName, LatencyHistogram>;
+  readonly venueAck: LatencyHistogram[];
+
+  constructor(readonly handle: PipelineMetricsHandle) {
+    this.counters = new SharedCounters(handle.counters);
+    this.hist = {} as Record<HistogramName, LatencyHistogram>;
+    for (const h of HISTOGRAMS) this.hist[h] = new LatencyHistogram(handle.histograms[h]);
+    this.venueAck = handle.venueAckHistograms.map((h) => new LatencyHistogram(h));
+  }
+
+  slot(name: string): number {
+    return this.counters.slot(name);
+  }
+
+  /** Slots `prefix{i}suffix` for i in [0, n): per-venue or per-symbol arrays of counters. */
+  slots(n: number, name: (i: number) => string): Int32Array {
+    return Int32Array.from({ length: n }, (_, i) => this.counters.slot(name(i)));
+  }
+}

@@ -1,0 +1,49 @@
+import type { PredictStage } from '../ml/predict-stage.js';
+import { LatencySampleCodec } from '../shm/records.js';
+import type { SpscRing } from '../shm/spsc-ring.js';
+import { BATCH, type StageNode } from './stage-node.js';
+
+/** Batches forecasts: at most one refresh of every venue per interval, after samples arrived. */
+const REFRESH_INTERVAL_NS = 1e6;
+
+export class PredictNode implements StageNode {
+  readonly name = 'predict';
+  private readonly sample = LatencySampleCodec.create();
+  private nextRefreshNs = 0;
+  private pending = false;
+
+  constructor(
+    private readonly stage: PredictStage,
+    private readonly samples: SpscRing,
+  ) {}
+
+  poll(nowNs: number): number {
+    const n = Math.min(this.samples.available(), BATCH);
+    for (let i = 0; i < n; i++) {
+      LatencySampleCodec.read(this.samples.f64, this.samples.i32, this.samples.next(), this.sample);
+      this.stage.onLatencySample(this.sample);
+    }
+    if (n > 0) {
+      this.samples.release();
+      this.pending = true;
+    }
+    if (this.pending && nowNs >= this.nextRefreshNs) {
+      this.stage.refresh();
+      this.pending = false;
+      this.nextRefreshNs = nowNs + REFRESH_INTERVAL_NS;
+    }
+    return n;
+  }
+
+  hasWork(): boolean {
+    return this.samples.available() > 0;
+  }
+
+  nextDueNs(): number {
+    return this.pending ? this.nextRefreshNs : Number.POSITIVE_INFINITY;
+  }
+
+  close(): void {
+    this.stage.refresh();
+  }
+}

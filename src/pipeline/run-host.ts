@@ -1,0 +1,27 @@
+/** Runs one host to the end of the run, slice by slice, yielding to the event loop in between. */
+import type { Clock } from '../core/clock.js';
+import { createWaitStrategy } from '../shm/wait-strategy.js';
+import { buildHost } from './build-nodes.js';
+import { monitorGc } from './gc-monitor.js';
+import type { PipelineHandles } from './pipeline-handles.js';
+import { StageHost } from './stage-host.js';
+
+/** Long enough that yielding costs nothing measurable, short enough for timely GC accounting. */
+const SLICE_NS = 20e6;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function runHost(h: PipelineHandles, hostIndex: number, clock: Clock): Promise<void> {
+  const ctx = buildHost(h, hostIndex, clock);
+  const stopGc = monitorGc(ctx.metrics, h.hosts[hostIndex].name);
+  const wait = createWaitStrategy(h.settings.waitStrategy, h.settings.spinNs);
+  const host = new StageHost(ctx.nodes, ctx.bell, wait, ctx.control, hostIndex, clock);
+  ctx.control.arriveAndAwaitGo();
+  try {
+    while (host.runSlice(SLICE_NS)) await yieldToEventLoop();
+  } finally {
+    host.close();
+    await yieldToEventLoop(); // let the last GC entries land
+    stopGc();
+  }
+}

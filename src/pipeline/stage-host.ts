@@ -1,0 +1,69 @@
+/**
+ * The poll loop of one thread: polls its nodes, idles with the configured wait strategy until
+ * the next timer or a doorbell, beats its heartbeat, and hands control back to the event loop
+ * every slice so GC observers, sockets and async inference can run. No trading logic here.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Doorbell } from '../shm/doorbell.js';
+import type { WaitStrategy, WorkProbe } from '../shm/wait-strategy.js';
+import type { ControlBlock } from './control-block.js';
+import type { StageNode } from './stage-node.js';
+
+export interface StageHostOptions {
+  /** Longest single idle wait, so heartbeats and the stop flag are seen promptly. */
+  maxIdleNs: number;
+  heartbeatIntervalNs: number;
+}
+
+export const DEFAULT_HOST_OPTIONS: StageHostOptions = { maxIdleNs: 5e6, heartbeatIntervalNs: 100e6 };
+
+export class StageHost implements WorkProbe {
+  private lastBeatNs = 0;
+
+  constructor(
+    private readonly nodes: readonly StageNode[],
+    private readonly bell: Doorbell,
+    private readonly wait: WaitStrategy,
+    private readonly control: ControlBlock,
+    private readonly hostIndex: number,
+    private readonly clock: Clock,
+    private readonly opts: StageHostOptions = DEFAULT_HOST_OPTIONS,
+  ) {}
+
+  hasWork(): boolean {
+    const now = this.clock.nowNs();
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i].hasWork(now)) return true;
+    return false;
+  }
+
+  /** Runs for about `sliceNs`; returns false once the run has been stopped. */
+  runSlice(sliceNs: number): boolean {
+    const end = this.clock.nowNs() + sliceNs;
+    for (;;) {
+      if (!this.control.running) return false;
+      let now = this.clock.nowNs();
+      let work = 0;
+      for (let i = 0; i < this.nodes.length; i++) work += this.nodes[i].poll(now);
+      now = this.clock.nowNs();
+      if (now - this.lastBeatNs >= this.opts.heartbeatIntervalNs) {
+        this.control.beat(this.hostIndex, now);
+        this.lastBeatNs = now;
+      }
+      if (now >= end) return true;
+      if (work === 0) {
+        let due = end;
+        for (let i = 0; i < this.nodes.length; i++) {
+          const d = this.nodes[i].nextDueNs();
+          if (d < due) due = d;
+        }
+        const waitNs = Math.min(due - now, this.opts.maxIdleNs);
+        if (waitNs > 0) this.wait.idle(this.bell, this, waitNs);
+      }
+    }
+  }
+
+  close(): void {
+    for (const n of this.nodes) n.close();
+    this.control.beat(this.hostIndex, this.clock.nowNs());
+  }
+}

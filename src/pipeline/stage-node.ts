@@ -1,0 +1,15 @@
+/** A stage bound to its rings: what a host thread polls. Stage logic stays in the stage class. */
+export interface StageNode {
+  readonly name: string;
+  /** Does a bounded batch of work; returns how many records it handled. */
+  poll(nowNs: number): number;
+  /** True when `poll` would find something now. Called while spinning: must be cheap. */
+  hasWork(nowNs: number): boolean;
+  /** Earliest time a timer of this node falls due (ns); +Infinity when none. */
+  nextDueNs(): number;
+  /** Called once when the run stops. */
+  close(): void;
+}
+
+/** Records handled per ring per poll, so one busy input cannot starve another. */
+export const BATCH = 256;

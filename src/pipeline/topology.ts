@@ -1,0 +1,41 @@
+/** Which stages share a thread (DESIGN.md section 3). The same stage classes serve every topology. */
+import type { PipelineTopology } from '../main/config-types.js';
+
+export const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface HostSpec {
+  readonly name: string;
+  readonly stages: readonly StageName[];
+}
+
+export function hostsFor(topology: PipelineTopology): HostSpec[] {
+  switch (topology) {
+    case 'threads':
+      return STAGES.map((s) => ({ name: s, stages: [s] }));
+    case 'fused':
+      return [
+        { name: 'fused', stages: ['ingest', 'route', 'risk'] },
+        { name: 'predict', stages: ['predict'] },
+        { name: 'execute', stages: ['execute'] },
+      ];
+    case 'inline':
+      return [{ name: 'inline', stages: [...STAGES] }];
+  }
+}
+
+/** The rings between stages and the stage that consumes each. */
+export const RING_CONSUMERS = {
+  ticks: 'route',
+  orders: 'risk',
+  approved: 'execute',
+  reports: 'risk',
+  samples: 'predict',
+} as const satisfies Record<string, StageName>;
+export type RingName = keyof typeof RING_CONSUMERS;
+
+export function hostOf(hosts: readonly HostSpec[], stage: StageName): number {
+  const i = hosts.findIndex((h) => h.stages.includes(stage));
+  if (i < 0) throw new Error(`topology: no host runs stage ${stage}`);
+  return i;
+}

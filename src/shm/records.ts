@@ -1,0 +1,103 @@
+/**
+ * The message types that cross rings. Prices are USD, quantities are shares, stamps are float64
+ * nanoseconds since the process epoch (DESIGN.md principle 7). Ids are small integers from the
+ * registry that main builds at start-up.
+ */
+import { compileCodec, defineLayout, type RecordOf } from './record-layout.js';
+
+export const TickLayout = defineLayout('Tick', [
+  { name: 'seq', type: 'f64' },
+  { name: 'exchTsNs', type: 'f64' },
+  { name: 'recvTsNs', type: 'f64' },
+  /** Stamp when ingest published the normalised tick. */
+  { name: 'ingestTsNs', type: 'f64' },
+  { name: 'bidPx', type: 'f64' },
+  { name: 'askPx', type: 'f64' },
+  { name: 'bidQty', type: 'f64' },
+  { name: 'askQty', type: 'f64' },
+  { name: 'lastPx', type: 'f64' },
+  { name: 'lastQty', type: 'f64' },
+  { name: 'symbolId', type: 'i32' },
+  { name: 'venueId', type: 'i32' },
+  /** TickFlag bits. */
+  { name: 'flags', type: 'i32' },
+]);
+
+export const TickFlag = { quote: 1, trade: 2 } as const;
+
+export const LatencySampleLayout = defineLayout('LatencySample', [
+  { name: 'tsNs', type: 'f64' },
+  { name: 'latencyNs', type: 'f64' },
+  { name: 'orderQty', type: 'f64' },
+  { name: 'venueId', type: 'i32' },
+  /** LatencyKind. */
+  { name: 'kind', type: 'i32' },
+]);
+
+export const LatencyKind = { orderAck: 1, probe: 2, feed: 3 } as const;
+
+export const OrderLayout = defineLayout('Order', [
+  { name: 'clientOrderId', type: 'f64' },
+  { name: 'qty', type: 'f64' },
+  { name: 'limitPx', type: 'f64' },
+  /** Cross-venue mid when the strategy decided; the benchmark for execution quality. */
+  { name: 'arrivalMid', type: 'f64' },
+  { name: 'tickRecvTsNs', type: 'f64' },
+  { name: 'tickIngestTsNs', type: 'f64' },
+  { name: 'routeTsNs', type: 'f64' },
+  { name: 'riskTsNs', type: 'f64' },
+  { name: 'symbolId', type: 'i32' },
+  { name: 'venueId', type: 'i32' },
+  /** Side: 1 buy, -1 sell. */
+  { name: 'side', type: 'i32' },
+  /** OrderType. */
+  { name: 'type', type: 'i32' },
+  { name: 'strategyId', type: 'i32' },
+]);
+
+export const Side = { buy: 1, sell: -1 } as const;
+export const OrderType = { limitIoc: 1, limitGtc: 2, cancel: 3 } as const;
+
+export const ExecReportLayout = defineLayout('ExecReport', [
+  { name: 'clientOrderId', type: 'f64' },
+  { name: 'fillQty', type: 'f64' },
+  { name: 'fillPx', type: 'f64' },
+  { name: 'leavesQty', type: 'f64' },
+  { name: 'feeUsd', type: 'f64' },
+  /** When the order was handed to the venue connection. */
+  { name: 'sentTsNs', type: 'f64' },
+  { name: 'venueTsNs', type: 'f64' },
+  { name: 'recvTsNs', type: 'f64' },
+  { name: 'symbolId', type: 'i32' },
+  { name: 'venueId', type: 'i32' },
+  { name: 'side', type: 'i32' },
+  /** ExecKind. */
+  { name: 'kind', type: 'i32' },
+  /** RejectReason, 0 when not a reject. */
+  { name: 'reason', type: 'i32' },
+]);
+
+export const ExecKind = { ack: 1, fill: 2, reject: 3, cancel: 4, expired: 5 } as const;
+
+export const ControlLayout = defineLayout('Control', [
+  { name: 'tsNs', type: 'f64' },
+  { name: 'arg0', type: 'f64' },
+  { name: 'arg1', type: 'f64' },
+  /** ControlKind. */
+  { name: 'kind', type: 'i32' },
+  { name: 'target', type: 'i32' },
+]);
+
+export const ControlKind = { halt: 1, resume: 2, cancelAll: 3 } as const;
+
+export type Tick = RecordOf<typeof TickLayout>;
+export type LatencySample = RecordOf<typeof LatencySampleLayout>;
+export type Order = RecordOf<typeof OrderLayout>;
+export type ExecReport = RecordOf<typeof ExecReportLayout>;
+export type Control = RecordOf<typeof ControlLayout>;
+
+export const TickCodec = compileCodec(TickLayout);
+export const LatencySampleCodec = compileCodec(LatencySampleLayout);
+export const OrderCodec = compileCodec(OrderLayout);
+export const ExecReportCodec = compileCodec(ExecReportLayout);
+export const ControlCodec = compileCodec(ControlLayout);
