@@ -2,7 +2,7 @@
 export const MODES = ['fast', 'balanced', 'production'] as const;
 export const LOG_LEVELS = ['quiet', 'normal', 'verbose', 'debug'] as const;
 export const PIPELINES = ['threads', 'fused', 'inline'] as const;
-export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking'] as const;
+export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking', 'sleep-poll'] as const;
 export const ROUTERS = [
   'dqn',
   'ppo',

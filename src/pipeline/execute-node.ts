@@ -54,8 +54,8 @@ export class ExecuteNode implements StageNode {
     ExecReportCodec.write(this.reports.f64, this.reports.i32, this.reports.claim(), this.report);
   }
 
-  hasWork(nowNs: number): boolean {
-    return this.approved.available() > 0 || this.stage.nextDueNs() <= nowNs;
+  hasWork(): boolean {
+    return this.approved.available() > 0;
   }
 
   nextDueNs(): number {

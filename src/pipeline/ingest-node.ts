@@ -45,8 +45,8 @@ export class IngestNode implements StageNode {
     return n;
   }
 
-  hasWork(nowNs: number): boolean {
-    return this.source.nextDueNs() <= nowNs || (this.conflator.size > 0 && this.out.freeSlots() > 0);
+  hasWork(): boolean {
+    return this.conflator.size > 0 && this.out.freeSlots() > 0;
   }
 
   nextDueNs(): number {

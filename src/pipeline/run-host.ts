@@ -14,7 +14,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function runHost(h: PipelineHandles, hostIndex: number, clock: Clock): Promise<void> {
   const ctx = buildHost(h, hostIndex, clock);
   const stopGc = monitorGc(ctx.metrics, h.hosts[hostIndex].name);
-  const wait = createWaitStrategy(h.settings.waitStrategy, h.settings.spinNs);
+  const spec = h.hosts[hostIndex];
+  const wait = createWaitStrategy(spec.offPath ? 'sleep-poll' : h.settings.waitStrategy, h.settings.spinNs);
   const host = new StageHost(ctx.nodes, ctx.bell, wait, ctx.control, hostIndex, clock);
   ctx.control.arriveAndAwaitGo();
   try {

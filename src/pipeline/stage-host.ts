@@ -31,8 +31,7 @@ export class StageHost implements WorkProbe {
   ) {}
 
   hasWork(): boolean {
-    const now = this.clock.nowNs();
-    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i].hasWork(now)) return true;
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i].hasWork()) return true;
     return false;
   }
 

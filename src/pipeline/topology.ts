@@ -7,16 +7,18 @@ export type StageName = (typeof STAGES)[number];
 export interface HostSpec {
   readonly name: string;
   readonly stages: readonly StageName[];
+  /** Beside the order path (predict alone): it polls on a timer so producers never notify it. */
+  readonly offPath?: boolean;
 }
 
 export function hostsFor(topology: PipelineTopology): HostSpec[] {
   switch (topology) {
     case 'threads':
-      return STAGES.map((s) => ({ name: s, stages: [s] }));
+      return STAGES.map((s) => ({ name: s, stages: [s], offPath: s === 'predict' }));
     case 'fused':
       return [
         { name: 'fused', stages: ['ingest', 'route', 'risk'] },
-        { name: 'predict', stages: ['predict'] },
+        { name: 'predict', stages: ['predict'], offPath: true },
         { name: 'execute', stages: ['execute'] },
       ];
     case 'inline':

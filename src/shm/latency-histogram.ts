@@ -155,3 +155,33 @@ export class LatencyHistogram {
     this.stats[MIN] = Number.POSITIVE_INFINITY;
   }
 }
+
+/** A private copy of a histogram's current state (for deltas between two moments). */
+export function snapshotHistogram(h: LatencyHistogram): LatencyHistogram {
+  const copy = new LatencyHistogram();
+  copy.merge(h);
+  return copy;
+}
+
+/**
+ * Observations recorded between two snapshots. Min and max of the interval are not kept by the
+ * counts, so they are bounded by the edges of the lowest and highest non-empty bucket.
+ */
+export function histogramDelta(later: LatencyHistogram, earlier: LatencyHistogram): LatencyHistogram {
+  const d = new LatencyHistogram();
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) {
+    const n = later.counts[i] - earlier.counts[i];
+    d.counts[i] = n;
+    if (n > 0) {
+      if (lo < 0) lo = i;
+      hi = i;
+    }
+  }
+  d.stats[0] = later.count - earlier.count;
+  d.stats[1] = later.sumNs - earlier.sumNs;
+  d.stats[2] = lo < 0 ? Number.POSITIVE_INFINITY : Math.max(bucketLowerNs(lo), later.minNs);
+  d.stats[3] = hi < 0 ? 0 : Math.min(bucketUpperNs(hi), later.maxNs);
+  return d;
+}

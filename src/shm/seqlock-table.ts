@@ -24,7 +24,21 @@ function rowStrideBytes(cols: number): number {
   return Math.ceil((VERSION_BYTES + cols * 8) / 64) * 64;
 }
 
-const MAX_READ_ATTEMPTS = 1000;
+/** Spins before backing off: the writer may have been descheduled mid-write (more threads than cores). */
+const SPIN_ATTEMPTS = 256;
+/** A writer mid-write for this long has died inside the write. */
+const STUCK_WRITER_MS = 2000;
+const backoffWord = new Int32Array(new SharedArrayBuffer(4));
+
+/** Waits out a descheduled writer; throws if it never finishes. */
+function backOff(row: number, attempt: number, startedMs: number): number {
+  if (attempt < SPIN_ATTEMPTS) return startedMs;
+  const now = performance.now();
+  if (startedMs === 0) return now;
+  if (now - startedMs > STUCK_WRITER_MS) throw new Error(`seqlock row ${row}: writer stuck mid-write`);
+  Atomics.wait(backoffWord, 0, 0, 0.02);
+  return startedMs;
+}
 
 export class SeqlockTable {
   readonly rows: number;
@@ -65,32 +79,36 @@ export class SeqlockTable {
 
   /**
    * Copies a consistent snapshot of `row` into `out` and returns its version (even; 0 means the
-   * row was never written). Throws only if a writer stays mid-write for 1000 attempts, which
-   * means it died inside a write.
+   * row was never written). Throws only if a writer stays mid-write for seconds, which means it
+   * died inside a write.
    */
   readRow(row: number, out: Float64Array | number[]): number {
     const v = row * this.strideF64 * 2;
     const base = row * this.strideF64 + 1;
-    for (let attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
+    let startedMs = 0;
+    for (let attempt = 0; ; attempt++) {
       const before = Atomics.load(this.i32, v);
-      if ((before & 1) !== 0) continue;
-      for (let c = 0; c < this.cols; c++) out[c] = this.f64[base + c];
-      if (Atomics.load(this.i32, v) === before) return before;
+      if ((before & 1) === 0) {
+        for (let c = 0; c < this.cols; c++) out[c] = this.f64[base + c];
+        if (Atomics.load(this.i32, v) === before) return before;
+      }
+      startedMs = backOff(row, attempt, startedMs);
     }
-    throw new Error(`seqlock row ${row}: writer stuck mid-write`);
   }
 
   /** One consistent value. */
   read(row: number, col: number): number {
     const v = row * this.strideF64 * 2;
     const idx = row * this.strideF64 + 1 + col;
-    for (let attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
+    let startedMs = 0;
+    for (let attempt = 0; ; attempt++) {
       const before = Atomics.load(this.i32, v);
-      if ((before & 1) !== 0) continue;
-      const value = this.f64[idx];
-      if (Atomics.load(this.i32, v) === before) return value;
+      if ((before & 1) === 0) {
+        const value = this.f64[idx];
+        if (Atomics.load(this.i32, v) === before) return value;
+      }
+      startedMs = backOff(row, attempt, startedMs);
     }
-    throw new Error(`seqlock row ${row}: writer stuck mid-write`);
   }
 
   version(row: number): number {

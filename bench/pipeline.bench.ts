@@ -1,0 +1,165 @@
+/**
+ * Drives the real pipeline (worker threads and shared-memory rings) at fixed tick rates and flat
+ * out, for each topology, and reports sustained ticks/s, drops, tick-to-order percentiles and GC
+ * per million ticks (first and second half of each run, to show it does not grow).
+ *
+ *   npm run bench:pipeline -- [--json FILE] [--duration S] [--topologies threads,fused,inline] [--rates 10000,100000,0]
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Registry } from '../src/core/registry.js';
+import { resolveConfig } from '../src/main/config.js';
+import type { HftConfig, PipelineTopology } from '../src/main/config-types.js';
+import { Supervisor } from '../src/main/supervisor.js';
+import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
+import { PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
+import {
+  histogramDelta,
+  type LatencyHistogram,
+  type LatencySummaryUs,
+  snapshotHistogram,
+} from '../src/shm/latency-histogram.js';
+
+const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../config');
+const WARMUP_S = 1;
+
+export interface PipelineRunResult {
+  topology: PipelineTopology;
+  target_rate: number;
+  achieved_rate: number;
+  ticks: number;
+  dropped_orders: number;
+  conflated_ticks: number;
+  orders_sent: number;
+  tick_to_order_us: LatencySummaryUs;
+  stages_us: Record<string, LatencySummaryUs>;
+  gc_per_million_ticks: number;
+  gc_per_million_ticks_halves: [number, number];
+}
+
+interface Snapshot {
+  tNs: number;
+  ticks: number;
+  dropped: number;
+  conflated: number;
+  sent: number;
+  gc: number;
+  hists: Record<string, LatencyHistogram>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Bench settings: the fast mode's venues, a strategy tuned to emit enough orders to measure. */
+export function benchConfig(topology: PipelineTopology, rate: number): HftConfig {
+  const cfg = resolveConfig({ mode: 'fast', pipeline: topology, rate: String(rate) }, {}, { configDir: CONFIG_DIR, cwd: '/' });
+  cfg.trading.strategy = { name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
+  cfg.trading.max_position_size = 1e9;
+  if (process.env.BENCH_SPIN_NS) cfg.system.spin_ns = Number(process.env.BENCH_SPIN_NS);
+  if (process.env.BENCH_WAIT) cfg.system.wait_strategy = process.env.BENCH_WAIT as HftConfig['system']['wait_strategy'];
+  cfg.trading.max_portfolio_value = 1e15;
+  return cfg;
+}
+
+export async function runPipeline(topology: PipelineTopology, rate: number, durationS: number): Promise<PipelineRunResult> {
+  const cfg = benchConfig(topology, rate);
+  const registry = new Registry({ symbols: cfg.trading.symbols, venues: cfg.market.venues.map((v) => v.name) });
+  const epochNs = process.hrtime.bigint();
+  const nowNs = () => Number(process.hrtime.bigint() - epochNs);
+  const handles = createPipelineHandles(registry.toData(), settingsFromConfig(cfg), epochNs);
+  const m = new PipelineMetrics(handles.metrics);
+  const sup = new Supervisor(handles, nowNs, 5000);
+  const faults: string[] = [];
+  sup.on('fault', (f) => faults.push(`${f.host}: ${f.error.message}`));
+  const hostNames = handles.hosts.map((h) => h.name);
+  const snap = (): Snapshot => ({
+    tNs: nowNs(),
+    ticks: m.counters.byName('ticks_processed'),
+    dropped: m.counters.byName('orders_dropped'),
+    conflated: m.counters.byName('ticks_conflated'),
+    sent: m.counters.byName('orders_sent'),
+    gc: hostNames.reduce((a, h) => a + m.counters.byName(`host_${h}_gc_count`), 0),
+    hists: Object.fromEntries(Object.entries(m.hist).map(([k, h]) => [k, snapshotHistogram(h)])),
+  });
+  await sup.start();
+  await sleep(WARMUP_S * 1000);
+  const a = snap();
+  await sleep((durationS * 1000) / 2);
+  const mid = snap();
+  await sleep((durationS * 1000) / 2);
+  const b = snap();
+  await sup.stop();
+  if (faults.length > 0) throw new Error(`pipeline fault: ${faults.join('; ')}`);
+  const elapsedS = (b.tNs - a.tNs) / 1e9;
+  const ticks = b.ticks - a.ticks;
+  const perMillion = (gc: number, t: number) => (t > 0 ? Math.round((gc / t) * 1e6 * 10) / 10 : 0);
+  const delta = (k: string) => histogramDelta(b.hists[k], a.hists[k]).summaryUs();
+  return {
+    topology,
+    target_rate: rate,
+    achieved_rate: Math.round(ticks / elapsedS),
+    ticks,
+    dropped_orders: b.dropped - a.dropped,
+    conflated_ticks: b.conflated - a.conflated,
+    orders_sent: b.sent - a.sent,
+    tick_to_order_us: delta('tick_to_order'),
+    stages_us: Object.fromEntries(['ingest', 'route', 'risk', 'execute'].map((s) => [s, delta(`stage_${s}`)])),
+    gc_per_million_ticks: perMillion(b.gc - a.gc, ticks),
+    gc_per_million_ticks_halves: [perMillion(mid.gc - a.gc, mid.ticks - a.ticks), perMillion(b.gc - mid.gc, b.ticks - mid.ticks)],
+  };
+}
+
+function parseArgs(argv: string[]): { json: string | null; durationS: number; topologies: PipelineTopology[]; rates: number[] } {
+  const get = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const durationS = Number(get('--duration') ?? 5);
+  if (!(durationS > 0)) throw new Error(`--duration: must be a positive number of seconds, got ${get('--duration')}`);
+  return {
+    json: get('--json') ?? null,
+    durationS,
+    topologies: (get('--topologies') ?? 'threads,fused,inline').split(',') as PipelineTopology[],
+    rates: (get('--rates') ?? '10000,100000,0').split(',').map(Number),
+  };
+}
+
+function printTable(runs: PipelineRunResult[]): void {
+  const rows = runs.map((r) => ({
+    topology: r.topology,
+    target: r.target_rate === 0 ? 'max' : r.target_rate,
+    'ticks/s': r.achieved_rate,
+    'dropped orders': r.dropped_orders,
+    conflated: r.conflated_ticks,
+    orders: r.orders_sent,
+    'p50 us': r.tick_to_order_us.p50,
+    'p95 us': r.tick_to_order_us.p95,
+    'p99 us': r.tick_to_order_us.p99,
+    'p99.9 us': r.tick_to_order_us.p999,
+    'max us': r.tick_to_order_us.max,
+    'gc/M ticks (1st, 2nd half)': `${r.gc_per_million_ticks} (${r.gc_per_million_ticks_halves.join(', ')})`,
+  }));
+  console.table(rows);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const runs: PipelineRunResult[] = [];
+  for (const rate of args.rates) {
+    for (const topology of args.topologies) {
+      process.stderr.write(`pipeline bench: ${topology} at ${rate === 0 ? 'max' : rate} ticks/s for ${args.durationS}s\n`);
+      runs.push(await runPipeline(topology, rate, args.durationS));
+    }
+  }
+  printTable(runs);
+  const report = { machine: { cpus: cpus().length, node: process.version }, runs };
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: Error) => {
+    process.stderr.write(`pipeline bench: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+}
