@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Thread tests spawn their own workers; two files at a time keeps them honest on 2 cores.
     maxWorkers: 2,
+    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -53,18 +53,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Bench settings: the fast mode's venues, a strategy tuned to emit enough orders to measure. */
 export function benchConfig(topology: PipelineTopology, rate: number): HftConfig {
-  const cfg = resolveConfig({ mode: 'fast', pipeline: topology, rate: String(rate) }, {}, { configDir: CONFIG_DIR, cwd: '/' });
+  const cfg = resolveConfig(
+    { mode: 'fast', pipeline: topology, rate: String(rate) },
+    {},
+    { configDir: CONFIG_DIR, cwd: '/' },
+  );
   cfg.trading.strategy = { name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
   cfg.trading.max_position_size = 1e9;
   if (process.env.BENCH_SPIN_NS) cfg.system.spin_ns = Number(process.env.BENCH_SPIN_NS);
-  if (process.env.BENCH_WAIT) cfg.system.wait_strategy = process.env.BENCH_WAIT as HftConfig['system']['wait_strategy'];
+  if (process.env.BENCH_WAIT)
+    cfg.system.wait_strategy = process.env.BENCH_WAIT as HftConfig['system']['wait_strategy'];
   cfg.trading.max_portfolio_value = 1e15;
   return cfg;
 }
 
-export async function runPipeline(topology: PipelineTopology, rate: number, durationS: number): Promise<PipelineRunResult> {
+export async function runPipeline(
+  topology: PipelineTopology,
+  rate: number,
+  durationS: number,
+): Promise<PipelineRunResult> {
   const cfg = benchConfig(topology, rate);
-  const registry = new Registry({ symbols: cfg.trading.symbols, venues: cfg.market.venues.map((v) => v.name) });
+  const registry = new Registry({
+    symbols: cfg.trading.symbols,
+    venues: cfg.market.venues.map((v) => v.name),
+  });
   const epochNs = process.hrtime.bigint();
   const nowNs = () => Number(process.hrtime.bigint() - epochNs);
   const handles = createPipelineHandles(registry.toData(), settingsFromConfig(cfg), epochNs);
@@ -104,19 +116,30 @@ export async function runPipeline(topology: PipelineTopology, rate: number, dura
     conflated_ticks: b.conflated - a.conflated,
     orders_sent: b.sent - a.sent,
     tick_to_order_us: delta('tick_to_order'),
-    stages_us: Object.fromEntries(['ingest', 'route', 'risk', 'execute'].map((s) => [s, delta(`stage_${s}`)])),
+    stages_us: Object.fromEntries(
+      ['ingest', 'route', 'risk', 'execute'].map((s) => [s, delta(`stage_${s}`)]),
+    ),
     gc_per_million_ticks: perMillion(b.gc - a.gc, ticks),
-    gc_per_million_ticks_halves: [perMillion(mid.gc - a.gc, mid.ticks - a.ticks), perMillion(b.gc - mid.gc, b.ticks - mid.ticks)],
+    gc_per_million_ticks_halves: [
+      perMillion(mid.gc - a.gc, mid.ticks - a.ticks),
+      perMillion(b.gc - mid.gc, b.ticks - mid.ticks),
+    ],
   };
 }
 
-function parseArgs(argv: string[]): { json: string | null; durationS: number; topologies: PipelineTopology[]; rates: number[] } {
+function parseArgs(argv: string[]): {
+  json: string | null;
+  durationS: number;
+  topologies: PipelineTopology[];
+  rates: number[];
+} {
   const get = (flag: string) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const durationS = Number(get('--duration') ?? 5);
-  if (!(durationS > 0)) throw new Error(`--duration: must be a positive number of seconds, got ${get('--duration')}`);
+  if (!(durationS > 0))
+    throw new Error(`--duration: must be a positive number of seconds, got ${get('--duration')}`);
   return {
     json: get('--json') ?? null,
     durationS,
@@ -148,7 +171,9 @@ async function main(): Promise<void> {
   const runs: PipelineRunResult[] = [];
   for (const rate of args.rates) {
     for (const topology of args.topologies) {
-      process.stderr.write(`pipeline bench: ${topology} at ${rate === 0 ? 'max' : rate} ticks/s for ${args.durationS}s\n`);
+      process.stderr.write(
+        `pipeline bench: ${topology} at ${rate === 0 ? 'max' : rate} ticks/s for ${args.durationS}s\n`,
+      );
       runs.push(await runPipeline(topology, rate, args.durationS));
     }
   }

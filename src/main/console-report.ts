@@ -3,7 +3,7 @@ import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import type { RunSummary } from './run-summary.js';
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-const usd = (x: number) => (x < 0 ? '-' : '') + '$' + Math.abs(x).toFixed(2);
+const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
 
 export function progressLine(
   m: PipelineMetrics,

@@ -129,7 +129,8 @@ export async function runDaemon(
   await supervisor.start();
   const startNs = nowNs();
   let lastTicks = 0;
-  const intervalS = cfg.system.progress_interval_s;
+  // A short run still shows a few progress lines.
+  const intervalS = Math.min(cfg.system.progress_interval_s, Math.max(1, cfg.system.duration_s / 5));
   const progress = setInterval(() => {
     const line = progressLine(metrics, (nowNs() - startNs) / 1e9, lastTicks, intervalS);
     lastTicks = metrics.counters.byName('ticks_processed');

@@ -4,6 +4,7 @@
  * reported (restart with ring reconciliation is the reliability layer's job).
  */
 import { EventEmitter } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { ControlBlock } from '../pipeline/control-block.js';
 import type { PipelineHandles } from '../pipeline/pipeline-handles.js';
@@ -12,11 +13,13 @@ import type { StageHostWorkerData } from '../workers/stage-host.worker.js';
 
 const WORKER_URL = new URL('../workers/stage-host.worker.js', import.meta.url);
 /**
- * Every clock read allocates a 16-byte heap number on Node 20 (native `performance.now`), so a
- * larger young generation turns hundreds of short scavenges a second into a few; a scavenge's
- * pause depends on live objects, which stay small, not on the space's size.
+ * Every clock read allocates a 16-byte heap number on Node 20 (native `performance.now`), and V8
+ * starts each isolate with a 1 MB semi-space, so the workers would scavenge several times a
+ * second. Starting them at 64 MB (V8 reads the flag when a worker's heap is created) makes that a
+ * scavenge every few million ticks; a scavenge's pause depends on live objects, which stay small.
  */
-const WORKER_YOUNG_GENERATION_MB = 64;
+const WORKER_SEMI_SPACE_MB = 64;
+const WORKER_YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
 
 export interface WorkerFault {
   host: string;
@@ -49,6 +52,7 @@ export class Supervisor extends EventEmitter<{ fault: [WorkerFault]; stale: [Hos
 
   /** Spawns every host and resolves once all of them are built and released together. */
   async start(): Promise<void> {
+    setFlagsFromString(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
     this.handles.hosts.forEach((host, hostIndex) => {
       const data: StageHostWorkerData = { handles: this.handles, hostIndex };
       const worker = new Worker(WORKER_URL, {
