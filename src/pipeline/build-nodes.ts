@@ -30,7 +30,7 @@ import { PredictNode } from './predict-node.js';
 import { RiskNode } from './risk-node.js';
 import { RouteNode } from './route-node.js';
 import type { StageNode } from './stage-node.js';
-import { hostOf, RING_CONSUMERS, type RingName, type StageName } from './topology.js';
+import { hostOf, RING_CONSUMERS, type RingName, type StageName, WAKING_RINGS } from './topology.js';
 
 export interface HostContext {
   readonly registry: Registry;
@@ -40,10 +40,11 @@ export interface HostContext {
   readonly nodes: StageNode[];
 }
 
-/** Attaches ring `name`, wired to ring the doorbell of the host that consumes it. */
+/** Attaches ring `name`; a ring on the order path rings the doorbell of the host that consumes it. */
 function attachRing(h: PipelineHandles, name: RingName): SpscRing {
-  const consumerHost = hostOf(h.hosts, RING_CONSUMERS[name]);
-  return new SpscRing(h.rings[name]).wakes(new Doorbell(h.bells[consumerHost]));
+  const ring = new SpscRing(h.rings[name]);
+  if (!WAKING_RINGS.has(name)) return ring;
+  return ring.wakes(new Doorbell(h.bells[hostOf(h.hosts, RING_CONSUMERS[name])]));
 }
 
 export function buildHost(h: PipelineHandles, hostIndex: number, clock: Clock): HostContext {

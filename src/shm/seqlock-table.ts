@@ -66,7 +66,9 @@ export class SeqlockTable {
 
   endWrite(row: number): void {
     const v = row * this.strideF64 * 2;
-    Atomics.store(this.i32, v, (Atomics.load(this.i32, v) + 1) | 0);
+    const next = (Atomics.load(this.i32, v) + 1) | 0;
+    // Version 0 means "never written": after 2^31 writes the counter skips it.
+    Atomics.store(this.i32, v, next === 0 ? 2 : next);
   }
 
   /** Writes a whole row at once. */

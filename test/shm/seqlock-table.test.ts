@@ -71,6 +71,16 @@ describe('SeqlockTable, one thread', () => {
     expect(table.readRow(0, out) & 1).toBe(0);
     expect(Array.from(out)).toEqual([5, 6]);
   });
+
+  // 0 is what readRow reports for "never written"; the version must skip it when it wraps, or
+  // QuoteTable and ForecastTable would treat a live row as empty after 2^31 writes.
+  it('a row written 2^31 times still reads as written (the version skips 0 on wrap)', () => {
+    const handle = createSeqlockTable(1, 2);
+    new Int32Array(handle.buffer)[0] = -2; // even, one write before the wrap to 0
+    const table = new SeqlockTable(handle);
+    table.writeRow(0, [5, 6]);
+    expect(table.readRow(0, new Float64Array(2))).not.toBe(0);
+  });
 });
 
 describe('SeqlockTable, writer thread and reader thread', () => {

@@ -6,6 +6,7 @@ import {
   BlockingWaitStrategy,
   BusySpinWaitStrategy,
   createWaitStrategy,
+  SleepPollWaitStrategy,
   SpinThenParkWaitStrategy,
   type WaitStrategy,
   type WorkProbe,
@@ -38,6 +39,7 @@ describe('wait strategies, one thread', () => {
     ['busy-spin', new BusySpinWaitStrategy()],
     ['spin-park', new SpinThenParkWaitStrategy(2000)],
     ['blocking', new BlockingWaitStrategy()],
+    ['sleep-poll', new SleepPollWaitStrategy(1_000 * MS)],
   ] as const)('%s returns at once when there is work, leaving the doorbell unparked', (_n, strategy) => {
     const bell = Doorbell.create();
     const ms = timeIdleMs(strategy, { hasWork: () => true }, 5_000 * MS, bell);
@@ -49,12 +51,25 @@ describe('wait strategies, one thread', () => {
     ['busy-spin', new BusySpinWaitStrategy(), 30],
     ['spin-park', new SpinThenParkWaitStrategy(20_000), 200],
     ['blocking', new BlockingWaitStrategy(), 200],
+    ['sleep-poll', new SleepPollWaitStrategy(10_000 * MS), 200],
   ] as const)('%s with nothing to do returns after roughly its max wait (%i ms)', (_n, strategy, waitMs) => {
     const bell = Doorbell.create();
     const ms = timeIdleMs(strategy, noWork, waitMs * MS, bell);
     expect(ms).toBeGreaterThanOrEqual(waitMs * 0.97);
     expect(ms).toBeLessThan(waitMs + 150);
     expect(new Int32Array(bell.buffer)[PARKED]).toBe(0);
+  });
+
+  it('sleep-poll sleeps its interval when that is shorter than the max wait, never announcing a park', () => {
+    const bell = Doorbell.create();
+    const words = new Int32Array(bell.buffer);
+    const ms = timeIdleMs(new SleepPollWaitStrategy(30 * MS), noWork, 5_000 * MS, bell);
+    expect(ms).toBeGreaterThanOrEqual(29);
+    expect(ms).toBeLessThan(30 + 150);
+    // A publish during the sleep does not notify: producers pay nothing for this consumer.
+    expect(words[PARKED]).toBe(0);
+    bell.ring();
+    expect(words[0]).toBe(0);
   });
 
   it('busy-spin returns as soon as work shows up', () => {
