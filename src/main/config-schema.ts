@@ -3,7 +3,7 @@
  * becomes the reason of a ConfigError, and the resolver appends the offending value to it.
  */
 import { z } from 'zod';
-import { LOG_LEVELS, MODES, PIPELINES, ROUTERS, WAIT_STRATEGIES } from './config-types.js';
+import { HOST_NAMES, LOG_LEVELS, MODES, PIPELINES, ROUTERS, WAIT_STRATEGIES } from './config-types.js';
 
 export const SYMBOL_RE = /^[A-Z][A-Z0-9.-]{0,15}$/;
 export const DEFAULT_FINNHUB_WS_URL = 'wss://ws.finnhub.io';
@@ -90,6 +90,7 @@ const system = mapping({
   pipeline: oneOf(PIPELINES),
   wait_strategy: oneOf(WAIT_STRATEGIES),
   spin_ns: nonNegative(),
+  busy_spin_host: oneOf(HOST_NAMES).nullable(),
   metrics_port: intBetween(0, 65535, 'an integer port from 0 to 65535 (0 disables the HTTP server)'),
   metrics_host: nonEmptyText('a host name or address'),
   heartbeat_timeout_ms: positive(),

@@ -3,6 +3,8 @@ export const MODES = ['fast', 'balanced', 'production'] as const;
 export const LOG_LEVELS = ['quiet', 'normal', 'verbose', 'debug'] as const;
 export const PIPELINES = ['threads', 'fused', 'inline'] as const;
 export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking', 'sleep-poll'] as const;
+/** Worker threads of the three topologies (src/pipeline/topology.ts). */
+export const HOST_NAMES = ['ingest', 'predict', 'route', 'risk', 'execute', 'fused', 'inline'] as const;
 export const ROUTERS = [
   'dqn',
   'ppo',
@@ -61,6 +63,11 @@ export interface HftConfig {
     pipeline: PipelineTopology;
     wait_strategy: WaitStrategyConfig;
     spin_ns: number;
+    /**
+     * The one worker that busy-spins on a core of its own whatever `wait_strategy` says
+     * (default: execute, the last hop to the venue); null: every worker parks when idle.
+     */
+    busy_spin_host: (typeof HOST_NAMES)[number] | null;
     metrics_port: number;
     metrics_host: string;
     heartbeat_timeout_ms: number;

@@ -24,6 +24,7 @@ export interface PipelineSettings {
   readonly router: HftConfig['routing']['router'];
   readonly waitStrategy: HftConfig['system']['wait_strategy'];
   readonly spinNs: number;
+  readonly busySpinHost: string | null;
 }
 
 export interface PipelineHandles {
@@ -57,6 +58,7 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     router: cfg.routing.router,
     waitStrategy: cfg.system.wait_strategy,
     spinNs: cfg.system.spin_ns,
+    busySpinHost: cfg.system.busy_spin_host,
   };
 }
 
