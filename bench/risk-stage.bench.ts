@@ -12,6 +12,7 @@
 import { Bench } from 'tinybench';
 import { MonotonicClock } from '../src/core/clock.js';
 import type { RegistryData } from '../src/core/registry.js';
+import type { RiskLimits } from '../src/execution/risk-limits.js';
 import { RiskStage } from '../src/execution/risk-stage.js';
 import { createQuoteTable, QuoteTable } from '../src/market/quote-table.js';
 import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
@@ -42,8 +43,18 @@ function setup() {
       quotes.publish(tick);
     }
   }
-  const limits = { maxOrderQty: MAX_ORDER_QTY, maxPositionQty: 10_000, maxPortfolioNotionalUsd: 10_000_000 };
-  const risk = new RiskStage(SYMBOLS, limits, quotes, clock, metrics);
+  const limits: RiskLimits = {
+    maxOrderQty: MAX_ORDER_QTY,
+    maxOrderNotionalUsd: 1e9,
+    maxPositionQty: 10_000,
+    maxPortfolioNotionalUsd: 10_000_000,
+    priceBandBps: 100,
+    staleQuoteNs: 1e15,
+    maxOrdersPerSec: 1e12,
+    maxOpenOrders: 1_000_000,
+    maxLossUsd: 1e12,
+  };
+  const risk = new RiskStage(SYMBOLS, limits, quotes, clock, metrics, { trip: () => false });
   return { risk, clock, metrics };
 }
 

@@ -4,11 +4,17 @@
  */
 import { cpus } from 'node:os';
 import { type BenchReport, printReport } from './bench-report.js';
+import { run as runFinnhubNormalizer } from './finnhub-normalizer.bench.js';
 import { run as runRecordCodec } from './record-codec.bench.js';
 import { run as runRiskStage } from './risk-stage.bench.js';
 import { run as runSpscRing } from './spsc-ring.bench.js';
 
-const BENCHES: (() => Promise<BenchReport>)[] = [runSpscRing, runRecordCodec, runRiskStage];
+const BENCHES: (() => Promise<BenchReport>)[] = [
+  runSpscRing,
+  runRecordCodec,
+  runRiskStage,
+  runFinnhubNormalizer,
+];
 
 const t0 = performance.now();
 console.log(`node ${process.version}, ${process.arch}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);

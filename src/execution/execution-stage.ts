@@ -3,15 +3,33 @@
  * responses into execution reports and measured order->ack latency samples.
  */
 import type { Clock } from '../core/clock.js';
+import { VenueFlag } from '../pipeline/control-block.js';
 import { ORDER_STATUSES, type PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import { ExecKind, type ExecReport, LatencyKind, type LatencySample, type Order } from '../shm/records.js';
+import {
+  ExecKind,
+  type ExecReport,
+  LatencyKind,
+  type LatencySample,
+  type Order,
+  OrderType,
+} from '../shm/records.js';
+import { AckTimeouts } from './ack-timeouts.js';
 import { VenueRejectReason } from './sim-venue-gateway.js';
 import type { VenueGateway } from './venue-gateway.js';
 
 type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** Where the execution stage reports a venue that stopped answering (and answering again). */
+export interface VenueFlagSink {
+  setVenueFlag(venueId: number, flag: number, on: boolean): boolean;
+}
+
 export class ExecutionStage {
   private readonly sentSlot: number;
+  private readonly timeouts: AckTimeouts;
+  private readonly timeoutVenue = new Int32Array(1);
+  /** Unique per report in this run; resends and journal replay deduplicate on it. */
+  private execSeq = 0;
   private readonly ackedSlot: number;
   /** venueStatusSlots[status][venue] */
   private readonly venueStatusSlots: Record<OrderStatus, Int32Array>;
@@ -21,7 +39,10 @@ export class ExecutionStage {
     private readonly gateway: VenueGateway,
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
+    private readonly venueFlags: VenueFlagSink,
+    ackTimeoutNs: number,
   ) {
+    this.timeouts = new AckTimeouts(ackTimeoutNs);
     this.sentSlot = metrics.slot('orders_sent');
     this.ackedSlot = metrics.slot('orders_acked');
     this.venueStatusSlots = {} as Record<OrderStatus, Int32Array>;
@@ -31,26 +52,36 @@ export class ExecutionStage {
   }
 
   /**
-   * Sends the order. Returns false when the gateway is full; then `reject` holds a venue reject
-   * for the order so it is accounted for, never lost.
+   * Sends the order (or the cancel). Returns true when `out` holds a report to pass on at once:
+   * a venue reject because the gateway is full, or the venue's immediate answer to a cancel.
    */
-  onOrder(order: Order, reject: ExecReport): boolean {
+  onOrder(order: Order, out: ExecReport): boolean {
     const sentNs = this.clock.nowNs();
+    if (order.type === OrderType.cancel) {
+      if (!this.gateway.cancel(order.clientOrderId, sentNs, out)) return false;
+      fillIdentity(order, out);
+      out.execId = ++this.execSeq;
+      return true;
+    }
     if (!this.gateway.submit(order, sentNs)) {
-      fillReject(order, sentNs, reject);
-      return false;
+      fillReject(order, sentNs, out);
+      out.execId = ++this.execSeq;
+      return true;
     }
     const c = this.metrics.counters;
     c.add(this.sentSlot, 1);
     c.add(this.venueStatusSlots.sent[order.venueId], 1);
+    this.timeouts.sent(order.clientOrderId, order.venueId, sentNs);
     this.metrics.hist.tick_to_order.record(sentNs - order.tickRecvTsNs);
     this.metrics.hist.stage_execute.record(sentNs - order.riskTsNs);
-    return true;
+    return false;
   }
 
   /** Next execution report due now, counted by venue and status. */
   nextReport(out: ExecReport): boolean {
-    if (!this.gateway.nextReport(this.clock.nowNs(), out)) return false;
+    const now = this.clock.nowNs();
+    if (!this.gateway.nextReport(now, out) && !this.nextAckTimeout(now, out)) return false;
+    out.execId = ++this.execSeq;
     const v = out.venueId;
     const c = this.metrics.counters;
     switch (out.kind) {
@@ -58,6 +89,8 @@ export class ExecutionStage {
         const ackNs = out.recvTsNs - out.sentTsNs;
         c.add(this.ackedSlot, 1);
         c.add(this.venueStatusSlots.acked[v], 1);
+        this.timeouts.acked(out.clientOrderId);
+        this.venueFlags.setVenueFlag(v, VenueFlag.outage, false);
         this.metrics.hist.order_to_ack.record(ackNs);
         this.metrics.venueAck[v].record(ackNs);
         break;
@@ -88,8 +121,37 @@ export class ExecutionStage {
   }
 
   nextDueNs(): number {
-    return this.gateway.nextDueNs();
+    return Math.min(this.gateway.nextDueNs(), this.timeouts.nextDueNs());
   }
+
+  /** An order whose ack is overdue: reported (not ended: a late fill still counts) and its venue marked out. */
+  private nextAckTimeout(nowNs: number, out: ExecReport): boolean {
+    const id = this.timeouts.nextExpired(nowNs, this.timeoutVenue);
+    if (id < 0) return false;
+    const v = this.timeoutVenue[0];
+    this.venueFlags.setVenueFlag(v, VenueFlag.outage, true);
+    out.clientOrderId = id;
+    out.venueId = v;
+    out.kind = ExecKind.ackTimeout;
+    out.symbolId = -1;
+    out.side = 0;
+    out.fillQty = 0;
+    out.fillPx = 0;
+    out.feeUsd = 0;
+    out.leavesQty = 0;
+    out.reason = 0;
+    out.sentTsNs = 0;
+    out.venueTsNs = 0;
+    out.recvTsNs = nowNs;
+    return true;
+  }
+}
+
+function fillIdentity(order: Order, r: ExecReport): void {
+  r.clientOrderId = order.clientOrderId;
+  r.symbolId = order.symbolId;
+  r.venueId = order.venueId;
+  r.side = order.side;
 }
 
 function fillReject(order: Order, nowNs: number, r: ExecReport): void {

@@ -1,41 +1,50 @@
 /**
- * Risk: pre-trade checks per order (microseconds) against positions and open orders that it
- * rebuilds from the execution reports. Every rejection is counted by reason.
+ * Risk: pre-trade checks per order (sub-microsecond) against positions and open orders rebuilt
+ * from execution reports, the trading state set by the circuit breakers, and the loss limit.
+ * Every rejection is counted by reason; every decision and report goes to the journal sink.
  */
 import type { Clock } from '../core/clock.js';
+import type { Registry } from '../core/registry.js';
 import type { QuoteTable } from '../market/quote-table.js';
+import {
+  Breaker,
+  type BreakerSpec,
+  TradingState,
+  type TradingStateValue,
+} from '../pipeline/control-block.js';
 import {
   type PipelineMetrics,
   RISK_REJECT_REASONS,
   type RiskRejectReason,
 } from '../pipeline/pipeline-metrics.js';
 import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
+import { type RecoveredSnapshot, seedPosition } from './journal-replay.js';
+import { OrderTracker } from './order-tracker.js';
 import { PositionBook } from './position-book.js';
 import type { RiskLimits } from './risk-limits.js';
+import { RiskMetricSlots } from './risk-metric-slots.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface BreakerSink {
+  /** Returns true only for the call that tripped it. */
+  trip(b: BreakerSpec): boolean;
+}
+
+/** Index + 1 of a reason in RISK_REJECT_REASONS, as journaled. */
+export const riskReasonCode = (r: RiskRejectReason): number => RISK_REJECT_REASONS.indexOf(r) + 1;
 
 export class RiskStage {
   readonly positions: PositionBook;
+  readonly orders: OrderTracker;
   /** Shares in open orders per symbol and side. */
   readonly openBuyQty: Float64Array;
   readonly openSellQty: Float64Array;
-  private readonly marks: Float64Array;
-  private halted = false;
-  private readonly rejectSlots: Record<RiskRejectReason, number>;
-  private readonly slots: {
-    checks: number;
-    rejected: number;
-    filled: number;
-    fills: number;
-    filledQty: number;
-    rejectedVenue: number;
-    expired: number;
-    cancelled: number;
-    realized: number;
-    unrealized: number;
-    fees: number;
-    gross: number;
-  };
-  private readonly positionSlots: Int32Array;
+  readonly marks: Float64Array;
+  private state: TradingStateValue = TradingState.active;
+  private readonly throttle: TokenBucket;
+  private readonly slots: RiskMetricSlots;
+  /** Reason of the last rejection (for the journal), null after an approval. */
+  lastReject: RiskRejectReason | null = null;
 
   constructor(
     readonly symbolCount: number,
@@ -43,33 +52,34 @@ export class RiskStage {
     private readonly quotes: QuoteTable,
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
+    private readonly breakers: BreakerSink,
   ) {
     this.positions = new PositionBook(symbolCount);
+    this.orders = new OrderTracker(limits.maxOpenOrders);
     this.openBuyQty = new Float64Array(symbolCount);
     this.openSellQty = new Float64Array(symbolCount);
     this.marks = new Float64Array(symbolCount).fill(Number.NaN);
-    this.rejectSlots = {} as Record<RiskRejectReason, number>;
-    for (const r of RISK_REJECT_REASONS) this.rejectSlots[r] = metrics.slot(`risk_reject_${r}`);
-    const m = metrics;
-    this.slots = {
-      checks: m.slot('risk_checks'),
-      rejected: m.slot('orders_rejected_risk'),
-      filled: m.slot('orders_filled'),
-      fills: m.slot('fills'),
-      filledQty: m.slot('filled_qty'),
-      rejectedVenue: m.slot('orders_rejected_venue'),
-      expired: m.slot('orders_expired'),
-      cancelled: m.slot('orders_cancelled'),
-      realized: m.slot('pnl_realized'),
-      unrealized: m.slot('pnl_unrealized'),
-      fees: m.slot('pnl_fees'),
-      gross: m.slot('gross_notional'),
-    };
-    this.positionSlots = metrics.slots(symbolCount, (s) => `symbol_${s}_position`);
+    this.throttle = new TokenBucket(limits.maxOrdersPerSec);
+    this.slots = new RiskMetricSlots(metrics, symbolCount);
   }
 
-  setHalted(halted: boolean): void {
-    this.halted = halted;
+  /** Starts from a journal's state: positions, and open orders (to be cancelled at the venue). */
+  applyRecovery(state: RecoveredSnapshot, registry: Registry): void {
+    for (const p of state.positions) seedPosition(this.positions, registry.symbolId(p.symbol), p);
+    for (const o of state.openOrders) {
+      const s = registry.symbolId(o.symbol);
+      const v = registry.venueId(o.venue);
+      if (s < 0 || v < 0) continue;
+      this.orders.open(o.clientOrderId, s, v, o.side, o.qty, o.limitPx);
+      if (o.filledQty > 0) this.orders.onFill(o.clientOrderId, o.filledQty);
+      const leaves = o.qty - o.filledQty;
+      if (o.side > 0) this.openBuyQty[s] += leaves;
+      else this.openSellQty[s] += leaves;
+    }
+  }
+
+  setTradingState(state: TradingStateValue): void {
+    this.state = state;
   }
 
   /** Returns true when the order may go to the venue; stamps `riskTsNs` either way. */
@@ -79,41 +89,62 @@ export class RiskStage {
     const reason = this.check(order);
     order.riskTsNs = this.clock.nowNs();
     this.metrics.hist.stage_risk.record(order.riskTsNs - order.routeTsNs);
+    this.lastReject = reason;
     if (reason !== null) {
       c.add(this.slots.rejected, 1);
-      c.add(this.rejectSlots[reason], 1);
+      c.add(this.slots.rejectByReason[riskReasonCode(reason) - 1], 1);
       return false;
     }
+    this.orders.open(
+      order.clientOrderId,
+      order.symbolId,
+      order.venueId,
+      order.side,
+      order.qty,
+      order.limitPx,
+    );
     if (order.side > 0) this.openBuyQty[order.symbolId] += order.qty;
     else this.openSellQty[order.symbolId] += order.qty;
     return true;
   }
 
-  /** Rejection reason for `order`, or null when it passes every check. */
+  /** Rejection reason for `order`, or null when it passes every check. Cheapest checks first. */
   check(order: Order): RiskRejectReason | null {
-    if (this.halted) return 'halted';
+    if (this.state === TradingState.halted) return 'halted';
     const s = order.symbolId;
+    if (!(s >= 0 && s < this.symbolCount) || !(order.qty > 0) || !(order.limitPx > 0)) return 'bad_order';
     if (
-      !(s >= 0 && s < this.symbolCount) ||
-      !(order.qty > 0) ||
-      !(order.limitPx > 0) ||
-      !Number.isFinite(order.qty)
+      !Number.isFinite(order.qty) ||
+      !Number.isFinite(order.limitPx) ||
+      (order.side !== 1 && order.side !== -1)
     ) {
       return 'bad_order';
     }
-    if (order.qty > this.limits.maxOrderQty) return 'max_order_size';
     const pos = this.positions.position[s];
-    // Worst case: every open order on the same side fills too.
-    const worst =
-      order.side > 0 ? pos + this.openBuyQty[s] + order.qty : pos - this.openSellQty[s] - order.qty;
-    if (Math.abs(worst) > this.limits.maxPositionQty && Math.abs(worst) > Math.abs(pos))
-      return 'max_position';
+    const after = pos + order.side * order.qty;
+    const reduces = Math.abs(after) < Math.abs(pos) && Math.sign(after) !== -Math.sign(pos);
+    if (this.state === TradingState.reducing && !reduces) return 'reducing_only';
+    if (order.qty > this.limits.maxOrderQty) return 'max_order_size';
+    if (order.qty * order.limitPx > this.limits.maxOrderNotionalUsd) return 'max_order_notional';
     const mid = this.quotes.referenceMid(s);
     if (Number.isNaN(mid)) return 'no_reference_price';
+    if (order.routeTsNs - this.quotes.lastReferenceTsNs() > this.limits.staleQuoteNs) return 'stale_quote';
     this.marks[s] = mid;
-    const gross = this.grossWithOpenOrders() + order.qty * order.limitPx;
-    if (gross > this.limits.maxPortfolioNotionalUsd && Math.abs(worst) > Math.abs(pos))
+    if ((Math.abs(order.limitPx - mid) / mid) * 1e4 > this.limits.priceBandBps) return 'price_band';
+    if (this.orders.openCount >= this.limits.maxOpenOrders) return 'max_open_orders';
+    // Worst case: every open order on the same side fills too. Reducing orders always pass.
+    const worst =
+      order.side > 0 ? pos + this.openBuyQty[s] + order.qty : pos - this.openSellQty[s] - order.qty;
+    const grows = Math.abs(worst) > Math.abs(pos);
+    if (grows && Math.abs(worst) > this.limits.maxPositionQty) return 'max_position';
+    if (
+      grows &&
+      this.grossWithOpenOrders() + order.qty * order.limitPx > this.limits.maxPortfolioNotionalUsd
+    ) {
       return 'max_portfolio_value';
+    }
+    // Last, so a refused order never spends a token.
+    if (!this.throttle.tryTake(order.routeTsNs)) return 'rate_limit';
     return null;
   }
 
@@ -129,29 +160,62 @@ export class RiskStage {
 
   onExecReport(r: ExecReport): void {
     const c = this.metrics.counters;
+    if (r.kind === ExecKind.ackTimeout) {
+      // Informational: the order stays open, a late ack or fill still applies.
+      c.add(this.slots.ackTimeouts, 1);
+      return;
+    }
     const s = r.symbolId;
-    if (!(s >= 0 && s < this.symbolCount)) return;
+    if (!(s >= 0 && s < this.symbolCount)) {
+      c.add(this.slots.anomalies, 1);
+      return;
+    }
     const open = r.side > 0 ? this.openBuyQty : this.openSellQty;
+    const anomaliesBefore = this.orders.anomalies;
     switch (r.kind) {
-      case ExecKind.fill:
+      case ExecKind.ack:
+        this.orders.onAck(r.clientOrderId);
+        break;
+      case ExecKind.fill: {
         this.positions.applyFill(s, r.side, r.fillQty, r.fillPx, r.feeUsd);
         open[s] = Math.max(0, open[s] - r.fillQty);
+        const leaves = this.orders.onFill(r.clientOrderId, r.fillQty);
         c.add(this.slots.fills, 1);
         c.add(this.slots.filledQty, r.fillQty);
-        if (r.leavesQty === 0) c.add(this.slots.filled, 1);
+        if (leaves === 0) c.add(this.slots.filled, 1);
+        this.checkLossLimit(s);
         break;
+      }
       case ExecKind.reject:
-        open[s] = Math.max(0, open[s] - r.leavesQty);
-        c.add(this.slots.rejectedVenue, 1);
-        break;
       case ExecKind.expired:
-        open[s] = Math.max(0, open[s] - r.leavesQty);
-        c.add(this.slots.expired, 1);
-        break;
       case ExecKind.cancel:
-        open[s] = Math.max(0, open[s] - r.leavesQty);
-        c.add(this.slots.cancelled, 1);
+        open[s] = Math.max(0, open[s] - this.orders.onDone(r.clientOrderId));
+        c.add(
+          r.kind === ExecKind.reject
+            ? this.slots.rejectedVenue
+            : r.kind === ExecKind.expired
+              ? this.slots.expired
+              : this.slots.cancelled,
+          1,
+        );
         break;
+    }
+    if (this.orders.anomalies !== anomaliesBefore)
+      c.add(this.slots.anomalies, this.orders.anomalies - anomaliesBefore);
+  }
+
+  /** Total P&L now, marking `symbolId` to a fresh mid (others to their last marks). */
+  totalPnl(): number {
+    const p = this.positions;
+    return p.totalRealized() + p.totalUnrealized(this.marks) - p.totalFees();
+  }
+
+  private checkLossLimit(symbolId: number): void {
+    const mid = this.quotes.referenceMid(symbolId);
+    if (!Number.isNaN(mid)) this.marks[symbolId] = mid;
+    if (this.totalPnl() < -this.limits.maxLossUsd && this.breakers.trip(Breaker.lossLimit)) {
+      this.metrics.counters.add(this.slots.breakerTrips, 1);
+      this.state = TradingState.halted;
     }
   }
 
@@ -167,6 +231,7 @@ export class RiskStage {
     c.set(this.slots.unrealized, p.totalUnrealized(this.marks));
     c.set(this.slots.fees, p.totalFees());
     c.set(this.slots.gross, p.grossNotional(this.marks));
-    for (let s = 0; s < this.symbolCount; s++) c.set(this.positionSlots[s], p.position[s]);
+    c.set(this.slots.openOrders, this.orders.openCount);
+    for (let s = 0; s < this.symbolCount; s++) c.set(this.slots.position[s], p.position[s]);
   }
 }

@@ -11,7 +11,7 @@ import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
 import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
 import type { VenueGateway } from './venue-gateway.js';
 
-export const VenueRejectReason = { noQuote: 1, capacity: 2 } as const;
+export const VenueRejectReason = { noQuote: 1, capacity: 2, unknownOrder: 3, cancelled: 4 } as const;
 
 /** Which report a slot emits next once its response has arrived. */
 const Phase = { travelling: 0, atVenue: 1, ack: 2, fill: 3, terminal: 4, free: 5 } as const;
@@ -33,6 +33,7 @@ export class SimVenueGateway implements VenueGateway {
   private readonly fillQty: Float64Array;
   private readonly fillPx: Float64Array;
   private readonly rejectReason: Int32Array;
+  private readonly cancelRequested: Uint8Array;
   private readonly phase: Int32Array;
   /** Slot whose response is being emitted report by report; -1 when none. */
   private emitting = -1;
@@ -58,6 +59,7 @@ export class SimVenueGateway implements VenueGateway {
     this.fillQty = new Float64Array(capacity);
     this.fillPx = new Float64Array(capacity);
     this.rejectReason = new Int32Array(capacity);
+    this.cancelRequested = new Uint8Array(capacity);
     this.phase = new Int32Array(capacity).fill(Phase.free);
   }
 
@@ -78,6 +80,7 @@ export class SimVenueGateway implements VenueGateway {
     this.fillQty[s] = 0;
     this.fillPx[s] = 0;
     this.rejectReason[s] = 0;
+    this.cancelRequested[s] = 0;
     this.phase[s] = Phase.travelling;
     const rtt = this.latency[order.venueId].sampleRoundTripNs(nowNs, this.rng);
     // Payload: slot * 2 + leg (0 = arrival at the venue, 1 = response back at the gateway).
@@ -110,7 +113,33 @@ export class SimVenueGateway implements VenueGateway {
     }
   }
 
+  cancel(clientOrderId: number, nowNs: number, out: ExecReport): boolean {
+    // Cancels are rare (kill switch, recovery): a scan of the slots is fine.
+    for (let s = 0; s < this.capacity; s++) {
+      if (this.phase[s] === Phase.free || this.clientOrderId[s] !== clientOrderId) continue;
+      // Still on its way: the venue will cancel it on arrival. At or past the venue, an IOC has
+      // already been matched and its outcome is on the way back: nothing to cancel.
+      if (this.phase[s] === Phase.travelling) this.cancelRequested[s] = 1;
+      return false;
+    }
+    out.clientOrderId = clientOrderId;
+    out.kind = ExecKind.cancel;
+    out.reason = VenueRejectReason.unknownOrder;
+    out.fillQty = 0;
+    out.fillPx = 0;
+    out.feeUsd = 0;
+    out.leavesQty = 0;
+    out.sentTsNs = nowNs;
+    out.venueTsNs = nowNs;
+    out.recvTsNs = nowNs;
+    return true;
+  }
+
   private match(s: number): void {
+    if (this.cancelRequested[s] === 1) {
+      this.rejectReason[s] = VenueRejectReason.cancelled;
+      return;
+    }
     if (!this.quotes.read(this.symbolId[s], this.venueId[s], this.quote)) {
       this.rejectReason[s] = VenueRejectReason.noQuote;
       return;
@@ -153,7 +182,12 @@ export class SimVenueGateway implements VenueGateway {
         else this.release(s);
         return true;
       default:
-        out.kind = this.rejectReason[s] !== 0 ? ExecKind.reject : ExecKind.expired;
+        out.kind =
+          this.rejectReason[s] === VenueRejectReason.cancelled
+            ? ExecKind.cancel
+            : this.rejectReason[s] !== 0
+              ? ExecKind.reject
+              : ExecKind.expired;
         out.reason = this.rejectReason[s];
         out.leavesQty = this.qty[s] - filled;
         this.release(s);

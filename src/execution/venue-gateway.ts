@@ -4,6 +4,12 @@ import type { ExecReport, Order } from '../shm/records.js';
 export interface VenueGateway {
   /** Hands the order to the venue connection; false when the gateway cannot take it. */
   submit(order: Order, nowNs: number): boolean;
+  /**
+   * Asks the venue to cancel an order. Returns true when `out` holds an immediate answer (the
+   * venue does not know the order: it is reported cancelled with nothing left open); otherwise
+   * the outcome arrives through `nextReport`.
+   */
+  cancel(clientOrderId: number, nowNs: number, out: ExecReport): boolean;
   /** Writes the next report due at or before `nowNs` into `out`; false when none is due. */
   nextReport(nowNs: number, out: ExecReport): boolean;
   /** When the next report could be due (ns), +Infinity when nothing is in flight. */

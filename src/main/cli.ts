@@ -1,10 +1,12 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 /** The `hft` command line (CONTRACT.md). `run` is the default command. */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
+import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import { runDaemon } from './run-command.js';
 
@@ -31,10 +33,14 @@ function buildProgram(): Command {
     .option('--rate <ticksPerSec>', 'simulated tick rate; 0 = as fast as it goes')
     .option('--pipeline <topology>', 'threads | fused | inline')
     .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
-    .action(async (opts: CliOverrides) => {
-      const cfg = resolveConfig(opts, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
+    .option('--recover <journal>', 'start from the positions and open orders rebuilt from a journal')
+    .action(async (opts: CliOverrides & { recover?: string }) => {
+      const { recover, ...overrides } = opts;
+      const cfg = resolveConfig(overrides, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
+      if (recover !== undefined && !existsSync(recover))
+        throw new ConfigError('--recover', `journal not found: ${recover}`);
       const log = createLogger(cfg.system.log_level);
-      await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`));
+      await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`), recover ?? null);
     });
   return program;
 }

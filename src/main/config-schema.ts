@@ -83,6 +83,17 @@ const trading = mapping({
   }
 });
 
+const risk = mapping({
+  max_order_notional: positive(),
+  price_band_bps: positive(),
+  stale_quote_ms: positive(),
+  max_orders_per_sec: positive(),
+  max_open_orders: intBetween(1, 65536, 'an integer from 1 to 65536'),
+  max_loss_usd: positive(),
+  venue_latency_spike_factor: numberThat('a number above 1').gt(1, say('must be a number above 1')),
+  ack_timeout_ms: positive(),
+});
+
 const system = mapping({
   mode: oneOf(MODES),
   log_level: oneOf(LOG_LEVELS),
@@ -143,6 +154,7 @@ export const configSchema = mapping({
   system,
   market,
   routing: mapping({ router: oneOf(ROUTERS) }),
+  risk,
   secrets,
 });
 

@@ -85,8 +85,27 @@ export interface HftConfig {
     venues: VenueConfig[];
   };
   routing: { router: RouterName };
+  risk: RiskConfig;
   /** From the environment or .env only, never from YAML; never logged. */
   secrets: { finnhub_api_key: string | null; finnhub_ws_url: string; admin_token: string | null };
+}
+
+export interface RiskConfig {
+  /** Max USD notional of one order. */
+  max_order_notional: number;
+  /** Max distance of a limit price from the cross-venue mid, basis points (fat finger). */
+  price_band_bps: number;
+  /** A reference quote older than this is stale: orders on that symbol are refused. */
+  stale_quote_ms: number;
+  /** Order submit throttle (token bucket refilled at this rate, burst of one second). */
+  max_orders_per_sec: number;
+  max_open_orders: number;
+  /** Loss limit: total P&L below -max_loss_usd halts trading until an operator resumes it. */
+  max_loss_usd: number;
+  /** Venue breaker: route away while a venue's forecast p50 exceeds this multiple of its baseline. */
+  venue_latency_spike_factor: number;
+  /** An order without an ack this long is reported timed out and its venue counts as out. */
+  ack_timeout_ms: number;
 }
 
 /** What the CLI may override; undefined means "not given". */

@@ -6,7 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Registry } from '../core/registry.js';
-import { ControlBlock } from '../pipeline/control-block.js';
+import { JournalWriter } from '../execution/journal-file.js';
+import { type RecoveredSnapshot, type RecoveredState, replayJournal } from '../execution/journal-replay.js';
+import { Breaker, ControlBlock } from '../pipeline/control-block.js';
+import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
@@ -21,7 +24,7 @@ import { buildSummary, type RunSummary } from './run-summary.js';
 import { Supervisor } from './supervisor.js';
 
 export interface RunResult {
-  summary: RunSummary;
+  summary: RunSummary & { recovery: RecoveredState | null };
   reportDir: string;
 }
 
@@ -41,6 +44,12 @@ export function checkRunnable(cfg: HftConfig): void {
   }
 }
 
+const JOURNAL_DRAIN_MS = 5;
+
+function snapshotOf(r: RecoveredState): RecoveredSnapshot {
+  return { positions: r.positions, openOrders: r.openOrders, maxClientOrderId: r.maxClientOrderId };
+}
+
 export function defaultReportDir(now = new Date()): string {
   return resolve(
     'reports',
@@ -51,10 +60,13 @@ export function defaultReportDir(now = new Date()): string {
   );
 }
 
+export const JOURNAL_FILE = 'journal.hftj';
+
 export async function runDaemon(
   cfg: HftConfig,
   log: Logger,
   out: (line: string) => void,
+  recoverFrom: string | null = null,
 ): Promise<RunResult> {
   checkRunnable(cfg);
   const epochNs = process.hrtime.bigint();
@@ -65,7 +77,26 @@ export async function runDaemon(
   });
   const reportDir = cfg.system.report_dir ? resolve(cfg.system.report_dir) : defaultReportDir();
   mkdirSync(reportDir, { recursive: true });
-  const handles = createPipelineHandles(registry.toData(), settingsFromConfig(cfg), epochNs);
+  const recovery = recoverFrom ? replayJournal(recoverFrom) : null;
+  if (recovery)
+    log.info(
+      {
+        journal: recoverFrom,
+        records: recovery.records,
+        fills: recovery.fillsApplied,
+        duplicate_fills: recovery.duplicateFills,
+        open_orders: recovery.openOrders.length,
+        truncated_bytes: recovery.truncatedBytes,
+      },
+      'recovered state from journal',
+    );
+  const handles = createPipelineHandles(registry.toData(), { ...settingsFromConfig(cfg), recovery }, epochNs);
+  const journalWriter = new JournalWriter(
+    resolve(reportDir, JOURNAL_FILE),
+    registry.toData(),
+    recovery && snapshotOf(recovery),
+  );
+  const journal = new JournalDrain(handles.journal!, journalWriter);
   const metrics = new PipelineMetrics(handles.metrics);
   const control = new ControlBlock(handles.control);
   const state = new RunState(registry, cfg, metrics, control);
@@ -85,8 +116,8 @@ export async function runDaemon(
         };
       },
       kill: () => {
-        control.setHalted(true);
-        log.warn({ event: 'kill_switch' }, 'kill switch: trading halted');
+        if (control.trip(Breaker.killSwitch))
+          log.warn({ breaker: 'kill_switch' }, 'kill switch: open orders cancelled, trading halted');
       },
       adminToken: cfg.secrets.admin_token,
     }).catch((err: Error) => {
@@ -128,6 +159,8 @@ export async function runDaemon(
 
   await supervisor.start();
   const startNs = nowNs();
+  // Off the hot path: every few ms the journal ring is written to the file (and so to the OS).
+  const journalTimer = setInterval(() => journal.drain(), JOURNAL_DRAIN_MS);
   let lastTicks = 0;
   // A short run still shows a few progress lines.
   const intervalS = Math.min(cfg.system.progress_interval_s, Math.max(1, cfg.system.duration_s / 5));
@@ -142,8 +175,15 @@ export async function runDaemon(
   const elapsedS = (nowNs() - startNs) / 1e9;
   log.info({ reason, elapsed_s: elapsedS }, 'stopping pipeline');
   await supervisor.stop();
+  clearInterval(journalTimer);
+  journal.drain();
+  journalWriter.close();
   server?.close();
-  const summary = buildSummary(cfg, registry, metrics, hostNames, elapsedS);
+  const summary = {
+    ...buildSummary(cfg, registry, metrics, hostNames, elapsedS),
+    journal: { file: journalWriter.path, records: journalWriter.records },
+    recovery,
+  };
   writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
   else

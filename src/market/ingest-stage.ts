@@ -5,7 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import type { PipelineMetrics, TickRejectReason } from '../pipeline/pipeline-metrics.js';
 import { TICK_REJECT_REASONS } from '../pipeline/pipeline-metrics.js';
-import type { Tick } from '../shm/records.js';
+import { type Tick, TickFlag } from '../shm/records.js';
 import type { QuoteTable } from './quote-table.js';
 
 export class IngestStage {
@@ -56,13 +56,25 @@ export class IngestStage {
   private validate(t: Tick): TickRejectReason | null {
     if (!(t.symbolId >= 0 && t.symbolId < this.symbolCount)) return 'unknown_symbol';
     if (!(t.venueId >= 0 && t.venueId < this.venueCount)) return 'unknown_venue';
+    if (t.flags & TickFlag.trade) {
+      // A trade (Finnhub) carries no quote: bid/ask are 0, the price is the last trade's.
+      if (!(t.lastPx > 0 && Number.isFinite(t.lastPx))) return 'bad_price';
+      if (!(t.lastQty >= 0 && Number.isFinite(t.lastQty))) return 'bad_quantity';
+    } else {
+      const quoteReason = this.validateQuote(t);
+      if (quoteReason !== null) return quoteReason;
+    }
+    if (t.exchTsNs < this.lastExchTsNs[t.symbolId * this.venueCount + t.venueId]) return 'out_of_order';
+    return null;
+  }
+
+  private validateQuote(t: Tick): TickRejectReason | null {
     if (!(t.bidPx > 0 && t.askPx > 0 && Number.isFinite(t.bidPx) && Number.isFinite(t.askPx)))
       return 'bad_price';
     if (t.bidPx >= t.askPx) return 'crossed_quote';
     if (!(t.bidQty >= 0 && t.askQty >= 0 && Number.isFinite(t.bidQty) && Number.isFinite(t.askQty))) {
       return 'bad_quantity';
     }
-    if (t.exchTsNs < this.lastExchTsNs[t.symbolId * this.venueCount + t.venueId]) return 'out_of_order';
     return null;
   }
 }

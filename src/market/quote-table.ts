@@ -16,6 +16,8 @@ export function createQuoteTable(symbols: number, venues: number): SeqlockTableH
 export class QuoteTable {
   private readonly table: SeqlockTable;
   private readonly row = new Float64Array(COLS);
+  /** Newest quote stamp seen by the last `referenceMid` call (typed cell: no boxing). */
+  private readonly refTs = new Float64Array(1);
 
   constructor(
     handle: SeqlockTableHandle,
@@ -48,12 +50,19 @@ export class QuoteTable {
   referenceMid(symbolId: number): number {
     let bestBid = 0;
     let bestAsk = Number.POSITIVE_INFINITY;
+    this.refTs[0] = 0;
     for (let v = 0; v < this.venueCount; v++) {
       if (!this.read(symbolId, v, this.row)) continue;
+      if (this.row[QuoteCol.tsNs] > this.refTs[0]) this.refTs[0] = this.row[QuoteCol.tsNs];
       if (this.row[QuoteCol.bidPx] > bestBid) bestBid = this.row[QuoteCol.bidPx];
       if (this.row[QuoteCol.askPx] < bestAsk) bestAsk = this.row[QuoteCol.askPx];
     }
     if (bestBid === 0 || bestAsk === Number.POSITIVE_INFINITY) return Number.NaN;
     return (bestBid + bestAsk) / 2;
+  }
+
+  /** Receive stamp of the newest quote behind the last `referenceMid` call. */
+  lastReferenceTsNs(): number {
+    return this.refTs[0];
   }
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import { Random } from '../core/random.js';
 import { Registry } from '../core/registry.js';
 import { ExecutionStage } from '../execution/execution-stage.js';
+import { riskLimitsFromConfig } from '../execution/risk-limits.js';
 import { RiskStage } from '../execution/risk-stage.js';
 import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
 import { IngestStage } from '../market/ingest-stage.js';
@@ -99,27 +100,38 @@ function buildNode(
         clock,
         metrics,
       );
+      if (s.recovery) route.continueClientOrderIdsAfter(s.recovery.maxClientOrderId);
       return new RouteNode(route, attachRing(h, 'ticks'), attachRing(h, 'orders'), control, metrics);
     }
     case 'risk': {
-      const limits = {
-        maxOrderQty: s.trading.max_order_size,
-        maxPositionQty: s.trading.max_position_size,
-        maxPortfolioNotionalUsd: s.trading.max_portfolio_value,
-      };
-      const risk = new RiskStage(registry.symbolCount, limits, quotes, clock, metrics);
-      return new RiskNode(
+      const limits = riskLimitsFromConfig(s.trading, s.risk);
+      const risk = new RiskStage(registry.symbolCount, limits, quotes, clock, metrics, control);
+      if (s.recovery) risk.applyRecovery(s.recovery, registry);
+      const journal = h.journal ? new SpscRing(h.journal) : null;
+      const orders = attachRing(h, 'orders');
+      const node = new RiskNode(
         risk,
-        attachRing(h, 'orders'),
+        orders,
         attachRing(h, 'reports'),
         attachRing(h, 'approved'),
+        journal,
         control,
+        metrics,
       );
+      if (s.recovery && s.recovery.openOrders.length > 0) node.cancelOpenOrdersAtStart();
+      return node;
     }
     case 'execute': {
       const latency = s.venues.map((v) => new LogNormalSpikeLatency(v.latency));
       const gateway = new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
-      const exec = new ExecutionStage(registry.venueCount, gateway, clock, metrics);
+      const exec = new ExecutionStage(
+        registry.venueCount,
+        gateway,
+        clock,
+        metrics,
+        control,
+        s.risk.ack_timeout_ms * 1e6,
+      );
       return new ExecuteNode(
         exec,
         attachRing(h, 'approved'),

@@ -1,12 +1,34 @@
 /**
- * Run-wide control shared by main and every worker: the running flag, the trading halt, and one
- * heartbeat stamp per host thread.
+ * Run-wide control shared by main and every worker: the running flag, the start barrier, the
+ * trading state with the circuit breakers that set it, per-venue breaker flags, and one heartbeat
+ * stamp per host thread. Breaker bits are set with Atomics.or from any thread and cleared only by
+ * their reset rule (README "Circuit breakers").
  */
 const RUNNING = 0;
-const HALTED = 1;
 const READY = 2;
 const GO = 3;
-const HEADER_BYTES = 64;
+const TRADING_STATE = 4;
+const BREAKERS = 5;
+const VENUE_FLAGS = 16; // one Int32 per venue from here
+export const MAX_VENUES = 32;
+const HEADER_BYTES = (VENUE_FLAGS + MAX_VENUES) * 4;
+
+export const TradingState = { active: 0, reducing: 1, halted: 2 } as const;
+export type TradingStateValue = (typeof TradingState)[keyof typeof TradingState];
+export const TRADING_STATE_NAMES = ['active', 'reducing', 'halted'] as const;
+
+/** Each breaker, the trading state it forces, and how it resets. */
+export const Breaker = {
+  orderRingFull: { bit: 1, name: 'order_ring_full', state: TradingState.halted },
+  lossLimit: { bit: 2, name: 'loss_limit', state: TradingState.halted },
+  rejectRate: { bit: 4, name: 'reject_rate', state: TradingState.reducing },
+  killSwitch: { bit: 8, name: 'kill_switch', state: TradingState.halted },
+} as const;
+export type BreakerSpec = (typeof Breaker)[keyof typeof Breaker];
+export const BREAKERS_LIST: readonly BreakerSpec[] = Object.values(Breaker);
+
+/** Per-venue breaker bits: the router skips a venue while any is set. */
+export const VenueFlag = { latencySpike: 1, outage: 2 } as const;
 
 export interface ControlBlockHandle {
   readonly buffer: SharedArrayBuffer;
@@ -15,7 +37,7 @@ export interface ControlBlockHandle {
 
 export function createControlBlock(hosts: number): ControlBlockHandle {
   const buffer = new SharedArrayBuffer(HEADER_BYTES + hosts * 64);
-  new Int32Array(buffer, 0, 2)[RUNNING] = 1;
+  new Int32Array(buffer, 0, 4)[RUNNING] = 1;
   return { buffer, hosts };
 }
 
@@ -36,14 +58,6 @@ export class ControlBlock {
     Atomics.store(this.flags, RUNNING, 0);
   }
 
-  get halted(): boolean {
-    return Atomics.load(this.flags, HALTED) === 1;
-  }
-
-  setHalted(halted: boolean): void {
-    Atomics.store(this.flags, HALTED, halted ? 1 : 0);
-  }
-
   /** Worker side of the start barrier: count in as ready, then block until main says go. */
   arriveAndAwaitGo(): void {
     Atomics.add(this.flags, READY, 1);
@@ -58,6 +72,61 @@ export class ControlBlock {
   go(): void {
     Atomics.store(this.flags, GO, 1);
     Atomics.notify(this.flags, GO);
+  }
+
+  get tradingState(): TradingStateValue {
+    return Atomics.load(this.flags, TRADING_STATE) as TradingStateValue;
+  }
+
+  get halted(): boolean {
+    return this.tradingState === TradingState.halted;
+  }
+
+  get breakerBits(): number {
+    return Atomics.load(this.flags, BREAKERS);
+  }
+
+  /** Trips `b`; returns true only for the call that tripped it (callers count and log once). */
+  trip(b: BreakerSpec): boolean {
+    const before = Atomics.or(this.flags, BREAKERS, b.bit);
+    this.recomputeState();
+    return (before & b.bit) === 0;
+  }
+
+  /** Clears `b` (its reset rule is the caller's); returns true when it was tripped. */
+  reset(b: BreakerSpec): boolean {
+    const before = Atomics.and(this.flags, BREAKERS, ~b.bit);
+    this.recomputeState();
+    return (before & b.bit) !== 0;
+  }
+
+  isTripped(b: BreakerSpec): boolean {
+    return (this.breakerBits & b.bit) !== 0;
+  }
+
+  /** The strictest state any tripped breaker asks for. */
+  private recomputeState(): void {
+    const bits = Atomics.load(this.flags, BREAKERS);
+    let state: number = TradingState.active;
+    for (const b of BREAKERS_LIST) if ((bits & b.bit) !== 0 && b.state > state) state = b.state;
+    Atomics.store(this.flags, TRADING_STATE, state);
+  }
+
+  venueFlags(venueId: number): number {
+    return Atomics.load(this.flags, VENUE_FLAGS + venueId);
+  }
+
+  /** True when no breaker is open on the venue. Read by the router on every order. */
+  venueUsable(venueId: number): boolean {
+    return Atomics.load(this.flags, VENUE_FLAGS + venueId) === 0;
+  }
+
+  /** Sets or clears a venue flag; returns true when that changed it. */
+  setVenueFlag(venueId: number, flag: number, on: boolean): boolean {
+    const before = on
+      ? Atomics.or(this.flags, VENUE_FLAGS + venueId, flag)
+      : Atomics.and(this.flags, VENUE_FLAGS + venueId, ~flag);
+    return ((before & flag) !== 0) !== on;
   }
 
   /** Heartbeat of host `i`, ns since the process epoch (0 = never). */

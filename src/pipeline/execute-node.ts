@@ -26,7 +26,7 @@ export class ExecuteNode implements StageNode {
     const n = Math.min(this.approved.available(), BATCH, this.reports.freeSlots());
     for (let i = 0; i < n; i++) {
       OrderCodec.read(this.approved.f64, this.approved.i32, this.approved.next(), this.order);
-      if (!this.stage.onOrder(this.order, this.report)) this.writeReport();
+      if (this.stage.onOrder(this.order, this.report)) this.writeReport();
     }
     if (n > 0) this.approved.release();
     handled += n;

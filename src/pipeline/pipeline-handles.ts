@@ -3,11 +3,18 @@
  * data (SharedArrayBuffers cross `workerData` without copying).
  */
 import { Registry, type RegistryData } from '../core/registry.js';
+import type { RecoveredState } from '../execution/journal-replay.js';
 import type { HftConfig, PipelineTopology } from '../main/config-types.js';
 import { createQuoteTable } from '../market/quote-table.js';
 import { createForecastTable } from '../ml/forecast-table.js';
 import { DOORBELL_BYTES } from '../shm/doorbell.js';
-import { ExecReportLayout, LatencySampleLayout, OrderLayout, TickLayout } from '../shm/records.js';
+import {
+  ExecReportLayout,
+  JournalLayout,
+  LatencySampleLayout,
+  OrderLayout,
+  TickLayout,
+} from '../shm/records.js';
 import type { SeqlockTableHandle } from '../shm/seqlock-table.js';
 import { createRing, type RingHandle } from '../shm/spsc-ring.js';
 import { type ControlBlockHandle, createControlBlock } from './control-block.js';
@@ -22,9 +29,14 @@ export interface PipelineSettings {
   readonly venues: HftConfig['market']['venues'];
   readonly trading: HftConfig['trading'];
   readonly router: HftConfig['routing']['router'];
+  readonly risk: HftConfig['risk'];
   readonly waitStrategy: HftConfig['system']['wait_strategy'];
   readonly spinNs: number;
   readonly busySpinHost: string | null;
+  /** Journal every decision and report (the daemon always does; tests and benches may not drain one). */
+  readonly journal: boolean;
+  /** State rebuilt from a journal with --recover, applied by risk and route at start. */
+  readonly recovery: RecoveredState | null;
 }
 
 export interface PipelineHandles {
@@ -33,12 +45,16 @@ export interface PipelineHandles {
   readonly settings: PipelineSettings;
   readonly hosts: HostSpec[];
   readonly rings: Record<RingName, RingHandle>;
+  /** Risk -> main: every decision and report, drained off the hot path into the journal file. */
+  readonly journal: RingHandle | null;
   readonly bells: SharedArrayBuffer[];
   readonly quotes: SeqlockTableHandle;
   readonly forecasts: SeqlockTableHandle;
   readonly metrics: PipelineMetricsHandle;
   readonly control: ControlBlockHandle;
 }
+
+const JOURNAL_RING_CAPACITY = 65536;
 
 export const RING_CAPACITY: Record<RingName, number> = {
   ticks: 16384,
@@ -56,9 +72,12 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     venues: cfg.market.venues,
     trading: cfg.trading,
     router: cfg.routing.router,
+    risk: cfg.risk,
     waitStrategy: cfg.system.wait_strategy,
     spinNs: cfg.system.spin_ns,
     busySpinHost: cfg.system.busy_spin_host,
+    journal: true,
+    recovery: null,
   };
 }
 
@@ -81,6 +100,7 @@ export function createPipelineHandles(
       reports: createRing('reports', RING_CAPACITY.reports, ExecReportLayout.sizeBytes),
       samples: createRing('samples', RING_CAPACITY.samples, LatencySampleLayout.sizeBytes),
     },
+    journal: settings.journal ? createRing('journal', JOURNAL_RING_CAPACITY, JournalLayout.sizeBytes) : null,
     bells: hosts.map(() => new SharedArrayBuffer(DOORBELL_BYTES)),
     quotes: createQuoteTable(registry.symbolCount, registry.venueCount),
     forecasts: createForecastTable(registry.venueCount),

@@ -18,16 +18,27 @@ export const TICK_REJECT_REASONS = [
   'crossed_quote',
   'bad_quantity',
   'out_of_order',
+  'malformed',
+  'oversized',
+  'unknown_message',
+  'missing_field',
+  'bad_timestamp',
 ] as const;
 export type TickRejectReason = (typeof TICK_REJECT_REASONS)[number];
 
 export const RISK_REJECT_REASONS = [
+  'halted',
+  'reducing_only',
+  'bad_order',
   'max_order_size',
+  'max_order_notional',
+  'no_reference_price',
+  'stale_quote',
+  'price_band',
+  'rate_limit',
+  'max_open_orders',
   'max_position',
   'max_portfolio_value',
-  'no_reference_price',
-  'bad_order',
-  'halted',
 ] as const;
 export type RiskRejectReason = (typeof RISK_REJECT_REASONS)[number];
 
@@ -69,6 +80,11 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
     'filled_qty',
     'risk_checks',
     'breaker_trips',
+    'order_anomalies',
+    'orders_ack_timeouts',
+    'open_orders',
+    'journal_records',
+    'kill_switch_cancels',
     'pnl_realized',
     'pnl_unrealized',
     'pnl_fees',

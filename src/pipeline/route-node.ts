@@ -1,7 +1,7 @@
 import type { RouteStage } from '../routing/route-stage.js';
 import { OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import type { ControlBlock } from './control-block.js';
+import { Breaker, type ControlBlock } from './control-block.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 import { BATCH, type StageNode } from './stage-node.js';
 
@@ -49,10 +49,7 @@ export class RouteNode implements StageNode {
 
   private orderRingFull(): void {
     this.metrics.counters.add(this.droppedSlot, 1);
-    if (!this.control.halted) {
-      this.control.setHalted(true);
-      this.metrics.counters.add(this.tripSlot, 1);
-    }
+    if (this.control.trip(Breaker.orderRingFull)) this.metrics.counters.add(this.tripSlot, 1);
   }
 
   hasWork(): boolean {

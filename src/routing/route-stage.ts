@@ -35,6 +35,11 @@ export class RouteStage {
     this.venueRoutedSlots = metrics.slots(venueCount, (v) => `venue_${v}_routed`);
   }
 
+  /** Client order ids are unique per run and across a recovery: continue above the journal's. */
+  continueClientOrderIdsAfter(maxUsedId: number): void {
+    this.nextClientOrderId = Math.max(this.nextClientOrderId, maxUsedId + 1);
+  }
+
   /** Returns true when `order` was filled in and must be sent on. */
   onTick(tick: Tick, order: Order): boolean {
     this.book.update(tick);

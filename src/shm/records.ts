@@ -60,6 +60,8 @@ export const OrderType = { limitIoc: 1, limitGtc: 2, cancel: 3 } as const;
 
 export const ExecReportLayout = defineLayout('ExecReport', [
   { name: 'clientOrderId', type: 'f64' },
+  /** Unique per report from one venue session: resends and journal replays are deduplicated on it. */
+  { name: 'execId', type: 'f64' },
   { name: 'fillQty', type: 'f64' },
   { name: 'fillPx', type: 'f64' },
   { name: 'leavesQty', type: 'f64' },
@@ -77,7 +79,43 @@ export const ExecReportLayout = defineLayout('ExecReport', [
   { name: 'reason', type: 'i32' },
 ]);
 
-export const ExecKind = { ack: 1, fill: 2, reject: 3, cancel: 4, expired: 5 } as const;
+export const ExecKind = { ack: 1, fill: 2, reject: 3, cancel: 4, expired: 5, ackTimeout: 6 } as const;
+
+/**
+ * One line of the journal: a risk decision on an order, or an execution report. Order fields
+ * are filled for decisions, report fields for reports.
+ */
+export const JournalLayout = defineLayout('Journal', [
+  { name: 'tsNs', type: 'f64' },
+  { name: 'clientOrderId', type: 'f64' },
+  { name: 'execId', type: 'f64' },
+  { name: 'qty', type: 'f64' },
+  { name: 'limitPx', type: 'f64' },
+  { name: 'fillQty', type: 'f64' },
+  { name: 'fillPx', type: 'f64' },
+  { name: 'leavesQty', type: 'f64' },
+  { name: 'feeUsd', type: 'f64' },
+  { name: 'symbolId', type: 'i32' },
+  { name: 'venueId', type: 'i32' },
+  { name: 'side', type: 'i32' },
+  /** JournalKind. */
+  { name: 'kind', type: 'i32' },
+  /** Risk reject reason (index + 1) for rejected orders, venue reason for reports. */
+  { name: 'reason', type: 'i32' },
+]);
+
+/** Decisions are 1-2 and 9; reports reuse ExecKind + 2. */
+export const JournalKind = {
+  approved: 1,
+  rejected: 2,
+  ack: 3,
+  fill: 4,
+  venueReject: 5,
+  cancel: 6,
+  expired: 7,
+  ackTimeout: 8,
+  cancelRequest: 9,
+} as const;
 
 export const ControlLayout = defineLayout('Control', [
   { name: 'tsNs', type: 'f64' },
@@ -95,9 +133,11 @@ export type LatencySample = RecordOf<typeof LatencySampleLayout>;
 export type Order = RecordOf<typeof OrderLayout>;
 export type ExecReport = RecordOf<typeof ExecReportLayout>;
 export type Control = RecordOf<typeof ControlLayout>;
+export type JournalRecord = RecordOf<typeof JournalLayout>;
 
 export const TickCodec = compileCodec(TickLayout);
 export const LatencySampleCodec = compileCodec(LatencySampleLayout);
 export const OrderCodec = compileCodec(OrderLayout);
 export const ExecReportCodec = compileCodec(ExecReportLayout);
 export const ControlCodec = compileCodec(ControlLayout);
+export const JournalCodec = compileCodec(JournalLayout);

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { IngestStage } from '../../src/market/ingest-stage.js';
+import { type Tick, TickCodec, TickFlag } from '../../src/shm/records.js';
 import { quoteTick, stageFixture } from '../fixtures.js';
 
 function setup() {
   const f = stageFixture();
   const stage = new IngestStage(f.registry.symbolCount, f.registry.venueCount, f.quotes, f.clock, f.metrics);
   return { ...f, stage, count: (name: string) => f.metrics.counters.byName(name) };
+}
+
+/** A trade as the Finnhub source emits it: no quote (bid/ask 0), last price and size set. */
+function tradeTick(symbolId: number, venueId: number, lastPx: number, lastQty: number, tsNs = 1): Tick {
+  return Object.assign(TickCodec.create(), {
+    symbolId,
+    venueId,
+    lastPx,
+    lastQty,
+    exchTsNs: tsNs,
+    flags: TickFlag.trade,
+  });
 }
 
 describe('IngestStage', () => {
@@ -52,5 +65,41 @@ describe('IngestStage', () => {
     expect(quotes.referenceMid(0)).toBeCloseTo(10.01, 10);
     // Another venue has its own sequence.
     expect(stage.onTick(quoteTick(0, 1, 10, 10.02, 100, 1_000))).toBe(true);
+  });
+
+  it('accepts trade ticks on last price and size, with no quote and zero size (a price update)', () => {
+    const { stage, count, clock } = setup();
+    clock.set(7_000);
+    const t = tradeTick(1, 2, 190.12, 100, 2_000);
+    expect(stage.onTick(t)).toBe(true);
+    expect(t.recvTsNs).toBe(7_000);
+    expect(t.ingestTsNs).toBe(7_000);
+    expect(stage.onTick(tradeTick(1, 2, 190.13, 0, 3_000))).toBe(true);
+    expect(count('ticks_rejected')).toBe(0);
+    expect(count('venue_2_ticks')).toBe(2);
+  });
+
+  it.each([
+    ['bad_price', { lastPx: 0 }],
+    ['bad_price', { lastPx: -190 }],
+    ['bad_price', { lastPx: Number.NaN }],
+    ['bad_price', { lastPx: Number.POSITIVE_INFINITY }],
+    ['bad_quantity', { lastQty: -1 }],
+    ['bad_quantity', { lastQty: Number.NaN }],
+    ['bad_quantity', { lastQty: Number.POSITIVE_INFINITY }],
+    ['unknown_symbol', { symbolId: 9 }],
+    ['unknown_venue', { venueId: -1 }],
+  ])('rejects a trade with %s (%o) and counts the reason', (reason, patch) => {
+    const { stage, count } = setup();
+    expect(stage.onTick(Object.assign(tradeTick(0, 0, 190, 10), patch))).toBe(false);
+    expect(count(`tick_reject_${reason}`)).toBe(1);
+    expect(count('ticks_rejected')).toBe(1);
+  });
+
+  it('rejects a trade older than the last tick accepted for the same symbol and venue', () => {
+    const { stage, count } = setup();
+    expect(stage.onTick(tradeTick(0, 0, 190, 10, 2_000))).toBe(true);
+    expect(stage.onTick(tradeTick(0, 0, 191, 10, 1_000))).toBe(false);
+    expect(count('tick_reject_out_of_order')).toBe(1);
   });
 });

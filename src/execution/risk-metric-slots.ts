@@ -1,0 +1,44 @@
+/** Counter slots the risk stage writes, resolved once. */
+import { type PipelineMetrics, RISK_REJECT_REASONS } from '../pipeline/pipeline-metrics.js';
+
+export class RiskMetricSlots {
+  readonly checks: number;
+  readonly rejected: number;
+  readonly rejectByReason: Int32Array;
+  readonly filled: number;
+  readonly fills: number;
+  readonly filledQty: number;
+  readonly rejectedVenue: number;
+  readonly expired: number;
+  readonly cancelled: number;
+  readonly ackTimeouts: number;
+  readonly anomalies: number;
+  readonly breakerTrips: number;
+  readonly realized: number;
+  readonly unrealized: number;
+  readonly fees: number;
+  readonly gross: number;
+  readonly openOrders: number;
+  readonly position: Int32Array;
+
+  constructor(m: PipelineMetrics, symbolCount: number) {
+    this.checks = m.slot('risk_checks');
+    this.rejected = m.slot('orders_rejected_risk');
+    this.rejectByReason = Int32Array.from(RISK_REJECT_REASONS, (r) => m.slot(`risk_reject_${r}`));
+    this.filled = m.slot('orders_filled');
+    this.fills = m.slot('fills');
+    this.filledQty = m.slot('filled_qty');
+    this.rejectedVenue = m.slot('orders_rejected_venue');
+    this.expired = m.slot('orders_expired');
+    this.cancelled = m.slot('orders_cancelled');
+    this.ackTimeouts = m.slot('orders_ack_timeouts');
+    this.anomalies = m.slot('order_anomalies');
+    this.breakerTrips = m.slot('breaker_trips');
+    this.realized = m.slot('pnl_realized');
+    this.unrealized = m.slot('pnl_unrealized');
+    this.fees = m.slot('pnl_fees');
+    this.gross = m.slot('gross_notional');
+    this.openOrders = m.slot('open_orders');
+    this.position = m.slots(symbolCount, (s) => `symbol_${s}_position`);
+  }
+}

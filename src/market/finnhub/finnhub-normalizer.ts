@@ -1,0 +1,472 @@
+/**
+ * Finnhub WebSocket text frames -> trade Ticks (DESIGN.md section 4). One frame carries zero or
+ * more trades; each valid one is written into a single reused Tick handed to the caller's sink.
+ *
+ * Two paths give the same result: a hand-written scanner for the exact shape Finnhub sends
+ * (`{"data":[{"c":..,"p":..,"s":"..","t":..,"v":..}],"type":"trade"}` and `{"type":"ping"}`, any
+ * key order, any JSON whitespace), which allocates nothing, and JSON.parse for everything else.
+ * The scanner never judges a frame bad: on anything unexpected it gives up before emitting and
+ * the frame goes to JSON.parse, which decides. That keeps the two equivalent by construction (the
+ * property tests check it on arbitrary input).
+ */
+import type { Registry } from '../../core/registry.js';
+import type { TickRejectReason } from '../../pipeline/pipeline-metrics.js';
+import { type Tick, TickCodec, TickFlag } from '../../shm/records.js';
+
+/** Frames longer than this (UTF-16 units; the source checks bytes before decoding) are refused. */
+export const MAX_FRAME_CHARS = 64 * 1024;
+
+export const FrameKind = { trade: 1, ping: 2, error: 3, rejected: 4 } as const;
+export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+
+export const FINNHUB_REJECT_REASONS = [
+  'malformed',
+  'oversized',
+  'unknown_message',
+  'missing_field',
+  'unknown_symbol',
+  'bad_price',
+  'bad_quantity',
+  'bad_timestamp',
+] as const satisfies readonly TickRejectReason[];
+export type FinnhubRejectReason = (typeof FINNHUB_REJECT_REASONS)[number];
+
+/** Receives each normalised trade; the Tick is reused, so copy what must outlive the call. */
+export type TickSink = (tick: Tick) => void;
+
+export interface FinnhubNormalizerOptions {
+  /** Venue id the ticks carry (Finnhub is one "venue" in the registry). */
+  venueId: number;
+  /** false forces the JSON.parse path (tests compare the two). Default true. */
+  fastPath?: boolean;
+}
+
+/** The scanner's "give up, let JSON.parse decide" signal. */
+const BAIL = -1;
+// Char codes: " \ , : - . 0 9 { } [ ] and the trade keys s p t v c.
+const [QUOTE, BACKSLASH, COMMA, COLON, MINUS, DOT, ZERO, NINE] = [34, 92, 44, 58, 45, 46, 48, 57];
+const [LBRACE, RBRACE, LBRACKET, RBRACKET] = [123, 125, 91, 93];
+const [KEY_S, KEY_P, KEY_T, KEY_V, KEY_C] = [115, 112, 116, 118, 99];
+/** Up to 15 significant digits an integer mantissa is exact and m / 10^f is correctly rounded. */
+const MAX_FAST_DIGITS = 15;
+const POW10 = Float64Array.from({ length: MAX_FAST_DIGITS + 1 }, (_, i) => 10 ** i);
+
+export class FinnhubNormalizer {
+  /** Rejections by reason: whole frames (malformed, oversized, unknown_message) and single trades. */
+  readonly rejects: Record<FinnhubRejectReason, number>;
+  frames = 0;
+  ticks = 0;
+  /** Frames the scanner handed to JSON.parse. */
+  slowFrames = 0;
+  /** What the last frame was; `lastErrorMsg` holds the server's text after an error frame. */
+  lastKind: FrameKind = FrameKind.rejected;
+  lastErrorMsg = '';
+
+  private readonly venueId: number;
+  private readonly fastPath: boolean;
+  private readonly tick = TickCodec.create();
+  private seq = 0;
+  // Symbol lookup without allocating: open addressing on a hash of the symbol's char codes.
+  private readonly symbolNames: readonly string[];
+  private readonly slotIds: Int32Array;
+  private readonly slotHashes: Int32Array;
+  private readonly slotMask: number;
+  // Trades of the frame being scanned as (symbol id, price, ms, volume), emitted only once the
+  // whole frame scanned cleanly.
+  private staging = new Float64Array(4 * 64);
+  private staged = 0;
+  // The frame being normalised: its receive stamp and sink.
+  private recvTsNs = 0;
+  private emit: TickSink = () => {};
+  // Scanner cursor.
+  private src = '';
+  private pos = 0;
+
+  constructor(
+    private readonly registry: Registry,
+    opts: FinnhubNormalizerOptions,
+  ) {
+    this.venueId = opts.venueId;
+    this.fastPath = opts.fastPath ?? true;
+    this.rejects = Object.fromEntries(FINNHUB_REJECT_REASONS.map((r) => [r, 0])) as Record<
+      FinnhubRejectReason,
+      number
+    >;
+    this.symbolNames = registry.symbols;
+    let size = 8;
+    while (size < registry.symbolCount * 4) size *= 2;
+    this.slotMask = size - 1;
+    this.slotIds = new Int32Array(size).fill(-1);
+    this.slotHashes = new Int32Array(size);
+    registry.symbols.forEach((name, id) => {
+      let h = 0;
+      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+      let slot = h & this.slotMask;
+      while (this.slotIds[slot] !== -1) slot = (slot + 1) & this.slotMask;
+      this.slotIds[slot] = id;
+      this.slotHashes[slot] = h;
+    });
+  }
+
+  /**
+   * Normalises one frame, calling `emit` once per valid trade, and returns how many it emitted.
+   * Never throws; bad frames and trades are counted in `rejects`.
+   */
+  normalize(frame: string, recvTsNs: number, emit: TickSink): number {
+    this.frames++;
+    this.recvTsNs = recvTsNs;
+    this.emit = emit;
+    if (frame.length > MAX_FRAME_CHARS) return this.rejectFrame('oversized');
+    if (this.fastPath) {
+      const kind = this.scanFrame(frame);
+      this.src = '';
+      if (kind === FrameKind.ping) {
+        this.lastKind = FrameKind.ping;
+        return 0;
+      }
+      if (kind === FrameKind.trade) {
+        this.lastKind = FrameKind.trade;
+        let n = 0;
+        const st = this.staging;
+        for (let i = 0; i < 4 * this.staged; i += 4)
+          if (this.emitTrade(st[i], st[i + 1], st[i + 2], st[i + 3])) n++;
+        return n;
+      }
+    }
+    this.slowFrames++;
+    return this.parseFrame(frame);
+  }
+
+  /** Counts a frame refused before it reached `normalize` (e.g. too many bytes on the wire). */
+  countReject(reason: FinnhubRejectReason): void {
+    this.frames++;
+    this.rejectFrame(reason);
+  }
+
+  private rejectFrame(reason: FinnhubRejectReason): number {
+    this.rejects[reason]++;
+    this.lastKind = FrameKind.rejected;
+    return 0;
+  }
+
+  /** The one place trade values are judged, shared by both paths so they cannot disagree. */
+  private emitTrade(symbolId: number, px: number, tsMs: number, qty: number): boolean {
+    let reason: FinnhubRejectReason | null = null;
+    if (symbolId < 0) reason = 'unknown_symbol';
+    else if (!(px > 0 && px < Number.POSITIVE_INFINITY)) reason = 'bad_price';
+    else if (!(qty >= 0 && qty < Number.POSITIVE_INFINITY)) reason = 'bad_quantity';
+    else if (!(tsMs >= 0 && tsMs < Number.POSITIVE_INFINITY)) reason = 'bad_timestamp';
+    if (reason !== null) {
+      this.rejects[reason]++;
+      return false;
+    }
+    const t = this.tick;
+    t.seq = ++this.seq;
+    t.exchTsNs = tsMs * 1e6;
+    t.recvTsNs = this.recvTsNs;
+    t.ingestTsNs = 0;
+    t.bidPx = 0;
+    t.askPx = 0;
+    t.bidQty = 0;
+    t.askQty = 0;
+    t.lastPx = px;
+    t.lastQty = qty;
+    t.symbolId = symbolId;
+    t.venueId = this.venueId;
+    t.flags = TickFlag.trade;
+    this.ticks++;
+    this.emit(t);
+    return true;
+  }
+
+  // ---- JSON.parse path: any valid JSON, judged field by field. ----
+
+  private parseFrame(frame: string): number {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(frame);
+    } catch {
+      return this.rejectFrame('malformed');
+    }
+    if (!isRecord(msg)) return this.rejectFrame('malformed');
+    const type = msg.type;
+    if (type === 'ping') {
+      this.lastKind = FrameKind.ping;
+      return 0;
+    }
+    if (type === 'error') {
+      this.lastKind = FrameKind.error;
+      this.lastErrorMsg = typeof msg.msg === 'string' ? msg.msg : '';
+      return 0;
+    }
+    if (typeof type !== 'string') return this.rejectFrame('malformed');
+    if (type !== 'trade') return this.rejectFrame('unknown_message');
+    const data = msg.data;
+    if (!Array.isArray(data)) return this.rejectFrame('malformed');
+    this.lastKind = FrameKind.trade;
+    let n = 0;
+    for (const trade of data) {
+      if (
+        !isRecord(trade) ||
+        typeof trade.s !== 'string' ||
+        typeof trade.p !== 'number' ||
+        typeof trade.t !== 'number' ||
+        typeof trade.v !== 'number'
+      ) {
+        this.rejects.missing_field++;
+        continue;
+      }
+      if (this.emitTrade(this.registry.symbolId(trade.s), trade.p, trade.t, trade.v)) n++;
+    }
+    return n;
+  }
+
+  // ---- Scanner: the common shapes only, no allocation; BAIL on anything else. ----
+
+  private scanFrame(frame: string): number {
+    this.src = frame;
+    this.pos = 0;
+    this.staged = 0;
+    let kind = 0;
+    let sawData = false;
+    if (!this.expect(LBRACE)) return BAIL;
+    for (;;) {
+      if (!this.expect(QUOTE)) return BAIL;
+      const keyStart = this.pos;
+      const end = frame.indexOf('"', keyStart);
+      if (end - keyStart !== 4) return BAIL;
+      this.pos = end + 1;
+      if (!this.expect(COLON)) return BAIL;
+      if (frame.startsWith('type', keyStart)) {
+        if (kind !== 0) return BAIL;
+        kind = this.scanType();
+        if (kind === BAIL) return BAIL;
+      } else if (frame.startsWith('data', keyStart)) {
+        if (sawData || !this.scanTrades()) return BAIL;
+        sawData = true;
+      } else return BAIL;
+      const c = this.next();
+      if (c === RBRACE) break;
+      if (c !== COMMA) return BAIL;
+    }
+    this.skipWs();
+    if (this.pos !== frame.length) return BAIL;
+    if (kind === FrameKind.trade && sawData) return kind;
+    if (kind === FrameKind.ping && !sawData) return kind;
+    return BAIL;
+  }
+
+  private scanType(): number {
+    if (!this.expect(QUOTE)) return BAIL;
+    const s = this.src;
+    const p = this.pos;
+    if (s.startsWith('trade"', p)) {
+      this.pos = p + 6;
+      return FrameKind.trade;
+    }
+    if (s.startsWith('ping"', p)) {
+      this.pos = p + 5;
+      return FrameKind.ping;
+    }
+    return BAIL;
+  }
+
+  private scanTrades(): boolean {
+    if (!this.expect(LBRACKET)) return false;
+    this.skipWs();
+    if (this.src.charCodeAt(this.pos) === RBRACKET) {
+      this.pos++;
+      return true;
+    }
+    for (;;) {
+      if (!this.scanTrade()) return false;
+      const c = this.next();
+      if (c === RBRACKET) return true;
+      if (c !== COMMA) return false;
+    }
+  }
+
+  private scanTrade(): boolean {
+    if (!this.expect(LBRACE)) return false;
+    const s = this.src;
+    let seen = 0;
+    let sym = -1;
+    let px = 0;
+    let ts = 0;
+    let qty = 0;
+    for (;;) {
+      if (!this.expect(QUOTE)) return false;
+      const key = s.charCodeAt(this.pos);
+      if (s.charCodeAt(this.pos + 1) !== QUOTE) return false;
+      this.pos += 2;
+      if (!this.expect(COLON)) return false;
+      this.skipWs();
+      const bit =
+        key === KEY_S
+          ? 1
+          : key === KEY_P
+            ? 2
+            : key === KEY_T
+              ? 4
+              : key === KEY_V
+                ? 8
+                : key === KEY_C
+                  ? 16
+                  : 0;
+      if (bit === 0 || (seen & bit) !== 0) return false;
+      seen |= bit;
+      if (bit === 1) {
+        sym = this.scanSymbol();
+        if (sym === BAIL - 1) return false;
+      } else if (bit === 16) {
+        if (!this.scanConditions()) return false;
+      } else {
+        const v = this.scanNumber();
+        if (Number.isNaN(v)) return false;
+        if (bit === 2) px = v;
+        else if (bit === 4) ts = v;
+        else qty = v;
+      }
+      const c = this.next();
+      if (c === RBRACE) break;
+      if (c !== COMMA) return false;
+    }
+    if ((seen & 15) !== 15) return false;
+    this.stage(sym, px, ts, qty);
+    return true;
+  }
+
+  private stage(sym: number, px: number, ts: number, qty: number): void {
+    const i = 4 * this.staged++;
+    if (i === this.staging.length) {
+      // Rare (more trades in one frame than ever before); the array then stays at the new size.
+      const grown = new Float64Array(2 * this.staging.length);
+      grown.set(this.staging);
+      this.staging = grown;
+    }
+    const st = this.staging;
+    st[i] = sym;
+    st[i + 1] = px;
+    st[i + 2] = ts;
+    st[i + 3] = qty;
+  }
+
+  /** A plain string (no escapes): the symbol's id, -1 when unknown, BAIL - 1 to give up. */
+  private scanSymbol(): number {
+    const s = this.src;
+    if (s.charCodeAt(this.pos) !== QUOTE) return BAIL - 1;
+    const start = ++this.pos;
+    let h = 0;
+    for (;;) {
+      const c = s.charCodeAt(this.pos);
+      if (c === QUOTE) break;
+      // Escapes, control characters and the end of input (NaN) all go to JSON.parse.
+      if (!(c >= 0x20) || c === BACKSLASH) return BAIL - 1;
+      h = (Math.imul(h, 31) + c) | 0;
+      this.pos++;
+    }
+    const len = this.pos - start;
+    this.pos++;
+    for (let slot = h & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
+      const id = this.slotIds[slot];
+      if (id === -1) return -1;
+      if (this.slotHashes[slot] === h) {
+        const name = this.symbolNames[id];
+        if (name.length === len && s.startsWith(name, start)) return id;
+      }
+    }
+  }
+
+  /** `null` or an array of plain strings (Finnhub's trade conditions, which ticks do not carry). */
+  private scanConditions(): boolean {
+    const s = this.src;
+    if (s.startsWith('null', this.pos)) {
+      this.pos += 4;
+      return true;
+    }
+    if (s.charCodeAt(this.pos) !== LBRACKET) return false;
+    this.pos++;
+    this.skipWs();
+    if (s.charCodeAt(this.pos) === RBRACKET) {
+      this.pos++;
+      return true;
+    }
+    for (;;) {
+      if (!this.expect(QUOTE)) return false;
+      for (;;) {
+        const c = s.charCodeAt(this.pos++);
+        if (c === QUOTE) break;
+        if (!(c >= 0x20) || c === BACKSLASH) return false;
+      }
+      const c = this.next();
+      if (c === RBRACKET) return true;
+      if (c !== COMMA) return false;
+    }
+  }
+
+  /**
+   * A JSON number in the exact fast case (no exponent, <= 15 significant digits), else NaN to
+   * give up. m / 10^f with both exact is correctly rounded, so this equals JSON.parse's value.
+   */
+  private scanNumber(): number {
+    const s = this.src;
+    let p = this.pos;
+    let c = s.charCodeAt(p);
+    const neg = c === MINUS;
+    if (neg) c = s.charCodeAt(++p);
+    if (!(c >= ZERO && c <= NINE)) return Number.NaN;
+    let m = 0;
+    let digits = 0;
+    if (c === ZERO) {
+      c = s.charCodeAt(++p);
+      // JSON forbids leading zeros ("01").
+      if (c >= ZERO && c <= NINE) return Number.NaN;
+    } else {
+      while (c >= ZERO && c <= NINE) {
+        m = m * 10 + (c - ZERO);
+        digits++;
+        c = s.charCodeAt(++p);
+      }
+    }
+    let frac = 0;
+    if (c === DOT) {
+      c = s.charCodeAt(++p);
+      if (!(c >= ZERO && c <= NINE)) return Number.NaN;
+      while (c >= ZERO && c <= NINE) {
+        m = m * 10 + (c - ZERO);
+        frac++;
+        c = s.charCodeAt(++p);
+      }
+    }
+    // Exponents and long mantissas are rare here; JSON.parse handles them exactly.
+    if (c === 101 || c === 69 || digits + frac > MAX_FAST_DIGITS) return Number.NaN;
+    this.pos = p;
+    const v = frac === 0 ? m : m / POW10[frac];
+    return neg ? -v : v;
+  }
+
+  /** Skips whitespace, then consumes `code` if it is next. */
+  private expect(code: number): boolean {
+    this.skipWs();
+    if (this.src.charCodeAt(this.pos) !== code) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** Skips whitespace and returns the next char code, consuming it (NaN at the end). */
+  private next(): number {
+    this.skipWs();
+    return this.src.charCodeAt(this.pos++);
+  }
+
+  private skipWs(): void {
+    const s = this.src;
+    let c = s.charCodeAt(this.pos);
+    // JSON whitespace: space, tab, line feed, carriage return.
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = s.charCodeAt(++this.pos);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
