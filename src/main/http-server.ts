@@ -1,4 +1,4 @@
-/** The daemon's HTTP endpoints (CONTRACT.md): /metrics, /health, /, and the POST /kill switch. */
+/** The daemon's HTTP endpoints (CONTRACT.md): /metrics, /health, /, POST /kill and POST /resume (bearer token). */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry as PromRegistry } from 'prom-client';
@@ -7,6 +7,8 @@ export interface HttpDeps {
   prom: PromRegistry;
   health: () => { ok: boolean; body: Record<string, unknown> };
   kill: () => void;
+  /** Clears the manually reset breakers; returns their names. */
+  resume: () => string[];
   adminToken: string | null;
 }
 
@@ -33,15 +35,24 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps)
     return send(res, ok ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
   }
   if (req.method === 'GET' && path === '/') {
-    return send(res, 200, 'text/plain', 'hft-router daemon: GET /metrics, GET /health, POST /kill\n');
+    return send(
+      res,
+      200,
+      'text/plain',
+      'hft-router daemon: GET /metrics, GET /health, POST /kill, POST /resume\n',
+    );
   }
-  if (req.method === 'POST' && path === '/kill') {
-    if (deps.adminToken === null)
-      return send(res, 403, 'text/plain', 'kill switch disabled: HFT_ADMIN_TOKEN not set\n');
+  if (req.method === 'POST' && (path === '/kill' || path === '/resume')) {
+    if (deps.adminToken === null) {
+      return send(res, 403, 'text/plain', 'control endpoints disabled: HFT_ADMIN_TOKEN not set\n');
+    }
     if (!bearerMatches(req.headers.authorization, deps.adminToken))
       return send(res, 401, 'text/plain', 'unauthorized\n');
-    deps.kill();
-    return send(res, 200, 'application/json', '{"halted":true}\n');
+    if (path === '/kill') {
+      deps.kill();
+      return send(res, 200, 'application/json', '{"halted":true}\n');
+    }
+    return send(res, 200, 'application/json', `${JSON.stringify({ reset: deps.resume() })}\n`);
   }
   send(res, 404, 'text/plain', 'not found\n');
 }

@@ -7,6 +7,7 @@ import {
   RISK_REJECT_REASONS,
   TICK_REJECT_REASONS,
 } from '../pipeline/pipeline-metrics.js';
+import type { BreakerWatch } from './breaker-watch.js';
 import { type Labels, SnapshotHistogram, SnapshotMetric } from './metric-snapshot.js';
 import type { RiskLimitsView } from './run-state.js';
 
@@ -16,6 +17,7 @@ export function createMetricsRegistry(
   registry: Registry,
   m: PipelineMetrics,
   state: RiskLimitsView,
+  breakers: BreakerWatch,
 ): PromRegistry {
   const prom = new PromRegistry();
   collectDefaultMetrics({ register: prom });
@@ -87,9 +89,19 @@ export function createMetricsRegistry(
     ),
   );
   add(
-    new SnapshotMetric('hft_circuit_breaker_open', '1 while a circuit breaker is tripped.', 'gauge', () => [
-      { labels: { breaker: 'order_ring_full' }, value: state.halted() ? 1 : 0 },
-    ]),
+    new SnapshotMetric('hft_circuit_breaker_open', '1 while a circuit breaker is tripped.', 'gauge', () => {
+      const st = breakers.status();
+      return [
+        ...Object.entries(st.breakers).map(([breaker, open]) => ({
+          labels: { breaker },
+          value: open ? 1 : 0,
+        })),
+        ...Object.entries(st.venues).flatMap(([venue, f]) => [
+          { labels: { breaker: 'venue_latency', venue }, value: f.latency_spike ? 1 : 0 },
+          { labels: { breaker: 'venue_outage', venue }, value: f.outage ? 1 : 0 },
+        ]),
+      ];
+    }),
   );
   add(
     new SnapshotHistogram('hft_tick_to_order_seconds', 'Tick receive in ingest to order hand-off.', () => [

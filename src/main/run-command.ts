@@ -13,6 +13,7 @@ import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
+import { BreakerWatch } from './breaker-watch.js';
 import type { HftConfig } from './config-types.js';
 import { progressLine, summaryText } from './console-report.js';
 import { ConfigError, RuntimeFault } from './errors.js';
@@ -101,23 +102,44 @@ export async function runDaemon(
   const control = new ControlBlock(handles.control);
   const state = new RunState(registry, cfg, metrics, control);
   const supervisor = new Supervisor(handles, nowNs, cfg.system.heartbeat_timeout_ms);
+  const breakers = new BreakerWatch(control, registry, metrics, log);
+  const killSwitch = (source: string) => {
+    if (control.trip(Breaker.killSwitch))
+      log.warn({ breaker: 'kill_switch', source }, 'kill switch: cancelling open orders, trading halted');
+  };
+  const onSigusr2 = () => killSwitch('SIGUSR2');
+  process.on('SIGUSR2', onSigusr2);
   const hostNames = handles.hosts.map((h) => h.name);
 
   let server: Server | null = null;
   if (cfg.system.metrics_port > 0) {
     server = await startHttpServer(cfg.system.metrics_host, cfg.system.metrics_port, {
-      prom: createMetricsRegistry(registry, metrics, state),
+      prom: createMetricsRegistry(registry, metrics, state, breakers),
       health: () => {
         const workers = supervisor.health();
         const ok = workers.every((w) => w.alive) && !state.halted();
         return {
           ok,
-          body: { status: ok ? 'ok' : 'degraded', uptime_s: nowNs() / 1e9, halted: state.halted(), workers },
+          body: {
+            status: ok ? 'ok' : 'degraded',
+            uptime_s: nowNs() / 1e9,
+            halted: state.halted(),
+            ...breakers.status(),
+            workers,
+          },
         };
       },
-      kill: () => {
-        if (control.trip(Breaker.killSwitch))
-          log.warn({ breaker: 'kill_switch' }, 'kill switch: open orders cancelled, trading halted');
+      kill: () => killSwitch('POST /kill'),
+      resume: () => {
+        // The manual reset rule: an operator clears the kill switch, the loss limit and a ring fault.
+        const cleared = [Breaker.killSwitch, Breaker.lossLimit, Breaker.orderRingFull].filter((b) =>
+          control.reset(b),
+        );
+        log.warn(
+          { breakers: cleared.map((b) => b.name), source: 'POST /resume' },
+          'trading resumed by operator',
+        );
+        return cleared.map((b) => b.name);
       },
       adminToken: cfg.secrets.admin_token,
     }).catch((err: Error) => {
@@ -161,6 +183,7 @@ export async function runDaemon(
   const startNs = nowNs();
   // Off the hot path: every few ms the journal ring is written to the file (and so to the OS).
   const journalTimer = setInterval(() => journal.drain(), JOURNAL_DRAIN_MS);
+  const breakerTimer = setInterval(() => breakers.poll(), 100);
   let lastTicks = 0;
   // A short run still shows a few progress lines.
   const intervalS = Math.min(cfg.system.progress_interval_s, Math.max(1, cfg.system.duration_s / 5));
@@ -176,6 +199,9 @@ export async function runDaemon(
   log.info({ reason, elapsed_s: elapsedS }, 'stopping pipeline');
   await supervisor.stop();
   clearInterval(journalTimer);
+  clearInterval(breakerTimer);
+  breakers.poll();
+  process.off('SIGUSR2', onSigusr2);
   journal.drain();
   journalWriter.close();
   server?.close();

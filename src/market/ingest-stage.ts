@@ -47,7 +47,8 @@ export class IngestStage {
     }
     this.lastExchTsNs[tick.symbolId * this.venueCount + tick.venueId] = tick.exchTsNs;
     c.add(this.venueTickSlots[tick.venueId], 1);
-    this.quotes.publish(tick);
+    // Trades carry no book: only quotes move the reference price.
+    if ((tick.flags & TickFlag.quote) !== 0) this.quotes.publish(tick);
     tick.ingestTsNs = this.clock.nowNs();
     this.metrics.hist.stage_ingest.record(tick.ingestTsNs - tick.recvTsNs);
     return true;

@@ -3,25 +3,48 @@
  * table, which the route stage reads without waiting. Beside the order path, never on it.
  */
 import type { Clock } from '../core/clock.js';
+import { VenueFlag } from '../pipeline/control-block.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import type { LatencySample } from '../shm/records.js';
 import type { EwmaLatencyForecaster } from './ewma-latency-forecaster.js';
 import { FORECAST_COLS, ForecastCol, type ForecastTable } from './forecast-table.js';
 
+/** Where the predict stage opens and closes a venue's latency-spike breaker. */
+export interface VenueFlagSink {
+  setVenueFlag(venueId: number, flag: number, on: boolean): boolean;
+}
+
+/** Weight of each refresh in a venue's baseline p50 (slow, and frozen while the breaker is open). */
+const BASELINE_ALPHA = 0.01;
+/** The breaker closes again once p50 is back under this fraction of the trip level. */
+const RECOVER_FRACTION = 0.75;
+/** Refreshes with samples before a venue's baseline is trusted. */
+const WARMUP_REFRESHES = 10;
+
 export class PredictStage {
   private readonly row = new Float64Array(FORECAST_COLS);
+  private readonly baselineP50: Float64Array;
+  private readonly refreshesSeen: Float64Array;
+  private readonly spiking: Uint8Array;
   private dirty = false;
   private readonly samplesSlot: number;
   private readonly refreshSlot: number;
+  private readonly tripSlot: number;
 
   constructor(
     private readonly forecaster: EwmaLatencyForecaster,
     private readonly table: ForecastTable,
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
+    private readonly venueFlags: VenueFlagSink,
+    private readonly spikeFactor: number,
   ) {
+    this.baselineP50 = new Float64Array(table.venueCount);
+    this.refreshesSeen = new Float64Array(table.venueCount);
+    this.spiking = new Uint8Array(table.venueCount);
     this.samplesSlot = metrics.slot('latency_samples');
     this.refreshSlot = metrics.slot('forecast_refreshes');
+    this.tripSlot = metrics.slot('venue_breaker_trips');
   }
 
   onLatencySample(sample: LatencySample): void {
@@ -42,9 +65,33 @@ export class PredictStage {
       this.row[ForecastCol.samples] = this.forecaster.samples(v);
       this.row[ForecastCol.updatedTsNs] = start;
       this.table.publish(v, this.row);
+      this.watchSpike(v, this.row[ForecastCol.p50Ns]);
     }
     this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
     this.metrics.counters.add(this.refreshSlot, 1);
     return true;
+  }
+
+  /**
+   * Venue latency breaker: opens when the forecast p50 exceeds `spikeFactor` times the venue's
+   * baseline, in the same refresh that publishes the forecast, so the router stops sending there
+   * from its next order; closes once p50 is back under 75% of the trip level.
+   */
+  private watchSpike(v: number, p50: number): void {
+    const seen = ++this.refreshesSeen[v];
+    if (seen === 1) this.baselineP50[v] = p50;
+    const trip = this.spikeFactor * this.baselineP50[v];
+    if (this.spiking[v] === 0) {
+      if (seen > WARMUP_REFRESHES && p50 > trip) {
+        this.spiking[v] = 1;
+        this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, true);
+        this.metrics.counters.add(this.tripSlot, 1);
+        return;
+      }
+      this.baselineP50[v] += BASELINE_ALPHA * (p50 - this.baselineP50[v]);
+    } else if (p50 < RECOVER_FRACTION * trip) {
+      this.spiking[v] = 0;
+      this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, false);
+    }
   }
 }

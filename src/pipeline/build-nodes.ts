@@ -78,7 +78,15 @@ function buildNode(
     }
     case 'predict': {
       const forecaster = new EwmaLatencyForecaster(registry.venueCount);
-      const predict = new PredictStage(forecaster, new ForecastTable(h.forecasts), clock, metrics);
+      const forecasts = new ForecastTable(h.forecasts);
+      const predict = new PredictStage(
+        forecaster,
+        forecasts,
+        clock,
+        metrics,
+        control,
+        s.risk.venue_latency_spike_factor,
+      );
       return new PredictNode(predict, attachRing(h, 'samples'));
     }
     case 'route': {
@@ -97,6 +105,7 @@ function buildNode(
         router,
         forecasts,
         feeBps,
+        control,
         clock,
         metrics,
       );

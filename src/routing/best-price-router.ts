@@ -12,7 +12,7 @@ export class BestPriceRouter implements Router {
     for (let v = 0; v < book.venueCount; v++) {
       const i = book.index(intent.symbolId, v);
       const px = intent.side > 0 ? book.askPx[i] : book.bidPx[i];
-      if (!(px > 0)) continue;
+      if (!(px > 0) || !ctx.venues.venueUsable(v)) continue;
       // Cost per share in the order's direction: lower is better for both sides.
       const cost = intent.side * px + (px * feeBps[v]) / 1e4;
       if (cost < bestCost) {

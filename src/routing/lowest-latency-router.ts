@@ -11,7 +11,8 @@ export class LowestLatencyRouter implements Router {
     let bestNs = Number.POSITIVE_INFINITY;
     for (let v = 0; v < ctx.book.venueCount; v++) {
       const i = ctx.book.index(intent.symbolId, v);
-      if (!((intent.side > 0 ? ctx.book.askPx[i] : ctx.book.bidPx[i]) > 0)) continue;
+      if (!((intent.side > 0 ? ctx.book.askPx[i] : ctx.book.bidPx[i]) > 0) || !ctx.venues.venueUsable(v))
+        continue;
       const meanNs = ctx.forecasts.get(v, ForecastCol.meanNs);
       // A venue never measured is explored first (NaN sorts as 0).
       const key = Number.isNaN(meanNs) ? 0 : meanNs;

@@ -11,7 +11,7 @@ export class RoundRobinRouter implements Router {
     for (let k = 0; k < n; k++) {
       const v = (this.nextVenue + k) % n;
       const i = ctx.book.index(intent.symbolId, v);
-      if ((intent.side > 0 ? ctx.book.askPx[i] : ctx.book.bidPx[i]) > 0) {
+      if ((intent.side > 0 ? ctx.book.askPx[i] : ctx.book.bidPx[i]) > 0 && ctx.venues.venueUsable(v)) {
         this.nextVenue = (v + 1) % n;
         return v;
       }

@@ -25,11 +25,12 @@ export class RouteStage {
     private readonly router: Router,
     forecasts: RouteContext['forecasts'],
     feeBps: Float64Array,
+    venues: RouteContext['venues'],
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
   ) {
     this.book = new BookTops(symbolCount, venueCount);
-    this.ctx = { book: this.book, forecasts, feeBps };
+    this.ctx = { book: this.book, forecasts, feeBps, venues };
     this.routedSlot = metrics.slot('ticks_routed');
     this.intendedSlot = metrics.slot('orders_intended');
     this.venueRoutedSlots = metrics.slots(venueCount, (v) => `venue_${v}_routed`);

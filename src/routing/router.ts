@@ -8,6 +8,8 @@ export interface RouteContext {
   readonly forecasts: ForecastTable;
   /** Taker fee per venue, basis points. */
   readonly feeBps: Float64Array;
+  /** Venue breakers: a router never picks a venue that is not usable. */
+  readonly venues: { venueUsable(venueId: number): boolean };
 }
 
 export interface Router {

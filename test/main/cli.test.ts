@@ -131,3 +131,57 @@ describe('hft run --mode fast --duration 5 (end to end, threaded pipeline)', () 
     expect(stdout).toMatch(/\[\s+\d+s\] ticks/);
   });
 });
+
+describe('kill switch and resume over HTTP (end to end)', () => {
+  it('needs the bearer token, halts trading, shows in /health and metrics, and resumes', async () => {
+    const port = await freePort();
+    const report = mkdtempSync(join(tmpdir(), 'hft-kill-'));
+    const args = [
+      HFT,
+      'run',
+      '--mode',
+      'fast',
+      '--duration',
+      '4',
+      '--metrics-port',
+      String(port),
+      '--report',
+      report,
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: report,
+      env: { PATH: process.env.PATH, HFT_ADMIN_TOKEN: 's3cret-token' },
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await new Promise((r) => setTimeout(r, 1500));
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/kill`, { method: 'POST' })).status).toBe(401);
+    const wrong = await fetch(`${url}/kill`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const auth = { authorization: 'Bearer s3cret-token' };
+    expect((await fetch(`${url}/kill`, { method: 'POST', headers: auth })).status).toBe(200);
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(503);
+    const body = (await health.json()) as { trading_state: string; breakers: Record<string, boolean> };
+    expect(body.trading_state).toBe('halted');
+    expect(body.breakers.kill_switch).toBe(true);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/hft_circuit_breaker_open\{breaker="kill_switch"\} 1/);
+    const resumed = await fetch(`${url}/resume`, { method: 'POST', headers: auth });
+    expect(await resumed.json()).toEqual({ reset: ['kill_switch'] });
+    expect(((await (await fetch(`${url}/health`)).json()) as { trading_state: string }).trading_state).toBe(
+      'active',
+    );
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/kill switch: cancelling open orders, trading halted/);
+    expect(stderr).toMatch(/trading resumed by operator/);
+    expect(stderr).not.toContain('s3cret-token');
+    const summary = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
+    expect(summary.risk.rejections.halted).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(summary)).not.toContain('s3cret-token');
+  });
+});

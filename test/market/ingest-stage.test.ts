@@ -103,3 +103,13 @@ describe('IngestStage', () => {
     expect(count('tick_reject_out_of_order')).toBe(1);
   });
 });
+
+describe('IngestStage with trades', () => {
+  it('passes a valid trade on but leaves the reference quote alone', () => {
+    const { stage, quotes } = setup();
+    expect(stage.onTick(quoteTick(0, 0, 189.99, 190.01))).toBe(true);
+    const trade = Object.assign(quoteTick(0, 1, 0, 0), { flags: TickFlag.trade, lastPx: 190.5, lastQty: 10 });
+    expect(stage.onTick(trade)).toBe(true);
+    expect(quotes.referenceMid(0)).toBeCloseTo(190, 10);
+  });
+});

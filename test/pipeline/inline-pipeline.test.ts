@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MonotonicClock } from '../../src/core/clock.js';
 import { Registry } from '../../src/core/registry.js';
 import { resolveConfig } from '../../src/main/config.js';
-import { ControlBlock } from '../../src/pipeline/control-block.js';
+import { Breaker, ControlBlock } from '../../src/pipeline/control-block.js';
 import { createPipelineHandles, settingsFromConfig } from '../../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../../src/pipeline/pipeline-metrics.js';
 import { runHost } from '../../src/pipeline/run-host.js';
+import { BATCH } from '../../src/pipeline/stage-node.js';
 
 const CONFIG_DIR = resolve(import.meta.dirname, '../../config');
 
@@ -73,5 +74,47 @@ describe('inline pipeline (all stages on one thread)', () => {
       expect(Math.abs(c(`symbol_${s}_position`))).toBeLessThanOrEqual(cfg.trading.max_position_size);
     }
     expect(c('risk_reject_max_position')).toBeGreaterThan(0);
+  });
+});
+
+describe('kill switch on the inline pipeline', () => {
+  it('cancels every open order and refuses new ones while tripped', async () => {
+    const cfg = resolveConfig(
+      { mode: 'fast', pipeline: 'inline', rate: '20000' },
+      {},
+      { configDir: CONFIG_DIR, cwd: '/' },
+    );
+    cfg.trading.strategy = { name: 'momentum', threshold_bps: 0.2, cooldown_ms: 1 };
+    // Slow venues keep orders open long enough for the kill switch to find some.
+    for (const v of cfg.market.venues)
+      v.latency = { base_us: 20_000, jitter_sigma: 0, spike_prob: 0, spike_us: 0 };
+    const registry = new Registry({
+      symbols: cfg.trading.symbols,
+      venues: cfg.market.venues.map((v) => v.name),
+    });
+    const epochNs = process.hrtime.bigint();
+    const handles = createPipelineHandles(
+      registry.toData(),
+      { ...settingsFromConfig(cfg), journal: false },
+      epochNs,
+    );
+    const control = new ControlBlock(handles.control);
+    const m = new PipelineMetrics(handles.metrics);
+    const c = (n: string) => m.counters.byName(n);
+    control.go();
+    let atKill = { sent: 0, open: 0 };
+    setTimeout(() => {
+      atKill = { sent: c('orders_sent'), open: c('orders_sent') - c('orders_acked') };
+      control.trip(Breaker.killSwitch);
+    }, 700);
+    setTimeout(() => control.stop(), 1000);
+    await runHost(handles, 0, new MonotonicClock(epochNs));
+    expect(atKill.open).toBeGreaterThan(0);
+    expect(c('kill_switch_cancels')).toBeGreaterThan(0);
+    expect(c('orders_cancelled')).toBeGreaterThan(0);
+    expect(c('open_orders')).toBe(0);
+    // Nothing new reached a venue after the kill (an order already past risk may still go out).
+    expect(c('orders_sent') - atKill.sent).toBeLessThanOrEqual(BATCH);
+    expect(c('risk_reject_halted')).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.js';
+import { ControlBlock, createControlBlock, VenueFlag } from '../../src/pipeline/control-block.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
 import { LowestLatencyRouter } from '../../src/routing/lowest-latency-router.js';
 import { RoundRobinRouter } from '../../src/routing/round-robin-router.js';
@@ -25,10 +26,11 @@ function always(side: number): Strategy {
 function setup(router: Router, side = 1, fees = Float64Array.of(0, 0, 0)) {
   const f = stageFixture(['AAPL'], ['A', 'B', 'C']);
   const forecasts = new ForecastTable(createForecastTable(3));
-  const stage = new RouteStage(1, 3, always(side), router, forecasts, fees, f.clock, f.metrics);
+  const control = new ControlBlock(createControlBlock(1));
+  const stage = new RouteStage(1, 3, always(side), router, forecasts, fees, control, f.clock, f.metrics);
   const order = OrderCodec.create();
   const send = (t: Tick) => stage.onTick(t, order);
-  return { ...f, stage, forecasts, order, send };
+  return { ...f, stage, forecasts, order, send, control };
 }
 
 const stamped = (t: Tick, recv: number) => Object.assign(t, { recvTsNs: recv, ingestTsNs: recv + 1 });
@@ -85,5 +87,17 @@ describe('RouteStage', () => {
     send(quoteTick(0, 2, 10, 10.01));
     expect(send(quoteTick(0, 1, 10, 10.03))).toBe(true);
     expect(order.venueId).toBe(1);
+  });
+
+  it('never routes to a venue whose breaker is open, and returns to it once it closes', () => {
+    const { send, order, control } = setup(new BestPriceRouter());
+    send(quoteTick(0, 1, 10, 10.03));
+    send(quoteTick(0, 2, 10, 10.02));
+    control.setVenueFlag(0, VenueFlag.latencySpike, true);
+    expect(send(quoteTick(0, 0, 10, 10.01))).toBe(true);
+    expect(order.venueId).toBe(2); // venue 0 quotes best but is out
+    control.setVenueFlag(0, VenueFlag.latencySpike, false);
+    send(quoteTick(0, 0, 10, 10.01));
+    expect(order.venueId).toBe(0);
   });
 });

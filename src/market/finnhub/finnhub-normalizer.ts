@@ -43,10 +43,15 @@ export interface FinnhubNormalizerOptions {
 
 /** The scanner's "give up, let JSON.parse decide" signal. */
 const BAIL = -1;
-// Char codes: " \ , : - . 0 9 { } [ ] and the trade keys s p t v c.
+// Char codes: " \ , : - . 0 9 { } [ ].
 const [QUOTE, BACKSLASH, COMMA, COLON, MINUS, DOT, ZERO, NINE] = [34, 92, 44, 58, 45, 46, 48, 57];
 const [LBRACE, RBRACE, LBRACKET, RBRACKET] = [123, 125, 91, 93];
-const [KEY_S, KEY_P, KEY_T, KEY_V, KEY_C] = [115, 112, 116, 118, 99];
+/** Trade keys by char code, as bits of the `seen` mask: s p t v are required, c is optional. */
+const KEY_BIT = Uint8Array.from({ length: 128 }, (_, c) => {
+  const i = 'sptvc'.indexOf(String.fromCharCode(c));
+  return i < 0 ? 0 : 1 << i;
+});
+const [BIT_S, BIT_P, BIT_T, BIT_C, REQUIRED] = [1, 2, 4, 16, 15];
 /** Up to 15 significant digits an integer mantissa is exact and m / 10^f is correctly rounded. */
 const MAX_FAST_DIGITS = 15;
 const POW10 = Float64Array.from({ length: MAX_FAST_DIGITS + 1 }, (_, i) => 10 ** i);
@@ -78,9 +83,11 @@ export class FinnhubNormalizer {
   // The frame being normalised: its receive stamp and sink.
   private recvTsNs = 0;
   private emit: TickSink = () => {};
-  // Scanner cursor.
+  // Scanner cursor, and the last plain string it read.
   private src = '';
   private pos = 0;
+  private strStart = 0;
+  private strHash = 0;
 
   constructor(
     private readonly registry: Registry,
@@ -301,37 +308,26 @@ export class FinnhubNormalizer {
       this.pos += 2;
       if (!this.expect(COLON)) return false;
       this.skipWs();
-      const bit =
-        key === KEY_S
-          ? 1
-          : key === KEY_P
-            ? 2
-            : key === KEY_T
-              ? 4
-              : key === KEY_V
-                ? 8
-                : key === KEY_C
-                  ? 16
-                  : 0;
+      const bit = key < 128 ? KEY_BIT[key] : 0;
       if (bit === 0 || (seen & bit) !== 0) return false;
       seen |= bit;
-      if (bit === 1) {
+      if (bit === BIT_S) {
         sym = this.scanSymbol();
         if (sym === BAIL - 1) return false;
-      } else if (bit === 16) {
+      } else if (bit === BIT_C) {
         if (!this.scanConditions()) return false;
       } else {
         const v = this.scanNumber();
         if (Number.isNaN(v)) return false;
-        if (bit === 2) px = v;
-        else if (bit === 4) ts = v;
+        if (bit === BIT_P) px = v;
+        else if (bit === BIT_T) ts = v;
         else qty = v;
       }
       const c = this.next();
       if (c === RBRACE) break;
       if (c !== COMMA) return false;
     }
-    if ((seen & 15) !== 15) return false;
+    if ((seen & REQUIRED) !== REQUIRED) return false;
     this.stage(sym, px, ts, qty);
     return true;
   }
@@ -351,28 +347,40 @@ export class FinnhubNormalizer {
     st[i + 3] = qty;
   }
 
-  /** A plain string (no escapes): the symbol's id, -1 when unknown, BAIL - 1 to give up. */
-  private scanSymbol(): number {
+  /**
+   * Consumes a plain string (no escapes, no control characters: those go to JSON.parse) and
+   * leaves its start and hash in `strStart`/`strHash`; false to give up.
+   */
+  private scanString(): boolean {
     const s = this.src;
-    if (s.charCodeAt(this.pos) !== QUOTE) return BAIL - 1;
+    if (s.charCodeAt(this.pos) !== QUOTE) return false;
     const start = ++this.pos;
     let h = 0;
     for (;;) {
       const c = s.charCodeAt(this.pos);
       if (c === QUOTE) break;
-      // Escapes, control characters and the end of input (NaN) all go to JSON.parse.
-      if (!(c >= 0x20) || c === BACKSLASH) return BAIL - 1;
+      if (!(c >= 0x20) || c === BACKSLASH) return false; // NaN: the input ended
       h = (Math.imul(h, 31) + c) | 0;
       this.pos++;
     }
-    const len = this.pos - start;
+    this.strStart = start;
+    this.strHash = h;
     this.pos++;
+    return true;
+  }
+
+  /** A symbol string: its id, -1 when unknown, BAIL - 1 to give up. */
+  private scanSymbol(): number {
+    if (!this.scanString()) return BAIL - 1;
+    const start = this.strStart;
+    const len = this.pos - 1 - start;
+    const h = this.strHash;
     for (let slot = h & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
       const id = this.slotIds[slot];
       if (id === -1) return -1;
       if (this.slotHashes[slot] === h) {
         const name = this.symbolNames[id];
-        if (name.length === len && s.startsWith(name, start)) return id;
+        if (name.length === len && this.src.startsWith(name, start)) return id;
       }
     }
   }
@@ -392,12 +400,8 @@ export class FinnhubNormalizer {
       return true;
     }
     for (;;) {
-      if (!this.expect(QUOTE)) return false;
-      for (;;) {
-        const c = s.charCodeAt(this.pos++);
-        if (c === QUOTE) break;
-        if (!(c >= 0x20) || c === BACKSLASH) return false;
-      }
+      this.skipWs();
+      if (!this.scanString()) return false;
       const c = this.next();
       if (c === RBRACKET) return true;
       if (c !== COMMA) return false;

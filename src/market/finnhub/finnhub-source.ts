@@ -47,6 +47,11 @@ export interface FinnhubSourceOptions {
   backoffMaxMs?: number;
   /** A connection up longer than this resets the backoff; default 10 s. */
   stableAfterMs?: number;
+  /**
+   * WebSocket-level ping period; a connection that sent nothing (no frame, no pong) for a whole
+   * period is presumed dead (a silent TCP drop never closes) and replaced. Default 15 s; 0 = off.
+   */
+  heartbeatMs?: number;
   /** Uniform [0, 1) for the jitter; default Math.random. */
   random?: () => number;
 }
@@ -96,6 +101,7 @@ export class FinnhubSource implements MarketSource {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly stableAfterMs: number;
+  private readonly heartbeatMs: number;
   private readonly random: () => number;
   private readonly sink: (tick: Tick) => void;
   private ws: WebSocket | null = null;
@@ -103,6 +109,9 @@ export class FinnhubSource implements MarketSource {
   private openedAtMs = 0;
   private everConnected = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Set on every frame and pong, cleared by each heartbeat tick. */
+  private heardFromServer = false;
   private closed = false;
 
   constructor(private readonly opts: FinnhubSourceOptions) {
@@ -124,6 +133,7 @@ export class FinnhubSource implements MarketSource {
     this.backoffInitialMs = opts.backoffInitialMs ?? 250;
     this.backoffMaxMs = opts.backoffMaxMs ?? 30_000;
     this.stableAfterMs = opts.stableAfterMs ?? 10_000;
+    this.heartbeatMs = opts.heartbeatMs ?? 15_000;
     this.random = opts.random ?? Math.random;
     if (!(this.backoffInitialMs > 0 && this.backoffMaxMs >= this.backoffInitialMs)) {
       throw new FinnhubSourceError(
@@ -160,7 +170,9 @@ export class FinnhubSource implements MarketSource {
   close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
     this.reconnectTimer = null;
+    this.heartbeatTimer = null;
     const ws = this.ws;
     this.ws = null;
     if (ws === null || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
@@ -193,6 +205,9 @@ export class FinnhubSource implements MarketSource {
     this.ws = ws;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => {
+      this.heardFromServer = true;
+    });
     ws.on('unexpected-response', (_req, res) => {
       // ws would otherwise raise an Error; answer with the status alone (the URL carries the key).
       this.opts.logger.error(
@@ -217,6 +232,10 @@ export class FinnhubSource implements MarketSource {
     this.everConnected = true;
     this.openedAtMs = Date.now();
     for (const symbol of this.symbols) ws.send(JSON.stringify({ type: 'subscribe', symbol }));
+    if (this.heartbeatMs > 0) {
+      this.heardFromServer = true;
+      this.heartbeatTimer = setInterval(() => this.heartbeat(ws), this.heartbeatMs);
+    }
     this.opts.logger.info(
       { url: this.redact(this.connectUrl), symbols: this.symbols.length },
       'finnhub: connected, subscribed',
@@ -226,6 +245,7 @@ export class FinnhubSource implements MarketSource {
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
     const recvTsNs = this.opts.clock.nowNs();
     this.stats.messages++;
+    this.heardFromServer = true;
     const n = this.normalizer;
     const rejectedBefore = n.rejects.malformed + n.rejects.oversized + n.rejects.unknown_message;
     const queuedBefore = this.stats.ticksQueued;
@@ -254,9 +274,21 @@ export class FinnhubSource implements MarketSource {
     this.stats.ticksQueued++;
   }
 
+  private heartbeat(ws: WebSocket): void {
+    if (!this.heardFromServer) {
+      this.opts.logger.warn({ silentMs: this.heartbeatMs }, 'finnhub: connection silent, replacing it');
+      ws.terminate();
+      return;
+    }
+    this.heardFromServer = false;
+    if (ws.readyState === WebSocket.OPEN) ws.ping();
+  }
+
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (this.ws !== ws) return;
     this.ws = null;
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     const upMs = this.openedAtMs > 0 ? Date.now() - this.openedAtMs : 0;
     if (this.openedAtMs > 0) this.stats.disconnects++;
     this.openedAtMs = 0;

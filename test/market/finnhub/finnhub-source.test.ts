@@ -35,8 +35,8 @@ async function waitUntil(pred: () => boolean, what: string, timeoutMs = 5_000): 
   }
 }
 
-async function setup(overrides: Partial<FinnhubSourceOptions> = {}, serverToken = TOKEN) {
-  const server = new FinnhubTestServer(serverToken);
+async function setup(overrides: Partial<FinnhubSourceOptions> = {}, serverToken = TOKEN, autoPong = true) {
+  const server = new FinnhubTestServer(serverToken, { autoPong });
   const url = await server.start();
   const rawLog: string[] = [];
   const logger = pino({ level: 'trace' }, { write: (s: string) => rawLog.push(s) });
@@ -236,6 +236,21 @@ describe('FinnhubSource against a local Finnhub-protocol server', () => {
       expect(raw).not.toContain(encodeURIComponent(TOKEN));
     }
     expect(ok.rawLog.join('')).toContain('Invalid request for token [REDACTED]');
+  });
+
+  it('keeps a quiet connection that answers pings, and replaces one that does not', async () => {
+    const live = await setup({ heartbeatMs: 40 });
+    live.source.start();
+    await connected(live, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(live.server.connections).toBe(1);
+
+    const dead = await setup({ heartbeatMs: 40 }, TOKEN, false);
+    dead.source.start();
+    await connected(dead, 1);
+    await connected(dead, 2);
+    expect(dead.source.stats).toMatchObject({ connects: 2, reconnects: 1, disconnects: 1 });
+    expect(dead.logs().some((l) => l.msg === 'finnhub: connection silent, replacing it')).toBe(true);
   });
 
   it('unsubscribes on close and does not reconnect afterwards', async () => {

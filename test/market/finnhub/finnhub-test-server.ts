@@ -31,12 +31,17 @@ export class FinnhubTestServer {
   private current: WebSocket | null = null;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly token: string) {}
+  /** `autoPong: false` plays a dead peer that never answers WebSocket pings. */
+  constructor(
+    private readonly token: string,
+    private readonly opts: { autoPong?: boolean } = {},
+  ) {}
 
   async start(): Promise<string> {
     const wss = new WebSocketServer({
       host: '127.0.0.1',
       port: 0,
+      autoPong: this.opts.autoPong ?? true,
       verifyClient: (info, cb) => {
         const url = new URL(info.req.url ?? '/', 'http://localhost');
         if (url.searchParams.get('token') === this.token) cb(true);
