@@ -58,7 +58,7 @@ export function benchConfig(topology: PipelineTopology, rate: number): HftConfig
     {},
     { configDir: CONFIG_DIR, cwd: '/' },
   );
-  cfg.trading.strategy = { name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
+  cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
   cfg.trading.max_position_size = 1e9;
   if (process.env.BENCH_SPIN_NS) cfg.system.spin_ns = Number(process.env.BENCH_SPIN_NS);
   if (process.env.BENCH_WAIT)

@@ -1,41 +1,52 @@
 /**
- * Simulated venues behind one gateway: each order travels half its round-trip latency to the
- * venue, is matched there as an IOC against the venue's quote at that moment (from the quote
- * table), and its ack, fill and expiry come back after the other half. Order state lives in
- * preallocated arrays; nothing is allocated per order.
+ * Simulated venues behind one gateway. An order travels half its round trip to the venue; there
+ * it is matched against the venue's quote at that moment (from the quote table): an IOC takes
+ * what it can and expires, a GTC takes what it can and rests at its limit for its time to live.
+ * A resting order fills at its own price when the venue's opposite quote reaches it (checked
+ * every millisecond of venue time; maker fills pay no fee) and expires at the end of its life.
+ * Every outcome travels the other half back. State lives in preallocated arrays: nothing is
+ * allocated per order.
  */
 import type { Random } from '../core/random.js';
 import { TimerHeap } from '../core/timer-heap.js';
 import type { LatencyModel } from '../market/latency-model.js';
 import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
-import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
+import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
+import { DeliveryQueue } from './delivery-queue.js';
 import type { VenueGateway } from './venue-gateway.js';
 
 export const VenueRejectReason = { noQuote: 1, capacity: 2, unknownOrder: 3, cancelled: 4 } as const;
 
-/** Which report a slot emits next once its response has arrived. */
-const Phase = { travelling: 0, atVenue: 1, ack: 2, fill: 3, terminal: 4, free: 5 } as const;
+/** Where a slot is in its life; `ack`, `fill`, `terminal` are the reports still to emit on response. */
+const Phase = { travelling: 0, atVenue: 1, ack: 2, fill: 3, terminal: 4, free: 5, resting: 6 } as const;
+/** Timer kinds, in the low two bits of a heap payload. */
+const Ev = { arrive: 0, respond: 1, check: 2, deliver: 3 } as const;
+const RESTING_CHECK_NS = 1e6;
 
 export class SimVenueGateway implements VenueGateway {
   private readonly heap: TimerHeap;
+  private readonly deliveries: DeliveryQueue;
   private readonly freeSlots: Int32Array;
   private freeTop: number;
   private readonly quote = new Float64Array(5);
-  // Per-slot order state.
   private readonly clientOrderId: Float64Array;
   private readonly symbolId: Int32Array;
   private readonly venueId: Int32Array;
   private readonly side: Int32Array;
+  private readonly type: Int32Array;
   private readonly qty: Float64Array;
   private readonly limitPx: Float64Array;
   private readonly sentTsNs: Float64Array;
   private readonly venueTsNs: Float64Array;
-  private readonly fillQty: Float64Array;
-  private readonly fillPx: Float64Array;
+  private readonly oneWayNs: Float64Array;
+  private readonly expiresNs: Float64Array;
+  private readonly takerQty: Float64Array;
+  private readonly takerPx: Float64Array;
+  /** Quantity still working at the venue after the taker part. */
+  private readonly restingQty: Float64Array;
   private readonly rejectReason: Int32Array;
   private readonly cancelRequested: Uint8Array;
   private readonly phase: Int32Array;
-  /** Slot whose response is being emitted report by report; -1 when none. */
   private emitting = -1;
 
   constructor(
@@ -45,22 +56,29 @@ export class SimVenueGateway implements VenueGateway {
     private readonly rng: Random,
     readonly capacity = 65536,
   ) {
-    this.heap = new TimerHeap(capacity);
+    this.heap = new TimerHeap(capacity * 3);
+    this.deliveries = new DeliveryQueue(capacity * 2);
     this.freeSlots = Int32Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
     this.freeTop = capacity;
-    this.clientOrderId = new Float64Array(capacity);
-    this.symbolId = new Int32Array(capacity);
-    this.venueId = new Int32Array(capacity);
-    this.side = new Int32Array(capacity);
-    this.qty = new Float64Array(capacity);
-    this.limitPx = new Float64Array(capacity);
-    this.sentTsNs = new Float64Array(capacity);
-    this.venueTsNs = new Float64Array(capacity);
-    this.fillQty = new Float64Array(capacity);
-    this.fillPx = new Float64Array(capacity);
-    this.rejectReason = new Int32Array(capacity);
+    const f64 = () => new Float64Array(capacity);
+    const i32 = () => new Int32Array(capacity);
+    this.clientOrderId = f64();
+    this.symbolId = i32();
+    this.venueId = i32();
+    this.side = i32();
+    this.type = i32();
+    this.qty = f64();
+    this.limitPx = f64();
+    this.sentTsNs = f64();
+    this.venueTsNs = f64();
+    this.oneWayNs = f64();
+    this.expiresNs = f64();
+    this.takerQty = f64();
+    this.takerPx = f64();
+    this.restingQty = f64();
+    this.rejectReason = i32();
     this.cancelRequested = new Uint8Array(capacity);
-    this.phase = new Int32Array(capacity).fill(Phase.free);
+    this.phase = i32().fill(Phase.free);
   }
 
   get inFlight(): number {
@@ -74,18 +92,21 @@ export class SimVenueGateway implements VenueGateway {
     this.symbolId[s] = order.symbolId;
     this.venueId[s] = order.venueId;
     this.side[s] = order.side;
+    this.type[s] = order.type;
     this.qty[s] = order.qty;
     this.limitPx[s] = order.limitPx;
     this.sentTsNs[s] = nowNs;
-    this.fillQty[s] = 0;
-    this.fillPx[s] = 0;
+    this.takerQty[s] = 0;
+    this.takerPx[s] = 0;
+    this.restingQty[s] = 0;
     this.rejectReason[s] = 0;
     this.cancelRequested[s] = 0;
     this.phase[s] = Phase.travelling;
     const rtt = this.latency[order.venueId].sampleRoundTripNs(nowNs, this.rng);
-    // Payload: slot * 2 + leg (0 = arrival at the venue, 1 = response back at the gateway).
-    this.heap.push(nowNs + rtt / 2, s * 2);
-    this.venueTsNs[s] = nowNs + rtt; // response time, kept here until the arrival leg fires
+    this.oneWayNs[s] = rtt / 2;
+    this.expiresNs[s] = order.ttlNs > 0 ? Number.POSITIVE_INFINITY : 0; // set on arrival
+    this.venueTsNs[s] = order.ttlNs; // kept here until arrival
+    this.heap.push(nowNs + rtt / 2, s * 4 + Ev.arrive);
     return true;
   }
 
@@ -95,20 +116,24 @@ export class SimVenueGateway implements VenueGateway {
 
   nextReport(nowNs: number, out: ExecReport): boolean {
     for (;;) {
-      if (this.emitting >= 0) return this.emit(this.emitting, nowNs, out);
+      if (this.emitting >= 0) return this.emitResponse(this.emitting, nowNs, out);
       if (this.heap.peekDue() > nowNs) return false;
       const due = this.heap.peekDue();
       const payload = this.heap.pop();
-      const s = payload >> 1;
-      if ((payload & 1) === 0) {
-        const responseNs = this.venueTsNs[s];
-        this.venueTsNs[s] = due;
-        this.match(s);
-        this.phase[s] = Phase.atVenue;
-        this.heap.push(responseNs, s * 2 + 1);
-      } else {
-        this.phase[s] = this.rejectReason[s] !== 0 ? Phase.terminal : Phase.ack;
-        this.emitting = s;
+      const idx = payload >> 2;
+      switch (payload & 3) {
+        case Ev.arrive:
+          this.arrive(idx, due);
+          break;
+        case Ev.respond:
+          this.phase[idx] = this.rejectReason[idx] !== 0 ? Phase.terminal : Phase.ack;
+          this.emitting = idx;
+          break;
+        case Ev.check:
+          this.checkResting(idx, due);
+          break;
+        default:
+          return this.emitDelivery(idx, nowNs, out);
       }
     }
   }
@@ -117,9 +142,9 @@ export class SimVenueGateway implements VenueGateway {
     // Cancels are rare (kill switch, recovery): a scan of the slots is fine.
     for (let s = 0; s < this.capacity; s++) {
       if (this.phase[s] === Phase.free || this.clientOrderId[s] !== clientOrderId) continue;
-      // Still on its way: the venue will cancel it on arrival. At or past the venue, an IOC has
-      // already been matched and its outcome is on the way back: nothing to cancel.
-      if (this.phase[s] === Phase.travelling) this.cancelRequested[s] = 1;
+      // Travelling or resting: the venue cancels it (on arrival, or at its next check). An IOC
+      // already matched has its outcome on the way back: nothing left to cancel.
+      this.cancelRequested[s] = 1;
       return false;
     }
     out.clientOrderId = clientOrderId;
@@ -133,6 +158,20 @@ export class SimVenueGateway implements VenueGateway {
     out.venueTsNs = nowNs;
     out.recvTsNs = nowNs;
     return true;
+  }
+
+  private arrive(s: number, atNs: number): void {
+    const ttlNs = this.venueTsNs[s];
+    this.venueTsNs[s] = atNs;
+    this.phase[s] = Phase.atVenue;
+    this.match(s);
+    const leaves = this.qty[s] - this.takerQty[s];
+    if (this.type[s] === OrderType.limitGtc && this.rejectReason[s] === 0 && leaves > 0) {
+      this.restingQty[s] = leaves;
+      this.expiresNs[s] = atNs + ttlNs;
+      this.heap.push(atNs + RESTING_CHECK_NS, s * 4 + Ev.check);
+    }
+    this.heap.push(atNs + this.oneWayNs[s], s * 4 + Ev.respond);
   }
 
   private match(s: number): void {
@@ -149,11 +188,39 @@ export class SimVenueGateway implements VenueGateway {
     const avail = buy ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty];
     const marketable = buy ? this.limitPx[s] >= px : this.limitPx[s] <= px;
     if (!marketable || !(px > 0) || !(avail > 0)) return;
-    this.fillQty[s] = Math.min(this.qty[s], avail);
-    this.fillPx[s] = px;
+    this.takerQty[s] = Math.min(this.qty[s], avail);
+    this.takerPx[s] = px;
   }
 
-  private emit(s: number, nowNs: number, out: ExecReport): boolean {
+  /** Venue side of a resting order: cancel, expiry, or a fill when the market reaches its price. */
+  private checkResting(s: number, atNs: number): void {
+    const back = atNs + this.oneWayNs[s];
+    if (this.cancelRequested[s] === 1 || atNs >= this.expiresNs[s]) {
+      const kind = this.cancelRequested[s] === 1 ? ExecKind.cancel : ExecKind.expired;
+      this.heap.push(
+        back,
+        this.deliveries.add(s, kind, 0, 0, this.restingQty[s], atNs, true) * 4 + Ev.deliver,
+      );
+      return;
+    }
+    if (this.quotes.read(this.symbolId[s], this.venueId[s], this.quote)) {
+      const buy = this.side[s] > 0;
+      const opposite = buy ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
+      const avail = buy ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty];
+      const touched = opposite > 0 && (buy ? opposite <= this.limitPx[s] : opposite >= this.limitPx[s]);
+      if (touched && avail > 0) {
+        const q = Math.min(this.restingQty[s], avail);
+        this.restingQty[s] -= q;
+        const done = this.restingQty[s] === 0;
+        const d = this.deliveries.add(s, ExecKind.fill, q, this.limitPx[s], this.restingQty[s], atNs, done);
+        this.heap.push(back, d * 4 + Ev.deliver);
+        if (done) return;
+      }
+    }
+    this.heap.push(atNs + RESTING_CHECK_NS, s * 4 + Ev.check);
+  }
+
+  private fillHeader(s: number, nowNs: number, out: ExecReport): void {
     out.clientOrderId = this.clientOrderId[s];
     out.symbolId = this.symbolId[s];
     out.venueId = this.venueId[s];
@@ -165,39 +232,63 @@ export class SimVenueGateway implements VenueGateway {
     out.fillPx = 0;
     out.feeUsd = 0;
     out.reason = 0;
-    const filled = this.fillQty[s];
+  }
+
+  /** The response to arrival, one report per call: ack, taker fill, then the end unless resting. */
+  private emitResponse(s: number, nowNs: number, out: ExecReport): boolean {
+    this.fillHeader(s, nowNs, out);
+    const taken = this.takerQty[s];
+    const resting = this.restingQty[s] > 0;
     switch (this.phase[s]) {
       case Phase.ack:
         out.kind = ExecKind.ack;
         out.leavesQty = this.qty[s];
-        this.phase[s] = filled > 0 ? Phase.fill : Phase.terminal;
+        this.phase[s] = taken > 0 ? Phase.fill : resting ? Phase.resting : Phase.terminal;
+        if (this.phase[s] === Phase.resting) this.emitting = -1;
         return true;
       case Phase.fill:
         out.kind = ExecKind.fill;
-        out.fillQty = filled;
-        out.fillPx = this.fillPx[s];
-        out.feeUsd = (filled * this.fillPx[s] * this.feeBps[this.venueId[s]]) / 1e4;
-        out.leavesQty = this.qty[s] - filled;
-        if (out.leavesQty > 0) this.phase[s] = Phase.terminal;
-        else this.release(s);
+        out.fillQty = taken;
+        out.fillPx = this.takerPx[s];
+        out.feeUsd = (taken * this.takerPx[s] * this.feeBps[this.venueId[s]]) / 1e4;
+        out.leavesQty = this.qty[s] - taken;
+        if (out.leavesQty === 0) this.release(s);
+        else if (resting) {
+          this.phase[s] = Phase.resting;
+          this.emitting = -1;
+        } else this.phase[s] = Phase.terminal;
         return true;
-      default:
+      default: {
+        const r = this.rejectReason[s];
         out.kind =
-          this.rejectReason[s] === VenueRejectReason.cancelled
-            ? ExecKind.cancel
-            : this.rejectReason[s] !== 0
-              ? ExecKind.reject
-              : ExecKind.expired;
-        out.reason = this.rejectReason[s];
-        out.leavesQty = this.qty[s] - filled;
+          r === VenueRejectReason.cancelled ? ExecKind.cancel : r !== 0 ? ExecKind.reject : ExecKind.expired;
+        out.reason = r;
+        out.leavesQty = this.qty[s] - taken;
         this.release(s);
         return true;
+      }
     }
+  }
+
+  private emitDelivery(d: number, nowNs: number, out: ExecReport): boolean {
+    const q = this.deliveries;
+    const s = q.slot[d];
+    this.fillHeader(s, nowNs, out);
+    out.kind = q.kind[d];
+    out.fillQty = q.qty[d];
+    out.fillPx = q.px[d];
+    out.leavesQty = q.leaves[d];
+    out.venueTsNs = q.venueTsNs[d];
+    if (q.kind[d] === ExecKind.cancel) out.reason = VenueRejectReason.cancelled;
+    const final = q.final[d] === 1;
+    q.free(d);
+    if (final) this.release(s);
+    return true;
   }
 
   private release(s: number): void {
     this.phase[s] = Phase.free;
     this.freeSlots[this.freeTop++] = s;
-    this.emitting = -1;
+    if (this.emitting === s) this.emitting = -1;
   }
 }

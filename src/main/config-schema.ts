@@ -3,7 +3,15 @@
  * becomes the reason of a ConfigError, and the resolver appends the offending value to it.
  */
 import { z } from 'zod';
-import { HOST_NAMES, LOG_LEVELS, MODES, PIPELINES, ROUTERS, WAIT_STRATEGIES } from './config-types.js';
+import {
+  HOST_NAMES,
+  LOG_LEVELS,
+  MODES,
+  PIPELINES,
+  ROUTERS,
+  STRATEGIES,
+  WAIT_STRATEGIES,
+} from './config-types.js';
 
 export const SYMBOL_RE = /^[A-Z][A-Z0-9.-]{0,15}$/;
 export const DEFAULT_FINNHUB_WS_URL = 'wss://ws.finnhub.io';
@@ -72,9 +80,12 @@ const trading = mapping({
   max_order_size: positive(),
   order_size: positive(),
   strategy: mapping({
-    name: z.literal('momentum', say('must be momentum (the only strategy so far)')),
+    name: oneOf(STRATEGIES),
     threshold_bps: nonNegative(),
     cooldown_ms: nonNegative(),
+    half_spread_bps: positive(),
+    skew_bps: nonNegative(),
+    quote_ttl_ms: positive(),
   }),
 }).superRefine((t, ctx) => {
   if (t.order_size > t.max_order_size) {

@@ -54,7 +54,7 @@ export interface HftConfig {
     max_order_size: number;
     /** Shares the strategy sends per order. */
     order_size: number;
-    strategy: { name: 'momentum'; threshold_bps: number; cooldown_ms: number };
+    strategy: StrategyConfig;
   };
   system: {
     mode: Mode;
@@ -88,6 +88,23 @@ export interface HftConfig {
   risk: RiskConfig;
   /** From the environment or .env only, never from YAML; never logged. */
   secrets: { finnhub_api_key: string | null; finnhub_ws_url: string; admin_token: string | null };
+}
+
+export const STRATEGIES = ['momentum', 'mean-reversion', 'arbitrage', 'market-making'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+export interface StrategyConfig {
+  name: StrategyName;
+  /** momentum / mean-reversion: fast-vs-slow mid gap that triggers; arbitrage: edge after fees. */
+  threshold_bps: number;
+  /** Minimum gap between two decisions on one symbol. */
+  cooldown_ms: number;
+  /** market-making: quoted half spread around the mid. */
+  half_spread_bps: number;
+  /** market-making: quotes shift against inventory by this much per order_size held. */
+  skew_bps: number;
+  /** market-making: how long a quote rests at the venue before it expires and is renewed. */
+  quote_ttl_ms: number;
 }
 
 export interface RiskConfig {

@@ -21,7 +21,7 @@ import { createRouter } from '../routing/create-router.js';
 import { RouteStage } from '../routing/route-stage.js';
 import { Doorbell } from '../shm/doorbell.js';
 import { SpscRing } from '../shm/spsc-ring.js';
-import { MomentumStrategy } from '../strategies/momentum-strategy.js';
+import { createStrategy } from '../strategies/create-strategy.js';
 import { ControlBlock } from './control-block.js';
 import { ExecuteNode } from './execute-node.js';
 import { IngestNode } from './ingest-node.js';
@@ -91,11 +91,9 @@ function buildNode(
     }
     case 'route': {
       const t = s.trading;
-      const strategy = new MomentumStrategy(registry.symbolCount, {
-        thresholdBps: t.strategy.threshold_bps,
-        cooldownNs: t.strategy.cooldown_ms * 1e6,
-        orderQty: t.order_size,
-      });
+      const strategy = createStrategy(registry.symbolCount, t, feeBps);
+      const positionSlots = metrics.slots(registry.symbolCount, (i) => `symbol_${i}_position`);
+      const strategyCtx = { position: (symbolId: number) => metrics.counters.get(positionSlots[symbolId]) };
       const router = createRouter(s.router);
       const forecasts = new ForecastTable(h.forecasts);
       const route = new RouteStage(
@@ -108,6 +106,7 @@ function buildNode(
         control,
         clock,
         metrics,
+        strategyCtx,
       );
       if (s.recovery) route.continueClientOrderIdsAfter(s.recovery.maxClientOrderId);
       return new RouteNode(route, attachRing(h, 'ticks'), attachRing(h, 'orders'), control, metrics);

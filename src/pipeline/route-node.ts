@@ -1,6 +1,7 @@
 import type { RouteStage } from '../routing/route-stage.js';
 import { OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
+import { MAX_INTENTS_PER_TICK } from '../strategies/strategy.js';
 import { Breaker, type ControlBlock } from './control-block.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 import { BATCH, type StageNode } from './stage-node.js';
@@ -12,7 +13,7 @@ import { BATCH, type StageNode } from './stage-node.js';
 export class RouteNode implements StageNode {
   readonly name = 'route';
   private readonly tick = TickCodec.create();
-  private readonly order = OrderCodec.create();
+  private readonly outOrders = Array.from({ length: MAX_INTENTS_PER_TICK }, () => OrderCodec.create());
   private readonly droppedSlot: number;
   private readonly tripSlot: number;
 
@@ -33,14 +34,16 @@ export class RouteNode implements StageNode {
     let sent = 0;
     for (let i = 0; i < n; i++) {
       TickCodec.read(this.ticks.f64, this.ticks.i32, this.ticks.next(), this.tick);
-      if (!this.stage.onTick(this.tick, this.order)) continue;
-      const off = this.orders.claim();
-      if (off < 0) {
-        this.orderRingFull();
-        continue;
+      const k = this.stage.onTick(this.tick, this.outOrders);
+      for (let j = 0; j < k; j++) {
+        const off = this.orders.claim();
+        if (off < 0) {
+          this.orderRingFull();
+          continue;
+        }
+        OrderCodec.write(this.orders.f64, this.orders.i32, off, this.outOrders[j]);
+        sent++;
       }
-      OrderCodec.write(this.orders.f64, this.orders.i32, off, this.order);
-      sent++;
     }
     this.ticks.release();
     if (sent > 0) this.orders.publish();

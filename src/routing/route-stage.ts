@@ -1,17 +1,24 @@
 /**
- * Route: keeps the cross-venue book from the tick stream, asks the strategy for an intent and the
- * router for a venue, and writes a marketable IOC order priced at that venue's quote.
+ * Route: keeps the cross-venue book from the tick stream, asks the strategy for intents, and turns
+ * each into an order: on the strategy's venue at its price (arbitrage, market making), or on the
+ * router's venue at that venue's quote (takers).
  */
 import type { Clock } from '../core/clock.js';
 import { BookTops } from '../market/book-tops.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import { type Order, OrderType, type Tick } from '../shm/records.js';
-import type { OrderIntent, Strategy } from '../strategies/strategy.js';
+import type { Order, Tick } from '../shm/records.js';
+import {
+  createIntent,
+  MAX_INTENTS_PER_TICK,
+  type OrderIntent,
+  type Strategy,
+  type StrategyContext,
+} from '../strategies/strategy.js';
 import type { RouteContext, Router } from './router.js';
 
 export class RouteStage {
   readonly book: BookTops;
-  private readonly intent: OrderIntent = { symbolId: 0, side: 0, qty: 0, arrivalMid: 0 };
+  private readonly intents: OrderIntent[] = Array.from({ length: MAX_INTENTS_PER_TICK }, createIntent);
   private readonly ctx: RouteContext;
   private nextClientOrderId = 1;
   private readonly routedSlot: number;
@@ -28,6 +35,7 @@ export class RouteStage {
     venues: RouteContext['venues'],
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
+    private readonly strategyCtx: StrategyContext = { position: () => 0 },
   ) {
     this.book = new BookTops(symbolCount, venueCount);
     this.ctx = { book: this.book, forecasts, feeBps, venues };
@@ -41,24 +49,32 @@ export class RouteStage {
     this.nextClientOrderId = Math.max(this.nextClientOrderId, maxUsedId + 1);
   }
 
-  /** Returns true when `order` was filled in and must be sent on. */
-  onTick(tick: Tick, order: Order): boolean {
+  /** Fills `orders[0..n)` for this tick and returns n (0 when the tick produces no order). */
+  onTick(tick: Tick, orders: Order[]): number {
     this.book.update(tick);
     this.metrics.counters.add(this.routedSlot, 1);
-    if (!this.strategy.onTick(tick, this.book, this.intent)) return false;
+    const wanted = this.strategy.onTick(tick, this.book, this.intents, this.strategyCtx);
+    let n = 0;
+    for (let k = 0; k < wanted; k++) if (this.toOrder(this.intents[k], tick, orders[n])) n++;
+    return n;
+  }
+
+  private toOrder(intent: OrderIntent, tick: Tick, order: Order): boolean {
     this.metrics.counters.add(this.intendedSlot, 1);
-    const venueId = this.router.route(this.intent, this.ctx);
-    if (venueId < 0) return false;
-    const i = this.book.index(this.intent.symbolId, venueId);
+    const venueId = intent.venueId >= 0 ? intent.venueId : this.router.route(intent, this.ctx);
+    if (venueId < 0 || !this.ctx.venues.venueUsable(venueId)) return false;
+    const i = this.book.index(intent.symbolId, venueId);
     order.clientOrderId = this.nextClientOrderId++;
-    order.symbolId = this.intent.symbolId;
+    order.symbolId = intent.symbolId;
     order.venueId = venueId;
-    order.side = this.intent.side;
-    order.qty = this.intent.qty;
-    order.limitPx = this.intent.side > 0 ? this.book.askPx[i] : this.book.bidPx[i];
-    order.type = OrderType.limitIoc;
+    order.side = intent.side;
+    order.qty = intent.qty;
+    order.limitPx =
+      intent.limitPx > 0 ? intent.limitPx : intent.side > 0 ? this.book.askPx[i] : this.book.bidPx[i];
+    order.type = intent.type;
+    order.ttlNs = intent.ttlNs;
     order.strategyId = this.strategy.id;
-    order.arrivalMid = this.intent.arrivalMid;
+    order.arrivalMid = intent.arrivalMid;
     order.tickRecvTsNs = tick.recvTsNs;
     order.tickIngestTsNs = tick.ingestTsNs;
     order.riskTsNs = 0;

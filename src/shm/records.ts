@@ -46,6 +46,8 @@ export const OrderLayout = defineLayout('Order', [
   { name: 'tickIngestTsNs', type: 'f64' },
   { name: 'routeTsNs', type: 'f64' },
   { name: 'riskTsNs', type: 'f64' },
+  /** How long a passive (GTC) order rests at the venue before it expires; 0 for IOC. */
+  { name: 'ttlNs', type: 'f64' },
   { name: 'symbolId', type: 'i32' },
   { name: 'venueId', type: 'i32' },
   /** Side: 1 buy, -1 sell. */

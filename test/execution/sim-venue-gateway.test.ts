@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { SimVenueGateway, VenueRejectReason } from '../../src/execution/sim-venue-gateway.js';
 import { ConstantLatency } from '../../src/market/latency-model.js';
-import { ExecKind, type ExecReport, ExecReportCodec, type Order, OrderCodec } from '../../src/shm/records.js';
+import {
+  ExecKind,
+  type ExecReport,
+  ExecReportCodec,
+  type Order,
+  OrderCodec,
+  OrderType,
+} from '../../src/shm/records.js';
 import { quoteTick, stageFixture } from '../fixtures.js';
 
 const RTT = 200_000; // 200 us round trip
@@ -81,5 +88,40 @@ describe('SimVenueGateway', () => {
     expect(new Set(reports.map((r) => r.clientOrderId)).size).toBe(8);
     expect(gw.inFlight).toBe(0);
     expect(gw.submit(order({ clientOrderId: 99 }), RTT)).toBe(true);
+  });
+});
+
+describe('SimVenueGateway resting (GTC) orders', () => {
+  const gtc = (patch: Partial<Order>) =>
+    order({ type: OrderType.limitGtc, ttlNs: 10e6, limitPx: 9.99, ...patch });
+
+  it('rests a passive order, fills it at its own price without fee once the market reaches it', () => {
+    const { gw, quotes } = setup();
+    quotes.publish(quoteTick(0, 0, 9.98, 10.0, 50));
+    gw.submit(gtc({}), 0);
+    expect(drain(gw, RTT).map((r) => r.kind)).toEqual([ExecKind.ack]); // resting, not expired
+    expect(gw.inFlight).toBe(1);
+    quotes.publish(quoteTick(0, 0, 9.97, 9.99, 50)); // the offer comes down to our bid
+    const fills = drain(gw, RTT / 2 + 1e6 + RTT / 2); // first venue check after 1 ms
+    expect(fills.map((r) => r.kind)).toEqual([ExecKind.fill]);
+    expect(fills[0]).toMatchObject({ fillQty: 50, fillPx: 9.99, feeUsd: 0, leavesQty: 50 });
+    const rest = drain(gw, 3e6 + RTT);
+    expect(rest.map((r) => r.kind)).toEqual([ExecKind.fill]);
+    expect(rest[0].leavesQty).toBe(0);
+    expect(gw.inFlight).toBe(0);
+  });
+
+  it('expires a resting order at the end of its life, and cancels one on request', () => {
+    const { gw, quotes } = setup();
+    quotes.publish(quoteTick(0, 0, 9.98, 10.0, 50));
+    gw.submit(gtc({ clientOrderId: 1 }), 0);
+    gw.submit(gtc({ clientOrderId: 2, ttlNs: 100e6 }), 0);
+    drain(gw, RTT);
+    const expired = drain(gw, RTT / 2 + 11e6 + RTT / 2);
+    expect(expired.map((r) => [r.clientOrderId, r.kind, r.leavesQty])).toEqual([[1, ExecKind.expired, 100]]);
+    expect(gw.cancel(2, 12e6, ExecReportCodec.create())).toBe(false);
+    const cancelled = drain(gw, 14e6 + RTT);
+    expect(cancelled.map((r) => [r.clientOrderId, r.kind])).toEqual([[2, ExecKind.cancel]]);
+    expect(gw.inFlight).toBe(0);
   });
 });

@@ -67,8 +67,8 @@ describe('PredictStage', () => {
       metrics,
     );
     const order = OrderCodec.create();
-    route.onTick(quoteTick(0, 1, 10, 10.03), order);
-    route.onTick(quoteTick(0, 2, 10, 10.02), order);
+    route.onTick(quoteTick(0, 1, 10, 10.03), [order]);
+    route.onTick(quoteTick(0, 2, 10, 10.02), [order]);
     // The spike: venue 0's acks take 5 ms.
     feed(0, 5000, 40);
     predict.refresh();
@@ -77,7 +77,8 @@ describe('PredictStage', () => {
     // Venue 0 now quotes the best ask, and is skipped on every order.
     const venues: number[] = [];
     for (let i = 0; i < 5; i++) {
-      if (route.onTick(quoteTick(0, 0, 10 + i * 0.01, 10.01 + i * 0.01), order)) venues.push(order.venueId);
+      if (route.onTick(quoteTick(0, 0, 10 + i * 0.01, 10.01 + i * 0.01), [order]) === 1)
+        venues.push(order.venueId);
     }
     expect(venues.length).toBeGreaterThan(0);
     expect(venues).not.toContain(0);

@@ -18,7 +18,7 @@ async function runInline(ms: number, patch: (cfg: ReturnType<typeof resolveConfi
     {},
     { configDir: CONFIG_DIR, cwd: '/' },
   );
-  cfg.trading.strategy = { name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
+  cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
   patch(cfg);
   const registry = new Registry({
     symbols: cfg.trading.symbols,
@@ -84,7 +84,7 @@ describe('kill switch on the inline pipeline', () => {
       {},
       { configDir: CONFIG_DIR, cwd: '/' },
     );
-    cfg.trading.strategy = { name: 'momentum', threshold_bps: 0.2, cooldown_ms: 1 };
+    cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.2, cooldown_ms: 1 };
     // Slow venues keep orders open long enough for the kill switch to find some.
     for (const v of cfg.market.venues)
       v.latency = { base_us: 20_000, jitter_sigma: 0, spike_prob: 0, spike_us: 0 };
@@ -117,4 +117,27 @@ describe('kill switch on the inline pipeline', () => {
     expect(c('orders_sent') - atKill.sent).toBeLessThanOrEqual(BATCH);
     expect(c('risk_reject_halted')).toBeGreaterThan(0);
   });
+});
+
+describe('every strategy on the inline pipeline', () => {
+  it.each(['momentum', 'mean-reversion', 'arbitrage', 'market-making'] as const)(
+    '%s trades and stays inside its limits',
+    async (name) => {
+      const { c, registry, cfg } = await runInline(1200, (cfg) => {
+        cfg.trading.strategy = {
+          ...cfg.trading.strategy,
+          name,
+          threshold_bps: name === 'arbitrage' ? 0 : 0.5,
+          cooldown_ms: 2,
+        };
+        cfg.trading.max_position_size = 1000;
+      });
+      expect(c('orders_sent')).toBeGreaterThan(10);
+      expect(c('fills')).toBeGreaterThan(0);
+      expect(c('order_anomalies')).toBe(0);
+      for (let s = 0; s < registry.symbolCount; s++) {
+        expect(Math.abs(c(`symbol_${s}_position`))).toBeLessThanOrEqual(cfg.trading.max_position_size);
+      }
+    },
+  );
 });

@@ -15,10 +15,19 @@ function always(side: number): Strategy {
   return {
     id: 9,
     name: 'always',
-    onTick(tick, book, intent: OrderIntent) {
-      if (tick.symbolId !== 0) return false;
-      Object.assign(intent, { symbolId: 0, side, qty: 100, arrivalMid: book.mid(0) });
-      return true;
+    onTick(tick, book, intents: OrderIntent[]) {
+      if (tick.symbolId !== 0) return 0;
+      Object.assign(intents[0], {
+        symbolId: 0,
+        side,
+        qty: 100,
+        arrivalMid: book.mid(0),
+        venueId: -1,
+        limitPx: 0,
+        type: 1,
+        ttlNs: 0,
+      });
+      return 1;
     },
   };
 }
@@ -29,7 +38,7 @@ function setup(router: Router, side = 1, fees = Float64Array.of(0, 0, 0)) {
   const control = new ControlBlock(createControlBlock(1));
   const stage = new RouteStage(1, 3, always(side), router, forecasts, fees, control, f.clock, f.metrics);
   const order = OrderCodec.create();
-  const send = (t: Tick) => stage.onTick(t, order);
+  const send = (t: Tick) => stage.onTick(t, [order]) === 1;
   return { ...f, stage, forecasts, order, send, control };
 }
 

@@ -1,0 +1,301 @@
+/**
+ * One simulated venue served over WebSocket (docs/venue-protocol.md). It holds its own top of
+ * book per symbol (fed by `publishQuote`), streams quotes to subscribed clients, and matches each
+ * order as an IOC against its quote at the moment the order arrives, like `SimVenueGateway`: the
+ * order waits half a round trip before matching (the inbound leg) and its reports half a round
+ * trip after (the outbound leg); a ping's pong waits the whole round trip. Round trips come from
+ * the venue's latency model, or are fixed (`delayUs`) for tests. Delays are kept to microseconds
+ * by a `PreciseScheduler`, on top of the real loopback transport.
+ *
+ * A cancel takes effect while its order is still on the inbound leg (the order is then answered
+ * with a cancel report instead of being matched); later it finds nothing to cancel and is dropped,
+ * since the IOC's own reports are already on their way, again as `SimVenueGateway` does.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { Random } from '../core/random.js';
+import { VenueRejectReason } from '../execution/sim-venue-gateway.js';
+import type { VenueConfig } from '../main/config-types.js';
+import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-model.js';
+import { ExecKind, OrderType } from '../shm/records.js';
+import { PreciseScheduler } from './precise-scheduler.js';
+import type { VenueLogger } from './venue-connection.js';
+import {
+  type ClientFrame,
+  ClientFrameKind,
+  createClientFrame,
+  decodeClientFrame,
+  encodePong,
+  encodeQuote,
+  encodeReport,
+  type ReportFields,
+  unixNowUs,
+} from './venue-protocol.js';
+
+export interface VenueServerOptions {
+  venue: VenueConfig;
+  /** Symbols this venue quotes and trades; index = the symbol id used by `publishQuote`. */
+  symbols: readonly string[];
+  /** Fixed round trip in microseconds, half each way, instead of the latency model (tests). */
+  delayUs?: number;
+  /** Seed of the latency draws. */
+  seed: number;
+  logger?: VenueLogger;
+  /** Shared across the venues of one process so one poll loop serves all deadlines. */
+  scheduler?: PreciseScheduler;
+}
+
+export interface VenueServerStats {
+  connections: number;
+  orders: number;
+  fills: number;
+  rejects: number;
+  cancels: number;
+  /** Cancels that found their order already matched (or unknown): dropped. */
+  cancelsTooLate: number;
+  pings: number;
+  quotesSent: number;
+  /** Frames that were not a well-formed client frame: counted, ignored, connection kept. */
+  malformed: number;
+}
+
+interface PendingOrder {
+  clientOrderId: number;
+  symbolId: number;
+  side: number;
+  qty: number;
+  limitPx: number;
+  cancelled: boolean;
+}
+
+interface Session {
+  subscribed: boolean;
+  /** Orders on their inbound leg, by client order id. */
+  inbound: Map<number, PendingOrder>;
+}
+
+const MAX_PAYLOAD_BYTES = 1 << 16;
+
+export class VenueServer {
+  readonly stats: VenueServerStats = {
+    connections: 0,
+    orders: 0,
+    fills: 0,
+    rejects: 0,
+    cancels: 0,
+    cancelsTooLate: 0,
+    pings: 0,
+    quotesSent: 0,
+    malformed: 0,
+  };
+  readonly name: string;
+  private readonly wss: WebSocketServer;
+  private readonly scheduler: PreciseScheduler;
+  private readonly ownsScheduler: boolean;
+  private readonly latency: LatencyModel;
+  private readonly rng: Random;
+  private readonly symbolIds: Map<string, number>;
+  private readonly bidPx: Float64Array;
+  private readonly askPx: Float64Array;
+  private readonly bidQty: Float64Array;
+  private readonly askQty: Float64Array;
+  private readonly quoteTsUs: Float64Array;
+  private readonly sessions = new Map<WebSocket, Session>();
+  private readonly frame: ClientFrame = createClientFrame();
+  private readonly report: ReportFields = {
+    execKind: 0,
+    clientOrderId: 0,
+    execId: 0,
+    fillQty: 0,
+    fillPx: 0,
+    leavesQty: 0,
+    feeUsd: 0,
+    reason: 0,
+    vtsUs: 0,
+  };
+  private execSeq = 0;
+
+  constructor(private readonly opts: VenueServerOptions) {
+    this.name = opts.venue.name;
+    if (opts.delayUs !== undefined && !(opts.delayUs >= 0))
+      throw new RangeError(`venue ${this.name}: delayUs must be >= 0, got ${opts.delayUs}`);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_PAYLOAD_BYTES,
+      perMessageDeflate: false,
+    });
+    this.scheduler = opts.scheduler ?? new PreciseScheduler();
+    this.ownsScheduler = opts.scheduler === undefined;
+    this.latency = new LogNormalSpikeLatency(opts.venue.latency);
+    this.rng = new Random(opts.seed);
+    this.symbolIds = new Map(opts.symbols.map((s, i) => [s, i]));
+    const n = opts.symbols.length;
+    this.bidPx = new Float64Array(n);
+    this.askPx = new Float64Array(n);
+    this.bidQty = new Float64Array(n);
+    this.askQty = new Float64Array(n);
+    this.quoteTsUs = new Float64Array(n);
+  }
+
+  /** Takes over an HTTP upgrade request routed to this venue. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+  }
+
+  /** Sets the venue's top of book for a symbol and streams it to subscribers. */
+  publishQuote(symbolId: number, bidPx: number, askPx: number, bidQty: number, askQty: number): void {
+    const tsUs = unixNowUs();
+    this.bidPx[symbolId] = bidPx;
+    this.askPx[symbolId] = askPx;
+    this.bidQty[symbolId] = bidQty;
+    this.askQty[symbolId] = askQty;
+    this.quoteTsUs[symbolId] = tsUs;
+    let text: string | null = null;
+    for (const [ws, session] of this.sessions) {
+      if (!session.subscribed || ws.readyState !== ws.OPEN) continue;
+      text ??= encodeQuote(this.opts.symbols[symbolId], bidPx, askPx, bidQty, askQty, tsUs);
+      ws.send(text);
+      this.stats.quotesSent++;
+    }
+  }
+
+  /** Closes every client connection and drops pending deadlines. */
+  close(): Promise<void> {
+    for (const ws of this.sessions.keys()) ws.terminate();
+    this.sessions.clear();
+    if (this.ownsScheduler) this.scheduler.close();
+    return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private attach(ws: WebSocket): void {
+    const session: Session = { subscribed: false, inbound: new Map() };
+    this.sessions.set(ws, session);
+    this.stats.connections++;
+    ws.on('message', (data, isBinary) => {
+      const arrivalMs = performance.now();
+      if (isBinary || !Buffer.isBuffer(data)) this.stats.malformed++;
+      else this.onFrame(ws, session, data.toString('utf8'), arrivalMs);
+    });
+    ws.on('close', () => this.sessions.delete(ws));
+    ws.on('error', (err) =>
+      this.opts.logger?.warn({ venue: this.name, err: err.message }, 'venue server: socket error'),
+    );
+  }
+
+  /** Round trip for one message, ms. */
+  private roundTripMs(): number {
+    const d = this.opts.delayUs;
+    return d !== undefined ? d / 1e3 : this.latency.sampleRoundTripNs(0, this.rng) / 1e6;
+  }
+
+  private onFrame(ws: WebSocket, session: Session, text: string, arrivalMs: number): void {
+    const f = this.frame;
+    switch (decodeClientFrame(text, f)) {
+      case ClientFrameKind.order:
+        this.onOrder(ws, session, f, arrivalMs);
+        return;
+      case ClientFrameKind.cancel: {
+        const pending = session.inbound.get(f.clientOrderId);
+        if (pending === undefined || pending.cancelled) this.stats.cancelsTooLate++;
+        else pending.cancelled = true;
+        return;
+      }
+      case ClientFrameKind.ping: {
+        this.stats.pings++;
+        const pong = encodePong(f.seq, f.clientTs);
+        this.scheduler.at(arrivalMs + this.roundTripMs(), () => sendIfOpen(ws, pong));
+        return;
+      }
+      case ClientFrameKind.subscribe:
+        session.subscribed = true;
+        this.sendSnapshot(ws);
+        return;
+      default:
+        this.stats.malformed++;
+    }
+  }
+
+  private onOrder(ws: WebSocket, session: Session, f: ClientFrame, arrivalMs: number): void {
+    this.stats.orders++;
+    const order: PendingOrder = {
+      clientOrderId: f.clientOrderId,
+      symbolId: this.symbolIds.get(f.symbol) ?? -1,
+      side: f.side,
+      qty: f.qty,
+      limitPx: f.limitPx,
+      cancelled: false,
+    };
+    // Every order type is matched as an IOC, as the simulated gateway does; `type` is for later.
+    void OrderType;
+    session.inbound.set(order.clientOrderId, order);
+    const halfMs = this.roundTripMs() / 2;
+    this.scheduler.at(arrivalMs + halfMs, () => {
+      if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
+      const frames = this.match(order);
+      this.scheduler.at(arrivalMs + 2 * halfMs, () => {
+        for (const text of frames) sendIfOpen(ws, text);
+      });
+    });
+  }
+
+  /** The order's reports (ack, fill, expired; or one reject/cancel), encoded at match time. */
+  private match(o: PendingOrder): string[] {
+    const r = this.report;
+    r.clientOrderId = o.clientOrderId;
+    r.vtsUs = unixNowUs();
+    if (o.cancelled) {
+      this.stats.cancels++;
+      return [this.encode(ExecKind.cancel, 0, 0, o.qty, VenueRejectReason.cancelled)];
+    }
+    const s = o.symbolId;
+    const buy = o.side > 0;
+    const px = s < 0 ? 0 : buy ? this.askPx[s] : this.bidPx[s];
+    const avail = s < 0 ? 0 : buy ? this.askQty[s] : this.bidQty[s];
+    if (!(px > 0) || !(avail > 0)) {
+      this.stats.rejects++;
+      return [this.encode(ExecKind.reject, 0, 0, o.qty, VenueRejectReason.noQuote)];
+    }
+    const frames = [this.encode(ExecKind.ack, 0, 0, o.qty, 0)];
+    const marketable = buy ? o.limitPx >= px : o.limitPx <= px;
+    const filled = marketable ? Math.min(o.qty, avail) : 0;
+    if (filled > 0) {
+      this.stats.fills++;
+      frames.push(this.encode(ExecKind.fill, filled, px, o.qty - filled, 0));
+    }
+    if (filled < o.qty) frames.push(this.encode(ExecKind.expired, 0, 0, o.qty - filled, 0));
+    return frames;
+  }
+
+  private encode(kind: number, fillQty: number, fillPx: number, leavesQty: number, reason: number): string {
+    const r = this.report;
+    r.execKind = kind;
+    r.execId = ++this.execSeq;
+    r.fillQty = fillQty;
+    r.fillPx = fillPx;
+    r.leavesQty = leavesQty;
+    r.feeUsd = (fillQty * fillPx * this.opts.venue.fee_bps) / 1e4;
+    r.reason = reason;
+    return encodeReport(r);
+  }
+
+  /** The current book to a new subscriber, so it need not wait for the next change. */
+  private sendSnapshot(ws: WebSocket): void {
+    for (let s = 0; s < this.opts.symbols.length; s++) {
+      if (!(this.askPx[s] > 0)) continue;
+      const text = encodeQuote(
+        this.opts.symbols[s],
+        this.bidPx[s],
+        this.askPx[s],
+        this.bidQty[s],
+        this.askQty[s],
+        this.quoteTsUs[s],
+      );
+      sendIfOpen(ws, text);
+    }
+  }
+}
+
+function sendIfOpen(ws: WebSocket, text: string): void {
+  if (ws.readyState === ws.OPEN) ws.send(text);
+}
