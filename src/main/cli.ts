@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 /** The `hft` command line (CONTRACT.md). `run` is the default command. */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
@@ -31,6 +33,10 @@ function buildProgram(): Command {
     .option('--report <dir>', 'where summary.json goes (default reports/<utc-stamp>/)')
     .option('--metrics-port <port>', 'HTTP port for /metrics and /health; 0 disables')
     .option('--rate <ticksPerSec>', 'simulated tick rate; 0 = as fast as it goes')
+    .option(
+      '--speed <factor>',
+      'replay speed for --source replay:FILE (1 = as recorded, 0 = as fast as it goes)',
+    )
     .option('--pipeline <topology>', 'threads | fused | inline')
     .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
     .option('--recover <journal>', 'start from the positions and open orders rebuilt from a journal')
@@ -41,6 +47,32 @@ function buildProgram(): Command {
         throw new ConfigError('--recover', `journal not found: ${recover}`);
       const log = createLogger(cfg.system.log_level);
       await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`), recover ?? null);
+    });
+  program
+    .command('record')
+    .description('run the simulated market and record its ticks and latency samples to a file')
+    .requiredOption('--duration <seconds>', 'how long to record')
+    .requiredOption('--out <file>', 'the recording to write (format: docs/recording-format.md)')
+    .option('--mode <mode>', 'fast | balanced | production (default fast)')
+    .option('--symbols <list>', 'comma-separated symbols')
+    .option('--rate <ticksPerSec>', 'simulated tick rate')
+    .option('--config <path>', 'YAML config file')
+    .option('--log-level <level>', 'quiet | normal | verbose | debug')
+    .action(async (opts: CliOverrides & { out: string }) => {
+      const { out, ...overrides } = opts;
+      if (existsSync(out)) throw new ConfigError('--out', `${out} already exists; refusing to overwrite it`);
+      const report = mkdtempSync(join(tmpdir(), 'hft-record-'));
+      const cfg = resolveConfig(
+        { mode: 'fast', ...overrides, skipBacktest: true, metricsPort: '0', report },
+        process.env,
+        { configDir: CONFIG_DIR, cwd: process.cwd() },
+      );
+      const log = createLogger(cfg.system.log_level);
+      const { summary } = await runDaemon(cfg, log, () => {});
+      copyFileSync(join(report, RECORDING_FILE_NAME), out);
+      rmSync(report, { recursive: true, force: true });
+      const r = summary.recording;
+      process.stdout.write(`recorded ${r.ticks} ticks and ${r.latency_samples} latency samples to ${out}\n`);
     });
   return program;
 }

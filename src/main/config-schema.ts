@@ -28,6 +28,11 @@ const intBetween = (lo: number, hi: number, what: string) =>
     .min(lo, say(`must be ${what}`))
     .max(hi, say(`must be ${what}`));
 
+const probability = () =>
+  numberThat('a probability from 0 to 1')
+    .min(0, say('must be a probability from 0 to 1'))
+    .max(1, say('must be a probability from 0 to 1'));
+
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, say(`must be one of ${values.join(', ')}`));
 
@@ -129,19 +134,43 @@ const venue = mapping({
   spread_bps: positive(),
   depth: positive(),
   noise_bps: nonNegative(),
+  // The simulated market keeps ~200 ms of price history for its lagging venues.
+  lag_ms: numberThat('a number of milliseconds from 0 to 100')
+    .min(0, say('must be a number of milliseconds from 0 to 100'))
+    .max(100, say('must be a number of milliseconds from 0 to 100'))
+    .optional(),
   latency: mapping({
     base_us: positive(),
     jitter_sigma: nonNegative(),
-    spike_prob: numberThat('a probability from 0 to 1')
-      .min(0, say('must be a probability from 0 to 1'))
-      .max(1, say('must be a probability from 0 to 1')),
+    spike_prob: probability(),
     spike_us: nonNegative(),
+    bursts: mapping({
+      per_min: nonNegative(),
+      mean_ms: positive('a positive number of milliseconds'),
+      spike_prob: probability(),
+    }).optional(),
+    regimes: mapping({
+      congested_base_us: positive(),
+      congested_sigma: nonNegative(),
+      enter_per_s: nonNegative('a non-negative rate per second'),
+      exit_per_s: positive('a positive rate per second'),
+    }).optional(),
+    load: mapping({
+      ref_orders_per_s: positive('a positive number of orders per second'),
+      slope: nonNegative(),
+      window_ms: positive('a positive number of milliseconds').optional(),
+    }).optional(),
+    outage: mapping({
+      per_hour: nonNegative('a non-negative number of outages per hour'),
+      mean_ms: positive('a positive number of milliseconds'),
+    }).optional(),
   }),
 });
 
 const market = mapping({
   source: z.string(say(SOURCE_HINT)).refine(isValidSource, say(SOURCE_HINT)),
   rate: nonNegative('a non-negative number of ticks per second'),
+  replay_speed: nonNegative('a non-negative speed factor (1 = as recorded, 0 = as fast as it goes)'),
   seed: intBetween(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'an integer'),
   venues: z
     .array(venue, say('must be a list of venues'))

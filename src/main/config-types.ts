@@ -29,6 +29,40 @@ export interface VenueLatencyConfig {
   spike_prob: number;
   /** Extra latency of a spike, microseconds. */
   spike_us: number;
+  /** Stretches during which spikes are much more likely (spikes cluster in time). */
+  bursts?: {
+    /** Bursts per minute (Poisson on the simulated clock). */
+    per_min: number;
+    /** Mean burst length, milliseconds (exponential). */
+    mean_ms: number;
+    /** Spike probability per order inside a burst. */
+    spike_prob: number;
+  };
+  /** Congestion regimes: the venue switches between normal (base_us, jitter_sigma) and congested. */
+  regimes?: {
+    /** Median round trip while congested, microseconds. */
+    congested_base_us: number;
+    /** Log-normal sigma while congested. */
+    congested_sigma: number;
+    /** Rate of normal -> congested switches while normal, per second. */
+    enter_per_s: number;
+    /** Rate of congested -> normal switches while congested, per second. */
+    exit_per_s: number;
+  };
+  /** Load dependence: latency x (our order rate / ref_orders_per_s)^slope above the reference rate. */
+  load?: {
+    ref_orders_per_s: number;
+    slope: number;
+    /** Time constant of the order-rate estimate, milliseconds (default 1000). */
+    window_ms?: number;
+  };
+  /** Rare outages: the venue stops answering; orders sent then get a 30 s round trip. */
+  outage?: {
+    /** Outages per hour (Poisson on the simulated clock). */
+    per_hour: number;
+    /** Mean outage length, milliseconds (exponential). */
+    mean_ms: number;
+  };
 }
 
 export interface VenueConfig {
@@ -40,6 +74,8 @@ export interface VenueConfig {
   depth: number;
   /** Standard deviation of the venue's mid around the efficient price, basis points. */
   noise_bps: number;
+  /** How far the venue's mid trails the efficient price, milliseconds (0 or absent: it leads). */
+  lag_ms?: number;
   latency: VenueLatencyConfig;
 }
 
@@ -81,6 +117,8 @@ export interface HftConfig {
     source: string;
     /** Simulated ticks per second across all symbols and venues; 0 = as fast as it goes. */
     rate: number;
+    /** Replay speed for `replay:FILE`: 1 = as recorded, 10 = ten times faster, 0 = as fast as it goes. */
+    replay_speed: number;
     seed: number;
     venues: VenueConfig[];
   };
@@ -137,6 +175,7 @@ export interface CliOverrides {
   report?: string;
   metricsPort?: string;
   rate?: string;
+  speed?: string;
   pipeline?: string;
   router?: string;
 }

@@ -63,6 +63,7 @@ const CLI_FLAGS: readonly Override<keyof CliOverrides>[] = [
   { key: 'report', label: '--report', path: ['system', 'report_dir'], parse: verbatim },
   { key: 'metricsPort', label: '--metrics-port', path: ['system', 'metrics_port'], parse: toNumber },
   { key: 'rate', label: '--rate', path: ['market', 'rate'], parse: toNumber },
+  { key: 'speed', label: '--speed', path: ['market', 'replay_speed'], parse: toNumber },
   { key: 'pipeline', label: '--pipeline', path: ['system', 'pipeline'], parse: verbatim },
   { key: 'router', label: '--router', path: ['routing', 'router'], parse: verbatim },
 ];

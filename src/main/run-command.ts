@@ -2,16 +2,19 @@
  * `hft run`: the daemon. Builds the pipeline for the configured topology, serves metrics, prints
  * progress, stops at --duration or on SIGINT/SIGTERM, and writes summary.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Registry } from '../core/registry.js';
 import { JournalWriter } from '../execution/journal-file.js';
 import { type RecoveredSnapshot, type RecoveredState, replayJournal } from '../execution/journal-replay.js';
+import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
+import { RecordingWriter } from '../market/recording/recording-writer.js';
 import { Breaker, ControlBlock } from '../pipeline/control-block.js';
 import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import { RecordingDrain } from '../pipeline/recording-drain.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
 import { BreakerWatch } from './breaker-watch.js';
 import type { HftConfig } from './config-types.js';
@@ -25,17 +28,24 @@ import { buildSummary, type RunSummary } from './run-summary.js';
 import { Supervisor } from './supervisor.js';
 
 export interface RunResult {
-  summary: RunSummary & { recovery: RecoveredState | null };
+  summary: RunSummary & {
+    recovery: RecoveredState | null;
+    recording: { file: string; ticks: number; latency_samples: number; dropped: number };
+  };
   reportDir: string;
 }
 
 /** Refuses, before anything starts, what this build cannot run. */
 export function checkRunnable(cfg: HftConfig): void {
-  if (cfg.market.source !== 'sim') {
+  const src = cfg.market.source;
+  if (src !== 'sim' && !src.startsWith('replay:')) {
     throw new ConfigError(
       'market.source',
-      `"${cfg.market.source}" is not available in this build; use "sim"`,
+      `"${src}" is not available in this build; use "sim" or "replay:<FILE>"`,
     );
+  }
+  if (src.startsWith('replay:') && !existsSync(src.slice('replay:'.length))) {
+    throw new ConfigError('--source', `recording not found: ${src.slice('replay:'.length)}`);
   }
   if (!AVAILABLE_ROUTERS.includes(cfg.routing.router)) {
     throw new ConfigError(
@@ -98,6 +108,12 @@ export async function runDaemon(
     recovery && snapshotOf(recovery),
   );
   const journal = new JournalDrain(handles.journal!, journalWriter);
+  const recordingWriter = new RecordingWriter(resolve(reportDir, RECORDING_FILE_NAME), {
+    registry: registry.toData(),
+    source: cfg.market.source,
+    seed: cfg.market.seed,
+  });
+  const recording = new RecordingDrain(handles.recordTicks!, handles.recordSamples!, recordingWriter);
   const metrics = new PipelineMetrics(handles.metrics);
   const control = new ControlBlock(handles.control);
   const state = new RunState(registry, cfg, metrics, control);
@@ -168,6 +184,7 @@ export async function runDaemon(
   supervisor.on('stale', (h) =>
     log.warn({ host: h.name, heartbeat_age_ms: h.heartbeatAgeMs }, 'worker heartbeat late'),
   );
+  const started = supervisor.start();
   const stopped = new Promise<string>((resolveStop) => {
     supervisor.on('fault', (f) => {
       log.error({ host: f.host, err: f.error }, 'worker fault');
@@ -176,13 +193,28 @@ export async function runDaemon(
     const onSignal = (sig: string) => () => resolveStop(sig);
     process.once('SIGINT', onSignal('SIGINT'));
     process.once('SIGTERM', onSignal('SIGTERM'));
-    setTimeout(() => resolveStop('duration'), cfg.system.duration_s * 1000).unref();
+    // The duration counts from the moment every worker runs, not from process start.
+    started.then(
+      () => setTimeout(() => resolveStop('duration'), cfg.system.duration_s * 1000).unref(),
+      () => resolveStop('fault'),
+    );
+    // A replay ends the run when the recording is exhausted (after a moment for the last orders).
+    const sourceWatch = setInterval(() => {
+      if (control.sourceDone) {
+        clearInterval(sourceWatch);
+        setTimeout(() => resolveStop('source exhausted'), 200);
+      }
+    }, 50);
+    sourceWatch.unref();
   });
 
-  await supervisor.start();
+  await started;
   const startNs = nowNs();
   // Off the hot path: every few ms the journal ring is written to the file (and so to the OS).
-  const journalTimer = setInterval(() => journal.drain(), JOURNAL_DRAIN_MS);
+  const journalTimer = setInterval(() => {
+    journal.drain();
+    recording.drain();
+  }, JOURNAL_DRAIN_MS);
   const breakerTimer = setInterval(() => breakers.poll(), 100);
   let lastTicks = 0;
   // A short run still shows a few progress lines.
@@ -204,10 +236,18 @@ export async function runDaemon(
   process.off('SIGUSR2', onSigusr2);
   journal.drain();
   journalWriter.close();
+  recording.drain();
+  recordingWriter.close();
   server?.close();
   const summary = {
     ...buildSummary(cfg, registry, metrics, hostNames, elapsedS),
     journal: { file: journalWriter.path, records: journalWriter.records },
+    recording: {
+      file: recordingWriter.path,
+      ticks: recordingWriter.ticks,
+      latency_samples: recordingWriter.latencySamples,
+      dropped: metrics.counters.byName('record_dropped'),
+    },
     recovery,
   };
   writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -10,8 +10,10 @@ import { riskLimitsFromConfig } from '../execution/risk-limits.js';
 import { RiskStage } from '../execution/risk-stage.js';
 import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
 import { IngestStage } from '../market/ingest-stage.js';
-import { LogNormalSpikeLatency } from '../market/latency-model.js';
+import { createLatencyModel } from '../market/latency/create-latency-model.js';
+import type { MarketSource } from '../market/market-source.js';
 import { QuoteTable } from '../market/quote-table.js';
+import { ReplaySource } from '../market/recording/replay-source.js';
 import { SimMarket } from '../market/sim-market.js';
 import { TickConflator } from '../market/tick-conflator.js';
 import { EwmaLatencyForecaster } from '../ml/ewma-latency-forecaster.js';
@@ -48,6 +50,13 @@ function attachRing(h: PipelineHandles, name: RingName): SpscRing {
   return ring.wakes(new Doorbell(h.bells[hostOf(h.hosts, RING_CONSUMERS[name])]));
 }
 
+/** The simulated market, or a recording played back (its latency samples are not replayed live). */
+function createSource(s: PipelineHandles['settings'], registry: Registry): MarketSource {
+  if (s.source.kind === 'replay')
+    return ReplaySource.open(s.source.path, { registry, speed: s.source.speed });
+  return new SimMarket(registry, s.venues, { ratePerSec: s.ratePerSec, seed: s.seed });
+}
+
 export function buildHost(h: PipelineHandles, hostIndex: number, clock: Clock): HostContext {
   const registry = new Registry(h.registry);
   const metrics = new PipelineMetrics(h.metrics);
@@ -71,10 +80,13 @@ function buildNode(
   const feeBps = Float64Array.from(s.venues, (v) => v.fee_bps);
   switch (stage) {
     case 'ingest': {
-      const source = new SimMarket(registry, s.venues, { ratePerSec: s.ratePerSec, seed: s.seed });
+      const source = createSource(s, registry);
       const ingest = new IngestStage(registry.symbolCount, registry.venueCount, quotes, clock, metrics);
       const conflator = new TickConflator(registry.venueCount, registry.symbolCount * registry.venueCount);
-      return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, s.ratePerSec > 0, metrics);
+      const paced = s.source.kind === 'sim' ? s.ratePerSec > 0 : s.source.speed > 0;
+      const record = h.recordTicks ? new SpscRing(h.recordTicks) : null;
+      const done = () => control.markSourceDone();
+      return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, paced, metrics, record, done);
     }
     case 'predict': {
       const forecaster = new EwmaLatencyForecaster(registry.venueCount);
@@ -87,7 +99,11 @@ function buildNode(
         control,
         s.risk.venue_latency_spike_factor,
       );
-      return new PredictNode(predict, attachRing(h, 'samples'));
+      return new PredictNode(
+        predict,
+        attachRing(h, 'samples'),
+        h.recordSamples ? new SpscRing(h.recordSamples) : null,
+      );
     }
     case 'route': {
       const t = s.trading;
@@ -130,7 +146,7 @@ function buildNode(
       return node;
     }
     case 'execute': {
-      const latency = s.venues.map((v) => new LogNormalSpikeLatency(v.latency));
+      const latency = s.venues.map((v, i) => createLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
       const gateway = new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
       const exec = new ExecutionStage(
         registry.venueCount,

@@ -9,6 +9,7 @@ const READY = 2;
 const GO = 3;
 const TRADING_STATE = 4;
 const BREAKERS = 5;
+const SOURCE_DONE = 6;
 const VENUE_FLAGS = 16; // one Int32 per venue from here
 export const MAX_VENUES = 32;
 const HEADER_BYTES = (VENUE_FLAGS + MAX_VENUES) * 4;
@@ -72,6 +73,15 @@ export class ControlBlock {
   go(): void {
     Atomics.store(this.flags, GO, 1);
     Atomics.notify(this.flags, GO);
+  }
+
+  /** Ingest's source has nothing more to give (a replay reached its end). */
+  markSourceDone(): void {
+    Atomics.store(this.flags, SOURCE_DONE, 1);
+  }
+
+  get sourceDone(): boolean {
+    return Atomics.load(this.flags, SOURCE_DONE) === 1;
   }
 
   get tradingState(): TradingStateValue {

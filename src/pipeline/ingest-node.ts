@@ -16,6 +16,7 @@ export class IngestNode implements StageNode {
   private readonly tick = TickCodec.create();
   private readonly processedSlot: number;
   private readonly conflatedSlot: number;
+  private readonly recordDroppedSlot: number;
 
   constructor(
     private readonly source: MarketSource,
@@ -24,9 +25,22 @@ export class IngestNode implements StageNode {
     private readonly conflator: TickConflator,
     private readonly paced: boolean,
     private readonly metrics: PipelineMetrics,
+    /** Every accepted tick is also copied here for the run's recording (null: not recording). */
+    private readonly record: SpscRing | null = null,
+    /** Called once the source is exhausted (a replay at its end). */
+    private readonly onExhausted: () => void = () => {},
   ) {
     this.processedSlot = metrics.slot('ticks_processed');
     this.conflatedSlot = metrics.slot('ticks_conflated');
+    this.recordDroppedSlot = metrics.slot('record_dropped');
+  }
+
+  /** The recording is telemetry: a full record ring drops the copy (counted), never the tick. */
+  private recordTick(): void {
+    const r = this.record!;
+    const off = r.claim();
+    if (off >= 0) TickCodec.write(r.f64, r.i32, off, this.tick);
+    else this.metrics.counters.add(this.recordDroppedSlot, 1);
   }
 
   poll(nowNs: number): number {
@@ -37,16 +51,25 @@ export class IngestNode implements StageNode {
       n++;
       if (!this.stage.onTick(this.tick)) continue;
       c.add(this.processedSlot, 1);
+      if (this.record !== null) this.recordTick();
       const off = this.conflator.size > 0 ? -1 : this.out.claim();
       if (off >= 0) TickCodec.write(this.out.f64, this.out.i32, off, this.tick);
       else if (this.conflator.hold(this.tick)) c.add(this.conflatedSlot, 1);
     }
-    if (n > 0) this.out.publish();
+    if (n > 0) {
+      this.out.publish();
+      this.record?.publish();
+    } else if (this.exhausted()) this.onExhausted();
     return n;
   }
 
   hasWork(): boolean {
     return this.conflator.size > 0 && this.out.freeSlots() > 0;
+  }
+
+  /** True once the source is exhausted and everything it gave has been passed on. */
+  exhausted(): boolean {
+    return this.source.nextDueNs() === Number.POSITIVE_INFINITY && this.conflator.size === 0;
   }
 
   nextDueNs(): number {

@@ -35,6 +35,10 @@ export interface PipelineSettings {
   readonly busySpinHost: string | null;
   /** Journal every decision and report (the daemon always does; tests and benches may not drain one). */
   readonly journal: boolean;
+  /** Record every accepted tick and latency sample (the daemon does; benches and tests may not). */
+  readonly record: boolean;
+  /** Where ticks come from: the simulated market, or a recording played back at `speed` (0 = flat out). */
+  readonly source: { kind: 'sim' } | { kind: 'replay'; path: string; speed: number };
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */
   readonly recovery: RecoveredState | null;
 }
@@ -47,6 +51,9 @@ export interface PipelineHandles {
   readonly rings: Record<RingName, RingHandle>;
   /** Risk -> main: every decision and report, drained off the hot path into the journal file. */
   readonly journal: RingHandle | null;
+  /** Ingest -> main and predict -> main: what the run saw, written to `record.hftrec` off the hot path. */
+  readonly recordTicks: RingHandle | null;
+  readonly recordSamples: RingHandle | null;
   readonly bells: SharedArrayBuffer[];
   readonly quotes: SeqlockTableHandle;
   readonly forecasts: SeqlockTableHandle;
@@ -55,6 +62,15 @@ export interface PipelineHandles {
 }
 
 const JOURNAL_RING_CAPACITY = 65536;
+/** Drained every 5 ms by main: room for ~13 M ticks/s before a record is dropped (and counted). */
+const RECORD_RING_CAPACITY = 65536;
+
+function sourceFromConfig(cfg: HftConfig): PipelineSettings['source'] {
+  const src = cfg.market.source;
+  if (src.startsWith('replay:'))
+    return { kind: 'replay', path: src.slice('replay:'.length), speed: cfg.market.replay_speed };
+  return { kind: 'sim' };
+}
 
 export const RING_CAPACITY: Record<RingName, number> = {
   ticks: 16384,
@@ -77,6 +93,8 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     spinNs: cfg.system.spin_ns,
     busySpinHost: cfg.system.busy_spin_host,
     journal: true,
+    record: true,
+    source: sourceFromConfig(cfg),
     recovery: null,
   };
 }
@@ -101,6 +119,12 @@ export function createPipelineHandles(
       samples: createRing('samples', RING_CAPACITY.samples, LatencySampleLayout.sizeBytes),
     },
     journal: settings.journal ? createRing('journal', JOURNAL_RING_CAPACITY, JournalLayout.sizeBytes) : null,
+    recordTicks: settings.record
+      ? createRing('record-ticks', RECORD_RING_CAPACITY, TickLayout.sizeBytes)
+      : null,
+    recordSamples: settings.record
+      ? createRing('record-samples', RECORD_RING_CAPACITY, LatencySampleLayout.sizeBytes)
+      : null,
     bells: hosts.map(() => new SharedArrayBuffer(DOORBELL_BYTES)),
     quotes: createQuoteTable(registry.symbolCount, registry.venueCount),
     forecasts: createForecastTable(registry.venueCount),

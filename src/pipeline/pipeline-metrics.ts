@@ -81,6 +81,7 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
     'risk_checks',
     'breaker_trips',
     'order_anomalies',
+    'record_dropped',
     'venue_breaker_trips',
     'orders_ack_timeouts',
     'open_orders',

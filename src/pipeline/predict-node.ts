@@ -15,6 +15,8 @@ export class PredictNode implements StageNode {
   constructor(
     private readonly stage: PredictStage,
     private readonly samples: SpscRing,
+    /** Every sample is also copied here for the run's recording (null: not recording). */
+    private readonly record: SpscRing | null = null,
   ) {}
 
   poll(nowNs: number): number {
@@ -22,7 +24,12 @@ export class PredictNode implements StageNode {
     for (let i = 0; i < n; i++) {
       LatencySampleCodec.read(this.samples.f64, this.samples.i32, this.samples.next(), this.sample);
       this.stage.onLatencySample(this.sample);
+      if (this.record !== null) {
+        const off = this.record.claim();
+        if (off >= 0) LatencySampleCodec.write(this.record.f64, this.record.i32, off, this.sample);
+      }
     }
+    if (n > 0) this.record?.publish();
     if (n > 0) {
       this.samples.release();
       this.pending = true;
