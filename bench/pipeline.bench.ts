@@ -5,9 +5,11 @@
  *
  *   npm run bench:pipeline -- [--json FILE] [--duration S] [--topologies threads,fused,inline] [--rates 10000,100000,0]
  */
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { JournalWriter } from '../src/execution/journal-file.js';
+import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { fileURLToPath } from 'node:url';
 import { Registry } from '../src/core/registry.js';
 import { resolveConfig } from '../src/main/config.js';
@@ -82,6 +84,11 @@ export async function runPipeline(
   const handles = createPipelineHandles(registry.toData(), settingsFromConfig(cfg), epochNs);
   const m = new PipelineMetrics(handles.metrics);
   const sup = new Supervisor(handles, nowNs, 5000);
+  // All checks on, as in the daemon: the journal is written to a file off the hot path.
+  const journalDir = mkdtempSync(join(tmpdir(), 'hft-bench-'));
+  const writer = new JournalWriter(join(journalDir, 'journal.hftj'), registry.toData(), null);
+  const journal = new JournalDrain(handles.journal!, writer);
+  const drainTimer = setInterval(() => journal.drain(), 5);
   const faults: string[] = [];
   sup.on('fault', (f) => faults.push(`${f.host}: ${f.error.message}`));
   const hostNames = handles.hosts.map((h) => h.name);
@@ -102,6 +109,10 @@ export async function runPipeline(
   await sleep((durationS * 1000) / 2);
   const b = snap();
   await sup.stop();
+  clearInterval(drainTimer);
+  journal.drain();
+  writer.close();
+  rmSync(journalDir, { recursive: true, force: true });
   if (faults.length > 0) throw new Error(`pipeline fault: ${faults.join('; ')}`);
   const elapsedS = (b.tNs - a.tNs) / 1e9;
   const ticks = b.ticks - a.ticks;
