@@ -8,13 +8,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { JournalWriter } from '../src/execution/journal-file.js';
-import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { fileURLToPath } from 'node:url';
 import { Registry } from '../src/core/registry.js';
+import { JournalWriter } from '../src/execution/journal-file.js';
 import { resolveConfig } from '../src/main/config.js';
 import type { HftConfig, PipelineTopology } from '../src/main/config-types.js';
 import { Supervisor } from '../src/main/supervisor.js';
+import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
 import {

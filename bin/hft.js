@@ -8,4 +8,5 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 const { main } = await import(cli.href);
-process.exitCode = await main(process.argv);
+// Exit explicitly: a daemon must not linger on a handle left open by a failed run.
+process.exit(await main(process.argv));

@@ -97,5 +97,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv);
+  // Exit explicitly: a daemon must not linger on a handle left open by a failed run.
+  process.exit(await main(process.argv));
 }

@@ -208,7 +208,19 @@ export async function runDaemon(
     sourceWatch.unref();
   });
 
-  await started;
+  try {
+    await started;
+  } catch (err) {
+    // A worker failed while building its stages: release the others and the port, then report.
+    await supervisor.stop();
+    server?.close();
+    journalWriter.close();
+    recordingWriter.close();
+    process.off('SIGUSR2', onSigusr2);
+    throw new RuntimeFault(`pipeline failed to start: ${(err as Error).message}`, {
+      faults: supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),
+    });
+  }
   const startNs = nowNs();
   // Off the hot path: every few ms the journal ring is written to the file (and so to the OS).
   const journalTimer = setInterval(() => {

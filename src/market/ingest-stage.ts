@@ -58,10 +58,12 @@ export class IngestStage {
     if (!(t.symbolId >= 0 && t.symbolId < this.symbolCount)) return 'unknown_symbol';
     if (!(t.venueId >= 0 && t.venueId < this.venueCount)) return 'unknown_venue';
     if (t.flags & TickFlag.trade) {
-      // A trade (Finnhub) carries no quote: bid/ask are 0, the price is the last trade's.
+      // A trade-only tick (Finnhub) carries no quote: bid/ask are 0, the price is the last trade's.
       if (!(t.lastPx > 0 && Number.isFinite(t.lastPx))) return 'bad_price';
       if (!(t.lastQty >= 0 && Number.isFinite(t.lastQty))) return 'bad_quantity';
-    } else {
+    }
+    // Anything that is not a bare trade carries a quote (a trade may update it too): check it.
+    if ((t.flags & TickFlag.quote) !== 0 || (t.flags & TickFlag.trade) === 0) {
       const quoteReason = this.validateQuote(t);
       if (quoteReason !== null) return quoteReason;
     }

@@ -1,16 +1,30 @@
 /** Runs one host to the end of the run, slice by slice, yielding to the event loop in between. */
 import type { Clock } from '../core/clock.js';
+import type { Doorbell } from '../shm/doorbell.js';
 import { createWaitStrategy, type WaitStrategyName } from '../shm/wait-strategy.js';
 import { buildHost } from './build-nodes.js';
 import { monitorGc } from './gc-monitor.js';
 import type { PipelineHandles } from './pipeline-handles.js';
-import { DEFAULT_HOST_OPTIONS, StageHost } from './stage-host.js';
+import { DEFAULT_HOST_OPTIONS, SLICE_DONE, STOPPED, StageHost } from './stage-host.js';
 import { QUIET_RING_POLL_NS, RING_CONSUMERS, type RingName, WAKING_RINGS } from './topology.js';
 
 /** Long enough that yielding costs nothing measurable, short enough for timely GC accounting. */
 const SLICE_NS = 20e6;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Parks without blocking the event loop (Atomics.waitAsync), so socket callbacks run and can
+ * wake the host through its doorbell.
+ */
+async function idleOnEventLoop(bell: Doorbell, host: StageHost, waitNs: number): Promise<void> {
+  const seq = bell.prepareToPark();
+  if (host.hasWork()) {
+    bell.cancelPark();
+    return;
+  }
+  await bell.parkAsync(seq, waitNs / 1e6);
+}
 
 /**
  * Off-path hosts poll on a timer; the configured busy-spin host spins (measured here: with the
@@ -42,8 +56,14 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
     maxIdleNs,
   });
   ctx.control.arriveAndAwaitGo();
+  const asyncIdle = ctx.nodes.some((n) => n.eventDriven === true);
   try {
-    while (host.runSlice(SLICE_NS)) await yieldToEventLoop();
+    for (;;) {
+      const r = host.runSlice(SLICE_NS, asyncIdle);
+      if (r === STOPPED) break;
+      if (r === SLICE_DONE) await yieldToEventLoop();
+      else await idleOnEventLoop(ctx.bell, host, r);
+    }
   } finally {
     host.close();
     await yieldToEventLoop(); // let the last GC entries land

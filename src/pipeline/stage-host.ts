@@ -17,6 +17,9 @@ export interface StageHostOptions {
 
 export const DEFAULT_HOST_OPTIONS: StageHostOptions = { maxIdleNs: 5e6, heartbeatIntervalNs: 100e6 };
 
+export const STOPPED = -1;
+export const SLICE_DONE = 0;
+
 export class StageHost implements WorkProbe {
   private lastBeatNs = 0;
 
@@ -35,11 +38,15 @@ export class StageHost implements WorkProbe {
     return false;
   }
 
-  /** Runs for about `sliceNs`; returns false once the run has been stopped. */
-  runSlice(sliceNs: number): boolean {
+  /**
+   * Runs for about `sliceNs`. Returns STOPPED once the run has been stopped, SLICE_DONE at the end
+   * of the slice, or (only with `asyncIdle`) the ns the caller should wait asynchronously: a host
+   * whose inputs arrive on its event loop (sockets) must not block in Atomics.wait.
+   */
+  runSlice(sliceNs: number, asyncIdle = false): number {
     const end = this.clock.nowNs() + sliceNs;
     for (;;) {
-      if (!this.control.running) return false;
+      if (!this.control.running) return STOPPED;
       let now = this.clock.nowNs();
       let work = 0;
       for (let i = 0; i < this.nodes.length; i++) work += this.nodes[i].poll(now);
@@ -48,7 +55,7 @@ export class StageHost implements WorkProbe {
         this.control.beat(this.hostIndex, now);
         this.lastBeatNs = now;
       }
-      if (now >= end) return true;
+      if (now >= end) return SLICE_DONE;
       if (work === 0) {
         let due = end;
         for (let i = 0; i < this.nodes.length; i++) {
@@ -56,6 +63,7 @@ export class StageHost implements WorkProbe {
           if (d < due) due = d;
         }
         const waitNs = Math.min(due - now, this.opts.maxIdleNs);
+        if (waitNs > 0 && asyncIdle) return waitNs;
         if (waitNs > 0) this.wait.idle(this.bell, this, waitNs);
       }
     }

@@ -14,6 +14,8 @@ export interface StageNode {
   nextDueNs(): number;
   /** Called once when the run stops. */
   close(): void;
+  /** True when the node's inputs arrive on the event loop (sockets): its host idles asynchronously. */
+  readonly eventDriven?: boolean;
 }
 
 /** Records handled per ring per poll, so one busy input cannot starve another. */

@@ -12,7 +12,10 @@ import { TimerHeap } from '../core/timer-heap.js';
 export type ScheduledTask = () => void;
 
 export interface PreciseSchedulerOptions {
-  /** How long before a deadline to stop sleeping and start polling; default 2 ms. */
+  /**
+   * How long before a deadline to stop sleeping and start polling; default 1 ms (libuv wakes a
+   * timer within ~0.1 ms after its whole-millisecond due time, and never after it was asked).
+   */
   spinWindowMs?: number;
   /** Initial task capacity; grows by doubling when full. Default 4096. */
   capacity?: number;
@@ -42,7 +45,7 @@ export class PreciseScheduler {
   private readonly wakeFn = () => this.onTimer();
 
   constructor(opts: PreciseSchedulerOptions = {}) {
-    this.spinWindowMs = opts.spinWindowMs ?? 2;
+    this.spinWindowMs = opts.spinWindowMs ?? 1;
     this.now = opts.now ?? (() => performance.now());
     const cap = opts.capacity ?? 4096;
     this.heap = new TimerHeap(cap);

@@ -16,7 +16,10 @@ export interface VenueLogger {
 export interface VenueConnectionOptions {
   url: string;
   logger?: VenueLogger;
-  /** Called with every text frame (ws already sets TCP_NODELAY on its sockets). */
+  /**
+   * Called with every text frame (ws already sets TCP_NODELAY on its sockets). Binary frames are
+   * not part of the protocol: they arrive as an empty text, which the owner counts as malformed.
+   */
   onFrame: (text: string) => void;
   onOpen?: () => void;
   onClose?: () => void;
@@ -92,8 +95,12 @@ export class VenueConnection {
       this.opts.onOpen?.();
     });
     ws.on('message', (data, isBinary) => {
-      if (isBinary || !Buffer.isBuffer(data)) this.stats.binaryFrames++;
-      else this.opts.onFrame(data.toString('utf8'));
+      if (isBinary || !Buffer.isBuffer(data)) {
+        this.stats.binaryFrames++;
+        this.opts.onFrame('');
+      } else {
+        this.opts.onFrame(data.toString('utf8'));
+      }
     });
     ws.on('error', (err) =>
       this.opts.logger?.warn({ url: this.opts.url, err: err.message }, 'venue: socket error'),

@@ -1,10 +1,12 @@
 /**
  * The venue wire protocol (docs/venue-protocol.md): one JSON object per WebSocket text frame,
- * short keys, tag in `t`. Timestamps from the venue (`ts`, `vts`) are Unix-epoch microseconds
- * (float), so they compare across processes on one host; `cts` is whatever the client sent and is
- * echoed untouched. Decoders write into a caller-owned frame object and never throw: anything
+ * short keys, tag in `t`. Venue stamps (`ts`, `vts`) and the client's send stamp (`mts`) are
+ * microseconds on the host's monotonic clock (CLOCK_MONOTONIC, the clock behind
+ * `process.hrtime`), which every process on the host shares, so a venue on loopback can tell how
+ * long a frame was in transit; `cts` is whatever the client sent and is echoed untouched. Decoders write into a caller-owned frame object and never throw: anything
  * that is not a well-formed frame of a known type decodes to `malformed` for the caller to count.
  */
+import type { Clock } from '../core/clock.js';
 
 /** Frames a venue sends. */
 export const ServerFrameKind = { malformed: 0, quote: 1, report: 2, pong: 3 } as const;
@@ -40,6 +42,8 @@ export interface ServerFrame {
   // pong
   seq: number;
   clientTs: number;
+  /** When the venue sent the pong, host-monotonic us (`sts`). */
+  sentMonoUs: number;
 }
 
 /** Decoded client frame; one instance is reused for every frame. */
@@ -55,6 +59,10 @@ export interface ClientFrame {
   orderType: number;
   seq: number;
   clientTs: number;
+  /** Client send time, host-monotonic us (`mts`); NaN when the frame has none. */
+  sentMonoUs: number;
+  /** Ping only: transit of the previous pong, venue -> client, us (`ot`); NaN when absent. */
+  outTransitUs: number;
 }
 
 export function createServerFrame(): ServerFrame {
@@ -77,6 +85,7 @@ export function createServerFrame(): ServerFrame {
     vtsUs: 0,
     seq: 0,
     clientTs: 0,
+    sentMonoUs: 0,
   };
 }
 
@@ -91,6 +100,8 @@ export function createClientFrame(): ClientFrame {
     orderType: 0,
     seq: 0,
     clientTs: 0,
+    sentMonoUs: Number.NaN,
+    outTransitUs: Number.NaN,
   };
 }
 
@@ -161,6 +172,7 @@ function decodeServer(o: Obj | null, out: ServerFrame): ServerFrameKindValue {
     case 'P':
       out.seq = num(o, 'n');
       out.clientTs = num(o, 'cts');
+      out.sentMonoUs = num(o, 'sts');
       return allFinite(out.seq, out.clientTs) ? ServerFrameKind.pong : ServerFrameKind.malformed;
     default:
       return ServerFrameKind.malformed;
@@ -175,6 +187,7 @@ export function decodeClientFrame(text: string, out: ClientFrame): ClientFrameKi
 
 function decodeClient(o: Obj | null, out: ClientFrame): ClientFrameKindValue {
   if (o === null) return ClientFrameKind.malformed;
+  out.sentMonoUs = num(o, 'mts');
   switch (o.t) {
     case 'o': {
       if (typeof o.s !== 'string') return ClientFrameKind.malformed;
@@ -198,6 +211,7 @@ function decodeClient(o: Obj | null, out: ClientFrame): ClientFrameKindValue {
     case 'p':
       out.seq = num(o, 'n');
       out.clientTs = num(o, 'cts');
+      out.outTransitUs = num(o, 'ot');
       return allFinite(out.seq, out.clientTs) ? ClientFrameKind.ping : ClientFrameKind.malformed;
     case 's':
       return ClientFrameKind.subscribe;
@@ -236,8 +250,8 @@ export function encodeReport(r: ReportFields): string {
   return `{"t":"r","k":${r.execKind},"id":${r.clientOrderId},"x":${r.execId},"q":${r.fillQty},"p":${r.fillPx},"l":${r.leavesQty},"f":${r.feeUsd},"r":${r.reason},"vts":${r.vtsUs}}`;
 }
 
-export function encodePong(seq: number, clientTs: number): string {
-  return `{"t":"P","n":${seq},"cts":${clientTs}}`;
+export function encodePong(seq: number, clientTs: number, sentMonoUs: number): string {
+  return `{"t":"P","n":${seq},"cts":${clientTs},"sts":${sentMonoUs}}`;
 }
 
 export function encodeOrder(
@@ -247,21 +261,62 @@ export function encodeOrder(
   qty: number,
   limitPx: number,
   orderType: number,
+  sentMonoUs: number,
 ): string {
-  return `{"t":"o","id":${clientOrderId},"s":${JSON.stringify(symbol)},"side":${side},"q":${qty},"px":${limitPx},"type":${orderType}}`;
+  return `{"t":"o","id":${clientOrderId},"s":${JSON.stringify(symbol)},"side":${side},"q":${qty},"px":${limitPx},"type":${orderType},"mts":${sentMonoUs}}`;
 }
 
 export function encodeCancel(clientOrderId: number): string {
   return `{"t":"c","id":${clientOrderId}}`;
 }
 
-export function encodePing(seq: number, clientTs: number): string {
-  return `{"t":"p","n":${seq},"cts":${clientTs}}`;
+/** `outTransitUs`: the previous pong's measured transit (NaN: none yet, the field is left out). */
+export function encodePing(
+  seq: number,
+  clientTs: number,
+  sentMonoUs: number,
+  outTransitUs = Number.NaN,
+): string {
+  const ot = Number.isFinite(outTransitUs) ? `,"ot":${outTransitUs}` : '';
+  return `{"t":"p","n":${seq},"cts":${clientTs},"mts":${sentMonoUs}${ot}}`;
 }
 
 export const SUBSCRIBE_FRAME = '{"t":"s"}';
 
-/** Unix-epoch microseconds now, on the monotonic clock (no wall-clock steps within a process). */
-export function unixNowUs(): number {
-  return (performance.timeOrigin + performance.now()) * 1e3;
+/**
+ * `performance.now()` (ms) -> host-monotonic us offset, calibrated once per thread at the
+ * tightest of 16 reads around `process.hrtime.bigint()` (which allocates, so it is not read per
+ * frame); agrees across threads and processes to well under a microsecond.
+ */
+const perfToMonoUs: number = (() => {
+  let best = Number.POSITIVE_INFINITY;
+  let offset = 0;
+  for (let i = 0; i < 16; i++) {
+    const a = performance.now();
+    const h = process.hrtime.bigint();
+    const b = performance.now();
+    if (b - a < best) {
+      best = b - a;
+      offset = Number(h) / 1e3 - ((a + b) / 2) * 1e3;
+    }
+  }
+  return offset;
+})();
+
+/** Host-monotonic microseconds now. */
+export function monoNowUs(): number {
+  return performance.now() * 1e3 + perfToMonoUs;
+}
+
+/** A host-monotonic stamp (us) in this thread's `performance.now()` time base (ms). */
+export function monoUsToPerfMs(monoUs: number): number {
+  return (monoUs - perfToMonoUs) / 1e3;
+}
+
+/**
+ * Host-monotonic us at `clock` time 0, measured once, so a venue stamp converts to the process
+ * clock as `(monoUs - base) * 1e3` ns.
+ */
+export function monoUsAtClockZero(clock: Clock): number {
+  return monoNowUs() - clock.nowNs() / 1e3;
 }

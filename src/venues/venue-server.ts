@@ -5,7 +5,15 @@
  * order waits half a round trip before matching (the inbound leg) and its reports half a round
  * trip after (the outbound leg); a ping's pong waits the whole round trip. Round trips come from
  * the venue's latency model, or are fixed (`delayUs`) for tests. Delays are kept to microseconds
- * by a `PreciseScheduler`, on top of the real loopback transport.
+ * by a `PreciseScheduler`.
+ *
+ * The configured latency is the whole network's, loopback included: a client stamps its send
+ * time (`mts`, host-monotonic), so the inbound leg ends `half` after the client sent (or on
+ * arrival, if transit took longer), and the outbound leg is shortened by the session's smoothed
+ * outbound transit, which the client measures on each pong (`sts` -> arrival) and reports in its
+ * next ping (`ot`); until it has, the inbound transit stands in for it. Without this a 200 us
+ * venue would measure ~200 us plus the event-loop and socket time of both ends. When transit
+ * alone exceeds a leg, the leg is not shortened below zero: the excess shows in the measurement.
  *
  * A cancel takes effect while its order is still on the inbound leg (the order is then answered
  * with a cancel report instead of being matched); later it finds nothing to cancel and is dropped,
@@ -18,7 +26,7 @@ import { Random } from '../core/random.js';
 import { VenueRejectReason } from '../execution/sim-venue-gateway.js';
 import type { VenueConfig } from '../main/config-types.js';
 import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-model.js';
-import { ExecKind, OrderType } from '../shm/records.js';
+import { ExecKind } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import type { VenueLogger } from './venue-connection.js';
 import {
@@ -29,8 +37,9 @@ import {
   encodePong,
   encodeQuote,
   encodeReport,
+  monoNowUs,
+  monoUsToPerfMs,
   type ReportFields,
-  unixNowUs,
 } from './venue-protocol.js';
 
 export interface VenueServerOptions {
@@ -71,11 +80,24 @@ interface PendingOrder {
 
 interface Session {
   subscribed: boolean;
+  /** Smoothed inbound transit (client send -> server handler), ms. */
+  transitMs: number;
+  /** Last outbound transits the client reported, ms (ring); their median is the estimate. */
+  outTransits: Float64Array;
+  outTransitCount: number;
+  /** Median of `outTransits`, ms; NaN until the first report. */
+  outTransitMs: number;
   /** Orders on their inbound leg, by client order id. */
   inbound: Map<number, PendingOrder>;
 }
 
 const MAX_PAYLOAD_BYTES = 1 << 16;
+/** Smoothing of the transit estimate per message. */
+const TRANSIT_EWMA = 0.1;
+/** Outbound transit reports kept per session for the median. */
+const OUT_TRANSIT_WINDOW = 31;
+/** A send stamp older than this on arrival is not from this host's clock: ignored. */
+const MAX_TRANSIT_MS = 1000;
 
 export class VenueServer {
   readonly stats: VenueServerStats = {
@@ -115,6 +137,9 @@ export class VenueServer {
     vtsUs: 0,
   };
   private execSeq = 0;
+  /** Outputs of `legs`, read right after the call. */
+  private inDueMs = 0;
+  private outMs = 0;
 
   constructor(private readonly opts: VenueServerOptions) {
     this.name = opts.venue.name;
@@ -145,7 +170,7 @@ export class VenueServer {
 
   /** Sets the venue's top of book for a symbol and streams it to subscribers. */
   publishQuote(symbolId: number, bidPx: number, askPx: number, bidQty: number, askQty: number): void {
-    const tsUs = unixNowUs();
+    const tsUs = monoNowUs();
     this.bidPx[symbolId] = bidPx;
     this.askPx[symbolId] = askPx;
     this.bidQty[symbolId] = bidQty;
@@ -169,7 +194,14 @@ export class VenueServer {
   }
 
   private attach(ws: WebSocket): void {
-    const session: Session = { subscribed: false, inbound: new Map() };
+    const session: Session = {
+      subscribed: false,
+      transitMs: 0,
+      outTransits: new Float64Array(OUT_TRANSIT_WINDOW),
+      outTransitCount: 0,
+      outTransitMs: Number.NaN,
+      inbound: new Map(),
+    };
     this.sessions.set(ws, session);
     this.stats.connections++;
     ws.on('message', (data, isBinary) => {
@@ -181,6 +213,23 @@ export class VenueServer {
     ws.on('error', (err) =>
       this.opts.logger?.warn({ venue: this.name, err: err.message }, 'venue server: socket error'),
     );
+  }
+
+  /**
+   * Sets `inDueMs` (end of the inbound leg) and `outMs` (length of the outbound leg) for one
+   * message, from its sampled round trip and the measured transit (class comment).
+   */
+  private legs(session: Session, f: ClientFrame, arrivalMs: number): void {
+    const halfMs = this.roundTripMs() / 2;
+    let sentMs = monoUsToPerfMs(f.sentMonoUs);
+    // No stamp, or one from a clock that is not this host's: fall back to the arrival time.
+    if (!(sentMs <= arrivalMs && arrivalMs - sentMs < MAX_TRANSIT_MS)) sentMs = arrivalMs;
+    session.transitMs += TRANSIT_EWMA * (arrivalMs - sentMs - session.transitMs);
+    const ot = f.kind === ClientFrameKind.ping ? f.outTransitUs / 1e3 : Number.NaN;
+    if (ot >= 0 && ot < MAX_TRANSIT_MS) recordOutTransit(session, ot);
+    const outTransitMs = Number.isNaN(session.outTransitMs) ? session.transitMs : session.outTransitMs;
+    this.inDueMs = Math.max(arrivalMs, sentMs + halfMs);
+    this.outMs = Math.max(0, halfMs - outTransitMs);
   }
 
   /** Round trip for one message, ms. */
@@ -203,8 +252,12 @@ export class VenueServer {
       }
       case ClientFrameKind.ping: {
         this.stats.pings++;
-        const pong = encodePong(f.seq, f.clientTs);
-        this.scheduler.at(arrivalMs + this.roundTripMs(), () => sendIfOpen(ws, pong));
+        const seq = f.seq;
+        const clientTs = f.clientTs;
+        this.legs(session, f, arrivalMs);
+        this.scheduler.at(this.inDueMs + this.outMs, () =>
+          sendIfOpen(ws, encodePong(seq, clientTs, monoNowUs())),
+        );
         return;
       }
       case ClientFrameKind.subscribe:
@@ -226,14 +279,14 @@ export class VenueServer {
       limitPx: f.limitPx,
       cancelled: false,
     };
-    // Every order type is matched as an IOC, as the simulated gateway does; `type` is for later.
-    void OrderType;
+    // Every order type is matched as an IOC, as the simulated gateway does.
     session.inbound.set(order.clientOrderId, order);
-    const halfMs = this.roundTripMs() / 2;
-    this.scheduler.at(arrivalMs + halfMs, () => {
+    this.legs(session, f, arrivalMs);
+    const outMs = this.outMs;
+    this.scheduler.at(this.inDueMs, () => {
       if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
       const frames = this.match(order);
-      this.scheduler.at(arrivalMs + 2 * halfMs, () => {
+      this.scheduler.at(performance.now() + outMs, () => {
         for (const text of frames) sendIfOpen(ws, text);
       });
     });
@@ -243,7 +296,7 @@ export class VenueServer {
   private match(o: PendingOrder): string[] {
     const r = this.report;
     r.clientOrderId = o.clientOrderId;
-    r.vtsUs = unixNowUs();
+    r.vtsUs = monoNowUs();
     if (o.cancelled) {
       this.stats.cancels++;
       return [this.encode(ExecKind.cancel, 0, 0, o.qty, VenueRejectReason.cancelled)];
@@ -294,6 +347,16 @@ export class VenueServer {
       sendIfOpen(ws, text);
     }
   }
+}
+
+/**
+ * The median, not the mean: a measured round trip is `rtt + transit - estimate`, so the median
+ * transit makes the median round trip come out at the configured value, whatever the tail.
+ */
+function recordOutTransit(session: Session, ms: number): void {
+  session.outTransits[session.outTransitCount++ % OUT_TRANSIT_WINDOW] = ms;
+  const sorted = session.outTransits.slice(0, Math.min(session.outTransitCount, OUT_TRANSIT_WINDOW)).sort();
+  session.outTransitMs = sorted[sorted.length >> 1];
 }
 
 function sendIfOpen(ws: WebSocket, text: string): void {

@@ -91,7 +91,15 @@ describe('defaults', () => {
       spread_bps: 1,
       depth: 500,
       noise_bps: 0.5,
-      latency: { base_us: 250, jitter_sigma: 0.25, spike_prob: 0.01, spike_us: 2000 },
+      lag_ms: 0,
+      latency: {
+        base_us: 250,
+        jitter_sigma: 0.3,
+        spike_prob: 0.02,
+        spike_us: 3000,
+        bursts: { per_min: 2, mean_ms: 500, spike_prob: 0.3 },
+        outage: { per_hour: 1, mean_ms: 3000 },
+      },
     });
   });
 

@@ -113,3 +113,19 @@ describe('IngestStage with trades', () => {
     expect(quotes.referenceMid(0)).toBeCloseTo(190, 10);
   });
 });
+
+describe('IngestStage with a trade that also updates the quote', () => {
+  it('checks both the trade and the quote', () => {
+    const { stage, count } = setup();
+    const both = TickFlag.quote | TickFlag.trade;
+    const ok = Object.assign(quoteTick(0, 0, 99.99, 100.01), { flags: both, lastPx: 100.01, lastQty: 5 });
+    expect(stage.onTick(ok)).toBe(true);
+    const crossed = Object.assign(quoteTick(0, 1, 100.02, 100.01), {
+      flags: both,
+      lastPx: 100.01,
+      lastQty: 5,
+    });
+    expect(stage.onTick(crossed)).toBe(false);
+    expect(count('tick_reject_crossed_quote')).toBe(1);
+  });
+});

@@ -1,0 +1,409 @@
+/**
+ * The venue gateway over real sockets: one WebSocket per venue server (docs/venue-protocol.md).
+ * Orders and cancels go out as frames; report frames come back and are queued as ExecReport
+ * records in a preallocated queue that `nextReport` drains, stamped with the injected clock on
+ * arrival, while `wake()` tells a parked host there is work. Order state lives in preallocated
+ * arrays indexed by an open-addressing table on the client order id, so nothing is allocated per
+ * order beyond the frame text and the parsed reply.
+ *
+ * Latency is measured, not assumed: every `pingIntervalMs` each venue gets a ping whose echo
+ * gives one round-trip sample (`nextLatencySample`, kind `probe`).
+ *
+ * A venue that drops keeps its in-flight orders open (no report is invented; the execution stage
+ * times out the missing acks). Their replies can never arrive on a new session, so on reconnect
+ * their slots are released and counted as `orphaned`. New orders to a venue that is down are
+ * refused (`submit` returns false).
+ */
+import type { Clock } from '../core/clock.js';
+import type { Registry } from '../core/registry.js';
+import {
+  ExecKind,
+  type ExecReport,
+  ExecReportCodec,
+  LatencyKind,
+  type LatencySample,
+  LatencySampleCodec,
+  type Order,
+} from '../shm/records.js';
+import { VenueConnection, type VenueLogger } from '../venues/venue-connection.js';
+import {
+  createServerFrame,
+  decodeServerFrame,
+  encodeCancel,
+  encodeOrder,
+  encodePing,
+  monoUsAtClockZero,
+  ServerFrameKind,
+} from '../venues/venue-protocol.js';
+import { VenueRejectReason } from './sim-venue-gateway.js';
+import type { VenueGateway } from './venue-gateway.js';
+
+export interface WsVenueGatewayOptions {
+  /** ws URL of each venue, indexed by registry venue id. */
+  urls: readonly string[];
+  registry: Registry;
+  clock: Clock;
+  /** Called after a report or latency sample was queued. */
+  wake: () => void;
+  logger?: VenueLogger;
+  /** Ping period per venue; default 100 ms, 0 = no probes. */
+  pingIntervalMs?: number;
+  /** Most orders in flight; default 65536. */
+  capacity?: number;
+  /** Initial report queue size (grows, reports are never dropped); default 4096. */
+  reportQueueCapacity?: number;
+  /** Latency samples kept between drains (oldest dropped); default 1024. */
+  sampleQueueCapacity?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface WsVenueGatewayStats {
+  submitted: number;
+  /** Orders refused because their venue was not connected. */
+  refusedDisconnected: number;
+  /** Orders refused because the order table was full or the id was already in flight. */
+  refusedFull: number;
+  reports: number;
+  /** Reports for orders the gateway does not know (late after a reconnect, or bogus). */
+  unknownReports: number;
+  /** Frames that were not well-formed server frames: counted, ignored. */
+  malformed: number;
+  pongs: number;
+  samplesDropped: number;
+  /** In-flight orders released because their venue reconnected (no reply can come). */
+  orphaned: number;
+}
+
+/** Power of two >= n. */
+function pow2(n: number): number {
+  let c = 2;
+  while (c < n) c *= 2;
+  return c;
+}
+
+export class WsVenueGateway implements VenueGateway {
+  readonly stats: WsVenueGatewayStats = {
+    submitted: 0,
+    refusedDisconnected: 0,
+    refusedFull: 0,
+    reports: 0,
+    unknownReports: 0,
+    malformed: 0,
+    pongs: 0,
+    samplesDropped: 0,
+    orphaned: 0,
+  };
+  readonly capacity: number;
+  private readonly conns: VenueConnection[];
+  private readonly index: OrderIndex;
+  private readonly freeSlots: Int32Array;
+  private freeTop: number;
+  private readonly clientOrderId: Float64Array;
+  private readonly symbolId: Int32Array;
+  private readonly venueId: Int32Array;
+  private readonly side: Int32Array;
+  private readonly sentTsNs: Float64Array;
+  /** Connection generation per venue, and per slot the generation its order was sent on. */
+  private readonly generation: Int32Array;
+  private readonly slotGeneration: Int32Array;
+  private reports: ExecReport[];
+  private reportHead = 0;
+  private reportTail = 0;
+  private readonly samples: LatencySample[];
+  private sampleHead = 0;
+  private sampleTail = 0;
+  private readonly frame = createServerFrame();
+  private readonly monoUsAtZero: number;
+  private pingSeq = 0;
+  /** Last pong's venue -> gateway transit per venue, us; reported in the next ping (NaN: none). */
+  private readonly outTransitUs: Float64Array;
+  private pingTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: WsVenueGatewayOptions) {
+    if (opts.urls.length !== opts.registry.venueCount)
+      throw new RangeError(
+        `ws venue gateway: ${opts.urls.length} urls for ${opts.registry.venueCount} venues`,
+      );
+    const cap = opts.capacity ?? 65536;
+    this.capacity = cap;
+    this.index = new OrderIndex(cap);
+    this.freeSlots = Int32Array.from({ length: cap }, (_, i) => cap - 1 - i);
+    this.freeTop = cap;
+    this.clientOrderId = new Float64Array(cap);
+    this.symbolId = new Int32Array(cap);
+    this.venueId = new Int32Array(cap);
+    this.side = new Int32Array(cap);
+    this.sentTsNs = new Float64Array(cap);
+    this.slotGeneration = new Int32Array(cap);
+    this.generation = new Int32Array(opts.urls.length);
+    this.outTransitUs = new Float64Array(opts.urls.length).fill(Number.NaN);
+    this.reports = Array.from({ length: pow2(opts.reportQueueCapacity ?? 4096) }, () =>
+      ExecReportCodec.create(),
+    );
+    this.samples = Array.from({ length: pow2(opts.sampleQueueCapacity ?? 1024) }, () =>
+      LatencySampleCodec.create(),
+    );
+    this.monoUsAtZero = monoUsAtClockZero(opts.clock);
+    this.conns = opts.urls.map(
+      (url, v) =>
+        new VenueConnection({
+          url,
+          logger: opts.logger,
+          backoffInitialMs: opts.backoffInitialMs,
+          backoffMaxMs: opts.backoffMaxMs,
+          onFrame: (text) => this.onFrame(v, text),
+          onOpen: () => this.onOpen(v),
+        }),
+    );
+  }
+
+  /** Connects to every venue (and keeps reconnecting) and starts the probes. */
+  start(): void {
+    for (const c of this.conns) c.start();
+    const period = this.opts.pingIntervalMs ?? 100;
+    if (period > 0 && this.pingTimer === null) this.pingTimer = setInterval(() => this.ping(), period);
+  }
+
+  async close(): Promise<void> {
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    await Promise.all(this.conns.map((c) => c.close()));
+  }
+
+  connected(venueId: number): boolean {
+    return this.conns[venueId]?.isOpen ?? false;
+  }
+
+  get inFlight(): number {
+    return this.capacity - this.freeTop;
+  }
+
+  submit(order: Order, nowNs: number): boolean {
+    const v = order.venueId;
+    const conn = this.conns[v];
+    if (conn === undefined || !conn.isOpen) {
+      this.stats.refusedDisconnected++;
+      return false;
+    }
+    if (this.freeTop === 0 || this.index.get(order.clientOrderId) >= 0) {
+      this.stats.refusedFull++;
+      return false;
+    }
+    const s = this.freeSlots[--this.freeTop];
+    this.clientOrderId[s] = order.clientOrderId;
+    this.symbolId[s] = order.symbolId;
+    this.venueId[s] = v;
+    this.side[s] = order.side;
+    this.sentTsNs[s] = nowNs;
+    this.slotGeneration[s] = this.generation[v];
+    this.index.set(order.clientOrderId, s);
+    const symbol = this.opts.registry.symbols[order.symbolId];
+    const sentMonoUs = nowNs / 1e3 + this.monoUsAtZero;
+    conn.send(
+      encodeOrder(order.clientOrderId, symbol, order.side, order.qty, order.limitPx, order.type, sentMonoUs),
+    );
+    this.stats.submitted++;
+    return true;
+  }
+
+  cancel(clientOrderId: number, nowNs: number, out: ExecReport): boolean {
+    const s = this.index.get(clientOrderId);
+    if (s >= 0) {
+      // The venue answers with a cancel report, or not at all when the IOC was already matched.
+      this.conns[this.venueId[s]].send(encodeCancel(clientOrderId));
+      return false;
+    }
+    // Unknown here (never sent, or already done): answered at once, as SimVenueGateway does.
+    out.clientOrderId = clientOrderId;
+    out.kind = ExecKind.cancel;
+    out.reason = VenueRejectReason.unknownOrder;
+    out.fillQty = 0;
+    out.fillPx = 0;
+    out.feeUsd = 0;
+    out.leavesQty = 0;
+    out.sentTsNs = nowNs;
+    out.venueTsNs = nowNs;
+    out.recvTsNs = nowNs;
+    return true;
+  }
+
+  nextReport(_nowNs: number, out: ExecReport): boolean {
+    if (this.reportHead === this.reportTail) return false;
+    ExecReportCodec.copy(this.reports[this.reportHead & (this.reports.length - 1)], out);
+    this.reportHead++;
+    return true;
+  }
+
+  /** Reports are queued as they arrive: due now, or never until `wake()` says otherwise. */
+  nextDueNs(): number {
+    return this.reportHead !== this.reportTail ? 0 : Number.POSITIVE_INFINITY;
+  }
+
+  /** Drains one measured round-trip sample (kind `probe`); false when none is waiting. */
+  nextLatencySample(out: LatencySample): boolean {
+    if (this.sampleHead === this.sampleTail) return false;
+    LatencySampleCodec.copy(this.samples[this.sampleHead & (this.samples.length - 1)], out);
+    this.sampleHead++;
+    return true;
+  }
+
+  private onOpen(v: number): void {
+    // A new session: replies to orders sent on the old one can never arrive.
+    this.generation[v]++;
+    this.outTransitUs[v] = Number.NaN;
+    for (let s = 0; s < this.capacity; s++) {
+      if (this.index.get(this.clientOrderId[s]) !== s || this.venueId[s] !== v) continue;
+      if (this.slotGeneration[s] === this.generation[v]) continue;
+      this.release(s);
+      this.stats.orphaned++;
+    }
+  }
+
+  private ping(): void {
+    const seq = ++this.pingSeq;
+    for (let v = 0; v < this.conns.length; v++) {
+      const nowNs = this.opts.clock.nowNs();
+      const mts = nowNs / 1e3 + this.monoUsAtZero;
+      if (this.conns[v].isOpen) this.conns[v].send(encodePing(seq, nowNs, mts, this.outTransitUs[v]));
+    }
+  }
+
+  private onFrame(v: number, text: string): void {
+    const recvNs = this.opts.clock.nowNs();
+    const f = this.frame;
+    switch (decodeServerFrame(text, f)) {
+      case ServerFrameKind.report:
+        if (this.onReport(v, recvNs)) this.opts.wake();
+        return;
+      case ServerFrameKind.pong:
+        // Lets the venue take the way back out of its outbound delay (venue-server.ts).
+        this.outTransitUs[v] = recvNs / 1e3 + this.monoUsAtZero - f.sentMonoUs;
+        this.onPong(v, recvNs - f.clientTs, recvNs);
+        return;
+      default:
+        // Quotes are only sent to subscribers; this connection never subscribes.
+        this.stats.malformed++;
+    }
+  }
+
+  private onReport(v: number, recvNs: number): boolean {
+    const f = this.frame;
+    const s = this.index.get(f.clientOrderId);
+    if (s < 0 || this.venueId[s] !== v || f.execKind < ExecKind.ack || f.execKind > ExecKind.expired) {
+      this.stats.unknownReports++;
+      return false;
+    }
+    if (this.reportTail - this.reportHead === this.reports.length) this.growReports();
+    const r = this.reports[this.reportTail & (this.reports.length - 1)];
+    r.clientOrderId = f.clientOrderId;
+    r.execId = f.execId;
+    r.fillQty = f.fillQty;
+    r.fillPx = f.fillPx;
+    r.leavesQty = f.leavesQty;
+    r.feeUsd = f.feeUsd;
+    r.sentTsNs = this.sentTsNs[s];
+    r.venueTsNs = (f.vtsUs - this.monoUsAtZero) * 1e3;
+    r.recvTsNs = recvNs;
+    r.symbolId = this.symbolId[s];
+    r.venueId = v;
+    r.side = this.side[s];
+    r.kind = f.execKind;
+    r.reason = f.reason;
+    this.reportTail++;
+    this.stats.reports++;
+    const k = f.execKind;
+    const terminal = k === ExecKind.expired || k === ExecKind.reject || k === ExecKind.cancel;
+    if (terminal || (k === ExecKind.fill && f.leavesQty <= 0)) this.release(s);
+    return true;
+  }
+
+  private onPong(v: number, rttNs: number, recvNs: number): void {
+    if (!(rttNs >= 0)) {
+      this.stats.malformed++;
+      return;
+    }
+    this.stats.pongs++;
+    if (this.sampleTail - this.sampleHead === this.samples.length) {
+      this.sampleHead++; // telemetry: the newest sample matters most
+      this.stats.samplesDropped++;
+    }
+    const out = this.samples[this.sampleTail & (this.samples.length - 1)];
+    out.tsNs = recvNs;
+    out.latencyNs = rttNs;
+    out.orderQty = 0;
+    out.venueId = v;
+    out.kind = LatencyKind.probe;
+    this.sampleTail++;
+    this.opts.wake();
+  }
+
+  private release(s: number): void {
+    this.index.delete(this.clientOrderId[s]);
+    this.freeSlots[this.freeTop++] = s;
+  }
+
+  /** Reports are never dropped (DESIGN.md principle 5): a full queue doubles, in order. */
+  private growReports(): void {
+    const old = this.reports;
+    const grown = Array.from({ length: old.length * 2 }, () => ExecReportCodec.create());
+    for (let i = 0; i < old.length; i++)
+      ExecReportCodec.copy(old[(this.reportHead + i) & (old.length - 1)], grown[i]);
+    this.reports = grown;
+    this.reportTail -= this.reportHead;
+    this.reportHead = 0;
+  }
+}
+
+/**
+ * Client order id -> slot, open addressing with linear probing and backward-shift deletion
+ * (no tombstones, so probe lengths stay short under churn). Table at most half full.
+ */
+class OrderIndex {
+  private readonly keys: Float64Array;
+  private readonly vals: Int32Array;
+  private readonly mask: number;
+
+  constructor(capacity: number) {
+    const size = pow2(capacity * 2);
+    this.keys = new Float64Array(size);
+    this.vals = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+  }
+
+  private home(key: number): number {
+    const lo = key | 0;
+    const hi = (key / 4294967296) | 0;
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) & this.mask;
+  }
+
+  get(key: number): number {
+    for (let i = this.home(key); ; i = (i + 1) & this.mask) {
+      const v = this.vals[i];
+      if (v < 0 || this.keys[i] === key) return v;
+    }
+  }
+
+  set(key: number, slot: number): void {
+    let i = this.home(key);
+    while (this.vals[i] >= 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
+    this.keys[i] = key;
+    this.vals[i] = slot;
+  }
+
+  delete(key: number): void {
+    let i = this.home(key);
+    while (this.vals[i] >= 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
+    if (this.vals[i] < 0) return;
+    // Backward shift: pull later entries of the run into the hole if their home allows it.
+    for (let j = (i + 1) & this.mask; this.vals[j] >= 0; j = (j + 1) & this.mask) {
+      const h = this.home(this.keys[j]);
+      // Entry j may move to i unless its home lies cyclically in (i, j].
+      if (i <= j ? h > i && h <= j : h > i || h <= j) continue;
+      this.keys[i] = this.keys[j];
+      this.vals[i] = this.vals[j];
+      i = j;
+    }
+    this.vals[i] = -1;
+  }
+}
