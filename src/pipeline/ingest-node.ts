@@ -11,6 +11,13 @@ import { BATCH, type StageNode } from './stage-node.js';
  * full, paced ticks are conflated (latest per symbol and venue) and counted; an unpaced source
  * ("as fast as it goes") is simply not asked for more than the ring can take.
  */
+/**
+ * Ticks taken from a paced source per poll. Small, so that when ingest shares a thread with route
+ * (fused, inline) a burst of due ticks is interleaved with routing instead of queueing behind the
+ * whole burst; a flat-out source takes full batches for throughput.
+ */
+const PACED_BATCH = 16;
+
 export class IngestNode implements StageNode {
   readonly name = 'ingest';
   private readonly tick = TickCodec.create();
@@ -45,7 +52,7 @@ export class IngestNode implements StageNode {
 
   poll(nowNs: number): number {
     let n = this.conflator.size > 0 ? this.conflator.drainInto(this.out) : 0;
-    const budget = this.paced ? BATCH : Math.min(BATCH, this.out.freeSlots());
+    const budget = this.paced ? PACED_BATCH : Math.min(BATCH, this.out.freeSlots());
     const c = this.metrics.counters;
     for (let i = 0; i < budget && this.source.poll(nowNs, this.tick); i++) {
       n++;
