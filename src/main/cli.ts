@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
+import { runVenuesCommand } from '../venues/venues-command.js';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
@@ -48,6 +49,41 @@ function buildProgram(): Command {
       const log = createLogger(cfg.system.log_level);
       await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`), recover ?? null);
     });
+  program
+    .command('venues')
+    .description('serve the simulated venues as WebSocket servers on 127.0.0.1 (one path per venue)')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '0')
+    .option('--mode <mode>', 'fast | balanced | production: which venues and symbols (default fast)')
+    .option('--config <path>', 'YAML config file')
+    .option('--symbols <list>', 'comma-separated symbols')
+    .action(async (opts: CliOverrides & { port: string }) => {
+      const { port, ...overrides } = opts;
+      const portNumber = Number(port);
+      if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) {
+        throw new ConfigError('--port', `must be an integer port from 0 to 65535, got ${port}`);
+      }
+      const cfg = resolveConfig({ mode: 'fast', ...overrides }, process.env, {
+        configDir: CONFIG_DIR,
+        cwd: process.cwd(),
+      });
+      const log = createLogger(cfg.system.log_level);
+      const venues = await runVenuesCommand({
+        port: portNumber,
+        configVenues: cfg.market.venues,
+        symbols: cfg.trading.symbols,
+        seed: cfg.market.seed,
+        log,
+      });
+      process.stdout.write(
+        `trade against them with: hft run --source venues:ws://127.0.0.1:${venues.port}\n`,
+      );
+      await new Promise<void>((resolveStop) => {
+        process.once('SIGINT', () => resolveStop());
+        process.once('SIGTERM', () => resolveStop());
+      });
+      await venues.close();
+    });
+
   program
     .command('record')
     .description('run the simulated market and record its ticks and latency samples to a file')

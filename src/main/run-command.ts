@@ -38,10 +38,10 @@ export interface RunResult {
 /** Refuses, before anything starts, what this build cannot run. */
 export function checkRunnable(cfg: HftConfig): void {
   const src = cfg.market.source;
-  if (src !== 'sim' && !src.startsWith('replay:')) {
+  if (src === 'finnhub') {
     throw new ConfigError(
       'market.source',
-      `"${src}" is not available in this build; use "sim" or "replay:<FILE>"`,
+      '"finnhub" is not available in this build yet; use sim, replay:<FILE> or venues:<ws url>',
     );
   }
   if (src.startsWith('replay:') && !existsSync(src.slice('replay:'.length))) {

@@ -7,6 +7,11 @@ export interface MarketSource {
    * when none is due. Never allocates.
    */
   poll(nowNs: number, out: Tick): boolean;
-  /** When the next tick is due (ns); +Infinity when the source is exhausted or event-driven. */
+  /**
+   * When the next tick is due (ns); +Infinity when the source is exhausted or, for an
+   * event-driven source, has nothing queued (0 when it has).
+   */
   nextDueNs(): number;
+  /** Ticks arrive on the event loop (sockets), not on a schedule. */
+  readonly eventDriven?: boolean;
 }

@@ -94,8 +94,11 @@ export class VenueFeedSource implements MarketSource {
     return true;
   }
 
+  readonly eventDriven = true;
+
+  /** 0 while ticks are queued (the host polls at once), else +Infinity: arrivals wake the host. */
   nextDueNs(): number {
-    return Number.POSITIVE_INFINITY;
+    return this.queued > 0 ? 0 : Number.POSITIVE_INFINITY;
   }
 
   /** Ticks waiting for `poll`. */

@@ -9,6 +9,8 @@ import { ExecutionStage } from '../execution/execution-stage.js';
 import { riskLimitsFromConfig } from '../execution/risk-limits.js';
 import { RiskStage } from '../execution/risk-stage.js';
 import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
+import { WsVenueGateway } from '../execution/ws-venue-gateway.js';
+import { createLogger } from '../main/logger.js';
 import { IngestStage } from '../market/ingest-stage.js';
 import { createLatencyModel } from '../market/latency/create-latency-model.js';
 import type { MarketSource } from '../market/market-source.js';
@@ -16,6 +18,7 @@ import { QuoteTable } from '../market/quote-table.js';
 import { ReplaySource } from '../market/recording/replay-source.js';
 import { SimMarket } from '../market/sim-market.js';
 import { TickConflator } from '../market/tick-conflator.js';
+import { VenueFeedSource } from '../market/venue-feed-source.js';
 import { EwmaLatencyForecaster } from '../ml/ewma-latency-forecaster.js';
 import { ForecastTable } from '../ml/forecast-table.js';
 import { PredictStage } from '../ml/predict-stage.js';
@@ -50,21 +53,58 @@ function attachRing(h: PipelineHandles, name: RingName): SpscRing {
   return ring.wakes(new Doorbell(h.bells[hostOf(h.hosts, RING_CONSUMERS[name])]));
 }
 
-/** The simulated market, or a recording played back (its latency samples are not replayed live). */
-function createSource(s: PipelineHandles['settings'], registry: Registry): MarketSource {
-  if (s.source.kind === 'replay')
-    return ReplaySource.open(s.source.path, { registry, speed: s.source.speed });
-  return new SimMarket(registry, s.venues, { ratePerSec: s.ratePerSec, seed: s.seed });
+/** Per-venue URLs of the venue servers: `${base}/${venue}`, by venue id. */
+function venueUrls(baseUrl: string, registry: Registry): string[] {
+  return registry.venues.map((v) => `${baseUrl}/${encodeURIComponent(v)}`);
+}
+
+/**
+ * The simulated market, a recording played back (its latency samples are not replayed live), or
+ * the venue servers' quote feeds over WebSocket.
+ */
+function createSource(
+  s: PipelineHandles['settings'],
+  registry: Registry,
+  clock: Clock,
+  wake: () => void,
+): MarketSource {
+  switch (s.source.kind) {
+    case 'replay':
+      return ReplaySource.open(s.source.path, { registry, speed: s.source.speed });
+    case 'venues': {
+      const feed = new VenueFeedSource({
+        urls: venueUrls(s.source.baseUrl, registry),
+        registry,
+        clock,
+        wake,
+        logger: workerLogger(),
+      });
+      feed.start();
+      return feed;
+    }
+    default:
+      return new SimMarket(registry, s.venues, { ratePerSec: s.ratePerSec, seed: s.seed });
+  }
+}
+
+let logger: ReturnType<typeof createLogger> | null = null;
+/** Socket clients log reconnects and protocol errors (warn and above) from inside the worker. */
+function workerLogger() {
+  logger ??= createLogger('quiet');
+  return logger;
 }
 
 export function buildHost(h: PipelineHandles, hostIndex: number, clock: Clock): HostContext {
   const registry = new Registry(h.registry);
   const metrics = new PipelineMetrics(h.metrics);
   const control = new ControlBlock(h.control);
+  const bell = new Doorbell(h.bells[hostIndex]);
+  // Socket callbacks wake this host's own doorbell when they queue something.
+  const wake = () => bell.wake();
   const nodes = h.hosts[hostIndex].stages.map((stage) =>
-    buildNode(stage, h, registry, metrics, control, clock),
+    buildNode(stage, h, registry, metrics, control, clock, wake),
   );
-  return { registry, metrics, control, bell: new Doorbell(h.bells[hostIndex]), nodes };
+  return { registry, metrics, control, bell, nodes };
 }
 
 function buildNode(
@@ -74,16 +114,18 @@ function buildNode(
   metrics: PipelineMetrics,
   control: ControlBlock,
   clock: Clock,
+  wake: () => void,
 ): StageNode {
   const s = h.settings;
   const quotes = new QuoteTable(h.quotes, registry.venueCount);
   const feeBps = Float64Array.from(s.venues, (v) => v.fee_bps);
   switch (stage) {
     case 'ingest': {
-      const source = createSource(s, registry);
+      const source = createSource(s, registry, clock, wake);
       const ingest = new IngestStage(registry.symbolCount, registry.venueCount, quotes, clock, metrics);
       const conflator = new TickConflator(registry.venueCount, registry.symbolCount * registry.venueCount);
-      const paced = s.source.kind === 'sim' ? s.ratePerSec > 0 : s.source.speed > 0;
+      const paced =
+        s.source.kind === 'sim' ? s.ratePerSec > 0 : s.source.kind === 'replay' && s.source.speed > 0;
       const record = h.recordTicks ? new SpscRing(h.recordTicks) : null;
       const done = () => control.markSourceDone();
       return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, paced, metrics, record, done);
@@ -147,7 +189,18 @@ function buildNode(
     }
     case 'execute': {
       const latency = s.venues.map((v, i) => createLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
-      const gateway = new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
+      const ws =
+        s.source.kind === 'venues'
+          ? new WsVenueGateway({
+              urls: venueUrls(s.source.baseUrl, registry),
+              registry,
+              clock,
+              wake,
+              logger: workerLogger(),
+            })
+          : null;
+      ws?.start();
+      const gateway = ws ?? new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
       const exec = new ExecutionStage(
         registry.venueCount,
         gateway,
@@ -156,11 +209,14 @@ function buildNode(
         control,
         s.risk.ack_timeout_ms * 1e6,
       );
+      const samples = attachRing(h, 'samples');
       return new ExecuteNode(
         exec,
         attachRing(h, 'approved'),
         attachRing(h, 'reports'),
-        attachRing(h, 'samples'),
+        samples,
+        ws,
+        ws !== null,
       );
     }
   }

@@ -1,5 +1,11 @@
 import type { ExecutionStage } from '../execution/execution-stage.js';
-import { ExecKind, ExecReportCodec, LatencySampleCodec, OrderCodec } from '../shm/records.js';
+import {
+  ExecKind,
+  ExecReportCodec,
+  type LatencySample,
+  LatencySampleCodec,
+  OrderCodec,
+} from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import { BATCH, type StageNode } from './stage-node.js';
 
@@ -14,12 +20,20 @@ export class ExecuteNode implements StageNode {
   private readonly report = ExecReportCodec.create();
   private readonly sample = LatencySampleCodec.create();
 
+  /** Probe round trips measured by a socket gateway, forwarded to predict (null: none). */
+  private readonly probes: { nextLatencySample(out: LatencySample): boolean } | null;
+
   constructor(
     private readonly stage: ExecutionStage,
     private readonly approved: SpscRing,
     private readonly reports: SpscRing,
     private readonly samples: SpscRing,
-  ) {}
+    probes: { nextLatencySample(out: LatencySample): boolean } | null = null,
+    /** The gateway talks to venues over sockets: the host idles asynchronously. */
+    readonly eventDriven = false,
+  ) {
+    this.probes = probes;
+  }
 
   poll(): number {
     let handled = 0;
@@ -45,6 +59,16 @@ export class ExecuteNode implements StageNode {
         }
       }
     }
+    if (this.probes !== null) {
+      for (let off = this.samples.claim(); off >= 0; off = this.samples.claim()) {
+        if (!this.probes.nextLatencySample(this.sample)) {
+          this.samples.unclaim();
+          break;
+        }
+        LatencySampleCodec.write(this.samples.f64, this.samples.i32, off, this.sample);
+        sampled++;
+      }
+    }
     if (handled > 0) this.reports.publish();
     if (sampled > 0) this.samples.publish();
     return handled;
@@ -55,12 +79,14 @@ export class ExecuteNode implements StageNode {
   }
 
   hasWork(): boolean {
-    return this.approved.available() > 0;
+    return this.approved.available() > 0 || (this.eventDriven && this.stage.nextDueNs() <= 0);
   }
 
   nextDueNs(): number {
     return this.stage.nextDueNs();
   }
 
-  close(): void {}
+  close(): void {
+    void (this.probes as { close?: () => unknown } | null)?.close?.();
+  }
 }

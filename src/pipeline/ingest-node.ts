@@ -71,7 +71,13 @@ export class IngestNode implements StageNode {
   }
 
   hasWork(): boolean {
+    if (this.eventDriven && this.source.nextDueNs() <= 0) return true;
     return this.conflator.size > 0 && this.out.freeSlots() > 0;
+  }
+
+  /** A socket source: ticks arrive on the event loop, so the host must idle asynchronously. */
+  get eventDriven(): boolean {
+    return this.source.eventDriven === true;
   }
 
   /** True once the source is exhausted and everything it gave has been passed on. */
@@ -84,5 +90,8 @@ export class IngestNode implements StageNode {
     return this.conflator.size > 0 ? 0 : this.source.nextDueNs();
   }
 
-  close(): void {}
+  close(): void {
+    // Socket sources hold connections that would keep the worker alive.
+    void (this.source as { close?: () => unknown }).close?.();
+  }
 }

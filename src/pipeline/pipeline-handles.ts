@@ -38,7 +38,11 @@ export interface PipelineSettings {
   /** Record every accepted tick and latency sample (the daemon does; benches and tests may not). */
   readonly record: boolean;
   /** Where ticks come from: the simulated market, or a recording played back at `speed` (0 = flat out). */
-  readonly source: { kind: 'sim' } | { kind: 'replay'; path: string; speed: number };
+  readonly source:
+    | { kind: 'sim' }
+    | { kind: 'replay'; path: string; speed: number }
+    /** Venue servers (`hft venues`) over WebSocket: `${baseUrl}/${venue}` per venue. */
+    | { kind: 'venues'; baseUrl: string };
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */
   readonly recovery: RecoveredState | null;
 }

@@ -113,6 +113,11 @@ export class SpscRing {
     return offset;
   }
 
+  /** Gives back the slot of the last `claim` (the producer found nothing to put in it). */
+  unclaim(): void {
+    this.localHead = (this.localHead - 1) | 0;
+  }
+
   /** Slots the producer could claim now without waiting (refreshes the tail). */
   freeSlots(): number {
     this.cachedTail = Atomics.load(this.words, TAIL);
