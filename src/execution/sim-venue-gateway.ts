@@ -13,9 +13,9 @@ import type { LatencyModel } from '../market/latency-model.js';
 import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
 import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
 import { DeliveryQueue } from './delivery-queue.js';
-import type { VenueGateway } from './venue-gateway.js';
+import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from './venue-gateway.js';
 
-export const VenueRejectReason = { noQuote: 1, capacity: 2, unknownOrder: 3, cancelled: 4 } as const;
+export { VenueRejectReason } from './venue-gateway.js';
 
 /** Where a slot is in its life; `ack`, `fill`, `terminal` are the reports still to emit on response. */
 const Phase = { travelling: 0, atVenue: 1, ack: 2, fill: 3, terminal: 4, free: 5, resting: 6 } as const;
@@ -147,16 +147,7 @@ export class SimVenueGateway implements VenueGateway {
       this.cancelRequested[s] = 1;
       return false;
     }
-    out.clientOrderId = clientOrderId;
-    out.kind = ExecKind.cancel;
-    out.reason = VenueRejectReason.unknownOrder;
-    out.fillQty = 0;
-    out.fillPx = 0;
-    out.feeUsd = 0;
-    out.leavesQty = 0;
-    out.sentTsNs = nowNs;
-    out.venueTsNs = nowNs;
-    out.recvTsNs = nowNs;
+    unknownOrderCancel(clientOrderId, nowNs, out);
     return true;
   }
 

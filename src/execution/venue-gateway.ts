@@ -1,5 +1,21 @@
 /** The order side of a venue connection: orders go in, execution reports come out. */
-import type { ExecReport, Order } from '../shm/records.js';
+import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
+
+export const VenueRejectReason = { noQuote: 1, capacity: 2, unknownOrder: 3, cancelled: 4 } as const;
+
+/** The immediate answer to a cancel for an order the venue does not know: done, nothing left open. */
+export function unknownOrderCancel(clientOrderId: number, nowNs: number, out: ExecReport): void {
+  out.clientOrderId = clientOrderId;
+  out.kind = ExecKind.cancel;
+  out.reason = VenueRejectReason.unknownOrder;
+  out.fillQty = 0;
+  out.fillPx = 0;
+  out.feeUsd = 0;
+  out.leavesQty = 0;
+  out.sentTsNs = nowNs;
+  out.venueTsNs = nowNs;
+  out.recvTsNs = nowNs;
+}
 
 export interface VenueGateway {
   /** Hands the order to the venue connection; false when the gateway cannot take it. */

@@ -35,8 +35,7 @@ import {
   monoUsAtClockZero,
   ServerFrameKind,
 } from '../venues/venue-protocol.js';
-import { VenueRejectReason } from './sim-venue-gateway.js';
-import type { VenueGateway } from './venue-gateway.js';
+import { unknownOrderCancel, type VenueGateway } from './venue-gateway.js';
 
 export interface WsVenueGatewayOptions {
   /** ws URL of each venue, indexed by registry venue id. */
@@ -215,16 +214,7 @@ export class WsVenueGateway implements VenueGateway {
       return false;
     }
     // Unknown here (never sent, or already done): answered at once, as SimVenueGateway does.
-    out.clientOrderId = clientOrderId;
-    out.kind = ExecKind.cancel;
-    out.reason = VenueRejectReason.unknownOrder;
-    out.fillQty = 0;
-    out.fillPx = 0;
-    out.feeUsd = 0;
-    out.leavesQty = 0;
-    out.sentTsNs = nowNs;
-    out.venueTsNs = nowNs;
-    out.recvTsNs = nowNs;
+    unknownOrderCancel(clientOrderId, nowNs, out);
     return true;
   }
 

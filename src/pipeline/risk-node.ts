@@ -4,7 +4,6 @@ import {
   ExecReportCodec,
   JournalCodec,
   JournalKind,
-  type JournalRecord,
   type Order,
   OrderCodec,
   OrderType,
