@@ -23,7 +23,13 @@ function setup(limits: Partial<RiskLimits> = {}) {
   f.quotes.publish(Object.assign(quoteTick(0, 0, 99.99, 100.01), { recvTsNs: 1_000_000 }));
   f.quotes.publish(Object.assign(quoteTick(1, 1, 199.98, 200.02), { recvTsNs: 1_000_000 }));
   const tripped: BreakerSpec[] = [];
-  const breakers = { trip: (b: BreakerSpec) => (tripped.includes(b) ? false : (tripped.push(b), true)) };
+  const breakers = {
+    trip: (b: BreakerSpec) => {
+      if (tripped.includes(b)) return false;
+      tripped.push(b);
+      return true;
+    },
+  };
   const risk = new RiskStage(
     f.registry.symbolCount,
     { ...LIMITS, ...limits },
