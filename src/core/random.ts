@@ -1,17 +1,21 @@
 /** Seeded PRNG (mulberry32) with normal and log-normal draws; deterministic and allocation-free. */
 export class Random {
-  private state: number;
-  private spare = 0;
+  /**
+   * The 32-bit state lives in a typed array: as an object field, values outside V8's 31-bit small
+   * integers would be boxed as a new heap number on every draw.
+   */
+  private readonly state = new Int32Array(1);
+  private readonly spareCell = new Float64Array(1);
   private hasSpare = false;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.state[0] = seed >>> 0 || 0x9e3779b9;
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
+    this.state[0] = (this.state[0] + 0x6d2b79f5) | 0;
+    let t = this.state[0];
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -26,13 +30,13 @@ export class Random {
   normal(): number {
     if (this.hasSpare) {
       this.hasSpare = false;
-      return this.spare;
+      return this.spareCell[0];
     }
     let u = 0;
     while (u === 0) u = this.next();
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
+    this.spareCell[0] = r * Math.sin(2 * Math.PI * v);
     this.hasSpare = true;
     return r * Math.cos(2 * Math.PI * v);
   }
