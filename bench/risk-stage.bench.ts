@@ -53,8 +53,12 @@ function setup() {
     maxOrdersPerSec: 1e12,
     maxOpenOrders: 1_000_000,
     maxLossUsd: 1e12,
+    maxDrawdownUsd: 1e12,
   };
-  const risk = new RiskStage(SYMBOLS, limits, quotes, clock, metrics, { trip: () => false });
+  const risk = new RiskStage(SYMBOLS, limits, quotes, clock, metrics, {
+    trip: () => false,
+    reset: () => false,
+  });
   return { risk, clock, metrics };
 }
 

@@ -11,6 +11,7 @@ export interface RiskLimits {
   maxOrdersPerSec: number;
   maxOpenOrders: number;
   maxLossUsd: number;
+  maxDrawdownUsd: number;
 }
 
 export function riskLimitsFromConfig(trading: HftConfig['trading'], risk: HftConfig['risk']): RiskLimits {
@@ -24,5 +25,6 @@ export function riskLimitsFromConfig(trading: HftConfig['trading'], risk: HftCon
     maxOrdersPerSec: risk.max_orders_per_sec,
     maxOpenOrders: risk.max_open_orders,
     maxLossUsd: risk.max_loss_usd,
+    maxDrawdownUsd: risk.max_drawdown_usd,
   };
 }

@@ -21,6 +21,7 @@ import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
 import { type RecoveredSnapshot, seedPosition } from './journal-replay.js';
 import { OrderTracker } from './order-tracker.js';
 import { PositionBook } from './position-book.js';
+import { RejectRateMonitor } from './reject-rate-monitor.js';
 import type { RiskLimits } from './risk-limits.js';
 import { RiskMetricSlots } from './risk-metric-slots.js';
 import { TokenBucket } from './token-bucket.js';
@@ -28,6 +29,8 @@ import { TokenBucket } from './token-bucket.js';
 export interface BreakerSink {
   /** Returns true only for the call that tripped it. */
   trip(b: BreakerSpec): boolean;
+  /** Returns true when it was tripped. */
+  reset(b: BreakerSpec): boolean;
 }
 
 /** Index + 1 of a reason in RISK_REJECT_REASONS, as journaled. */
@@ -42,6 +45,9 @@ export class RiskStage {
   readonly marks: Float64Array;
   private state: TradingStateValue = TradingState.active;
   private readonly throttle: TokenBucket;
+  private readonly rejectRate = new RejectRateMonitor();
+  /** Highest total P&L seen (drawdown is measured from it); typed cell, no boxing. */
+  private readonly peakPnl = new Float64Array(1);
   private readonly slots: RiskMetricSlots;
   /** Reason of the last rejection (for the journal), null after an approval. */
   lastReject: RiskRejectReason | null = null;
@@ -175,6 +181,7 @@ export class RiskStage {
     switch (r.kind) {
       case ExecKind.ack:
         this.orders.onAck(r.clientOrderId);
+        this.watchRejectRate(false, r.recvTsNs);
         break;
       case ExecKind.fill: {
         this.positions.applyFill(s, r.side, r.fillQty, r.fillPx, r.feeUsd);
@@ -189,6 +196,7 @@ export class RiskStage {
       case ExecKind.reject:
       case ExecKind.expired:
       case ExecKind.cancel:
+        if (r.kind === ExecKind.reject) this.watchRejectRate(true, r.recvTsNs);
         open[s] = Math.max(0, open[s] - this.orders.onDone(r.clientOrderId));
         c.add(
           r.kind === ExecKind.reject
@@ -210,13 +218,27 @@ export class RiskStage {
     return p.totalRealized() + p.totalUnrealized(this.marks) - p.totalFees();
   }
 
+  /** Loss limit (from the start) and drawdown limit (from the best P&L so far), on every fill. */
   private checkLossLimit(symbolId: number): void {
     const mid = this.quotes.referenceMid(symbolId);
     if (!Number.isNaN(mid)) this.marks[symbolId] = mid;
-    if (this.totalPnl() < -this.limits.maxLossUsd && this.breakers.trip(Breaker.lossLimit)) {
-      this.metrics.counters.add(this.slots.breakerTrips, 1);
-      this.state = TradingState.halted;
-    }
+    const pnl = this.totalPnl();
+    if (pnl > this.peakPnl[0]) this.peakPnl[0] = pnl;
+    if (pnl < -this.limits.maxLossUsd) this.tripBreaker(Breaker.lossLimit);
+    if (this.peakPnl[0] - pnl > this.limits.maxDrawdownUsd) this.tripBreaker(Breaker.drawdown);
+  }
+
+  /** Venue reject rate: too many rejects -> reducing; auto-reset after a calm cool-down. */
+  private watchRejectRate(rejected: boolean, nowNs: number): void {
+    const verdict = this.rejectRate.onAnswer(rejected, nowNs);
+    if (verdict > 0) this.tripBreaker(Breaker.rejectRate);
+    else if (verdict < 0) this.breakers.reset(Breaker.rejectRate);
+  }
+
+  private tripBreaker(b: BreakerSpec): void {
+    if (!this.breakers.trip(b)) return;
+    this.metrics.counters.add(this.slots.breakerTrips, 1);
+    if (b.state > this.state) this.state = b.state;
   }
 
   /** Marks positions to the cross-venue mid and publishes P&L and positions to the counters. */

@@ -106,6 +106,7 @@ const risk = mapping({
   max_orders_per_sec: positive(),
   max_open_orders: intBetween(1, 65536, 'an integer from 1 to 65536'),
   max_loss_usd: positive(),
+  max_drawdown_usd: positive(),
   venue_latency_spike_factor: numberThat('a number above 1').gt(1, say('must be a number above 1')),
   ack_timeout_ms: positive(),
 });

@@ -157,6 +157,8 @@ export interface RiskConfig {
   max_open_orders: number;
   /** Loss limit: total P&L below -max_loss_usd halts trading until an operator resumes it. */
   max_loss_usd: number;
+  /** Drawdown limit: total P&L more than this below its best halts trading until an operator resumes it. */
+  max_drawdown_usd: number;
   /** Venue breaker: route away while a venue's forecast p50 exceeds this multiple of its baseline. */
   venue_latency_spike_factor: number;
   /** An order without an ack this long is reported timed out and its venue counts as out. */

@@ -148,9 +148,12 @@ export async function runDaemon(
       kill: () => killSwitch('POST /kill'),
       resume: () => {
         // The manual reset rule: an operator clears the kill switch, the loss limit and a ring fault.
-        const cleared = [Breaker.killSwitch, Breaker.lossLimit, Breaker.orderRingFull].filter((b) =>
-          control.reset(b),
-        );
+        const cleared = [
+          Breaker.killSwitch,
+          Breaker.lossLimit,
+          Breaker.drawdown,
+          Breaker.orderRingFull,
+        ].filter((b) => control.reset(b));
         log.warn(
           { breakers: cleared.map((b) => b.name), source: 'POST /resume' },
           'trading resumed by operator',

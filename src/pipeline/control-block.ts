@@ -24,6 +24,7 @@ export const Breaker = {
   lossLimit: { bit: 2, name: 'loss_limit', state: TradingState.halted },
   rejectRate: { bit: 4, name: 'reject_rate', state: TradingState.reducing },
   killSwitch: { bit: 8, name: 'kill_switch', state: TradingState.halted },
+  drawdown: { bit: 16, name: 'drawdown', state: TradingState.halted },
 } as const;
 export type BreakerSpec = (typeof Breaker)[keyof typeof Breaker];
 export const BREAKERS_LIST: readonly BreakerSpec[] = Object.values(Breaker);

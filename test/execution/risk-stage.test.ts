@@ -16,6 +16,7 @@ const LIMITS: RiskLimits = {
   maxOrdersPerSec: 1e6,
   maxOpenOrders: 100,
   maxLossUsd: 1000,
+  maxDrawdownUsd: 5000,
 };
 
 function setup(limits: Partial<RiskLimits> = {}) {
@@ -28,6 +29,11 @@ function setup(limits: Partial<RiskLimits> = {}) {
       if (tripped.includes(b)) return false;
       tripped.push(b);
       return true;
+    },
+    reset: (b: BreakerSpec) => {
+      const i = tripped.indexOf(b);
+      if (i >= 0) tripped.splice(i, 1);
+      return i >= 0;
     },
   };
   const risk = new RiskStage(
@@ -102,7 +108,10 @@ describe('RiskStage checks', () => {
 
   it('rejects an order for a symbol no venue has quoted yet', () => {
     const f = stageFixture();
-    const risk = new RiskStage(2, LIMITS, f.quotes, f.clock, f.metrics, { trip: () => false });
+    const risk = new RiskStage(2, LIMITS, f.quotes, f.clock, f.metrics, {
+      trip: () => false,
+      reset: () => false,
+    });
     expect(risk.onOrder(order({}))).toBe(false);
     expect(risk.lastReject).toBe('no_reference_price');
   });
@@ -191,6 +200,37 @@ describe('RiskStage checks', () => {
     expect(risk.lastReject).toBe('halted');
   });
 
+  it('trips the drawdown breaker when P&L falls that far below its best, even while still positive', () => {
+    const { risk, tripped, quotes } = setup({ maxLossUsd: 1e9, maxDrawdownUsd: 300 });
+    const o = order({ qty: 100 });
+    risk.onOrder(o);
+    risk.onExecReport(fill(o, 100, 100));
+    quotes.publish(Object.assign(quoteTick(0, 0, 109.99, 110.01), { recvTsNs: 1_000_000, exchTsNs: 2 }));
+    const up = order({ side: -1, qty: 50, limitPx: 110 });
+    risk.onOrder(up);
+    risk.onExecReport(fill(up, 50, 110)); // +500 realised, +500 unrealised: peak ~1000
+    quotes.publish(Object.assign(quoteTick(0, 0, 101.99, 102.01), { recvTsNs: 1_000_000, exchTsNs: 3 }));
+    const down = order({ side: -1, qty: 10, limitPx: 102 });
+    risk.onOrder(down);
+    risk.onExecReport(fill(down, 10, 102)); // P&L now ~600: 400 below the peak
+    expect(risk.totalPnl()).toBeGreaterThan(0);
+    expect(tripped).toEqual([Breaker.drawdown]);
+  });
+
+  it('trips the reject-rate breaker (reducing) on a reject storm and resets it after a calm cool-down', () => {
+    const { risk, tripped } = setup({ maxOrdersPerSec: 1e9, maxOpenOrders: 1000 });
+    const answer = (kind: number, t: number) => {
+      const o = order({ qty: 1 });
+      risk.onOrder(o);
+      risk.onExecReport(report(kind, o, { recvTsNs: t, leavesQty: 1 }));
+    };
+    for (let i = 0; i < 30; i++) answer(i % 4 === 0 ? ExecKind.ack : ExecKind.reject, 1e9 + i * 1e6);
+    expect(tripped).toEqual([Breaker.rejectRate]);
+    // 11 s later, a full second of clean acks resets it.
+    for (let i = 0; i < 40; i++) answer(ExecKind.ack, 12e9 + i * 30e6);
+    expect(tripped).toEqual([]);
+  });
+
   it('publishes P&L and positions marked to the cross-venue mid', () => {
     const { risk, count } = setup();
     const o = order({ qty: 200, limitPx: 100 });
@@ -217,6 +257,7 @@ describe('RiskStage checks', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
         const { risk, quotes } = setup({
           maxLossUsd: 1e12,
+          maxDrawdownUsd: 1e12,
           maxPortfolioNotionalUsd: 1e12,
           maxOrderNotionalUsd: 1e12,
         });
