@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { runVenuesCommand } from '../venues/venues-command.js';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
+import { runHistoryCommand } from './history-command.js';
 import { createLogger } from './logger.js';
 import { runDaemon } from './run-command.js';
 
@@ -82,6 +84,23 @@ function buildProgram(): Command {
         process.once('SIGTERM', () => resolveStop());
       });
       await venues.close();
+    });
+
+  program
+    .command('history')
+    .description(
+      'cache daily (and recent intraday) bars from Yahoo Finance to calibrate the simulated market',
+    )
+    .requiredOption('--symbols <list>', 'comma-separated symbols, e.g. AAPL,MSFT')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day (inclusive), YYYY-MM-DD')
+    .option('--cache-dir <dir>', 'cache directory (default $HFT_CACHE_DIR or .hft-cache)')
+    .action(async (opts: { symbols: string; from: string; to: string; cacheDir?: string }) => {
+      const cacheDir = opts.cacheDir ? resolve(opts.cacheDir) : resolveCacheDir(process.env, process.cwd());
+      await runHistoryCommand(
+        { symbols: opts.symbols.split(','), from: opts.from, to: opts.to, cacheDir },
+        (line) => process.stdout.write(`${line}\n`),
+      );
     });
 
   program

@@ -12,6 +12,8 @@ export interface HistoryCommandOptions {
   cacheDir: string;
   /** Injected transport for tests; default the real network. */
   client?: YahooClient;
+  /** "Today" for the date checks and the intraday reach; default the current time. */
+  now?: Date;
 }
 
 export async function runHistoryCommand(
@@ -21,6 +23,7 @@ export async function runHistoryCommand(
   const results = await fetchHistory(opts.symbols, opts.from, opts.to, {
     cacheDir: opts.cacheDir,
     ...(opts.client ? { client: opts.client } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   for (const r of results) {
     if (r.path === null) {
@@ -37,8 +40,9 @@ export async function runHistoryCommand(
         ? `too few bars for a vol, default ${cal.volPerSqrtSec}/sqrt(s) stays`
         : `vol ${cal.volPerSqrtSec.toExponential(3)}/sqrt(s) (${(cal.annualVol * 100).toFixed(1)}% annualised)`;
     const currency = r.currency ? ` ${r.currency}` : '';
+    const intraday = r.intraday ? ` + ${r.intraday.length} 5m bars` : '';
     out(
-      `${r.symbol}: ${r.bars.length} bars cached (${r.bars[0].date}..${last.date}), ` +
+      `${r.symbol}: ${r.bars.length} bars cached (${r.bars[0].date}..${last.date})${intraday}, ` +
         `last close ${last.close.toFixed(2)}${currency} on ${last.date}, ${vol} -> ${r.path}`,
     );
   }

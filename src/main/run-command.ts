@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { Registry } from '../core/registry.js';
 import { JournalWriter } from '../execution/journal-file.js';
 import { type RecoveredSnapshot, type RecoveredState, replayJournal } from '../execution/journal-replay.js';
+import { calibrateFromCache } from '../market/history/calibration.js';
+import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { RecordingWriter } from '../market/recording/recording-writer.js';
 import { Breaker, ControlBlock } from '../pipeline/control-block.js';
@@ -61,6 +63,14 @@ function snapshotOf(r: RecoveredState): RecoveredSnapshot {
   return { positions: r.positions, openOrders: r.openOrders, maxClientOrderId: r.maxClientOrderId };
 }
 
+/** Symbols with bars in `hft history`'s cache; the others keep the built-in price and volatility. */
+function cachedCalibration(
+  symbols: readonly string[],
+): Record<string, { price: number; volPerSqrtSec: number }> {
+  const all = calibrateFromCache([...symbols], resolveCacheDir(process.env, process.cwd()));
+  return Object.fromEntries(Object.entries(all).filter(([, c]) => c.source === 'cache'));
+}
+
 export function defaultReportDir(now = new Date()): string {
   return resolve(
     'reports',
@@ -101,7 +111,15 @@ export async function runDaemon(
       },
       'recovered state from journal',
     );
-  const handles = createPipelineHandles(registry.toData(), { ...settingsFromConfig(cfg), recovery }, epochNs);
+  const calibration = cachedCalibration(registry.symbols);
+  if (Object.keys(calibration).length > 0) {
+    log.info({ symbols: Object.keys(calibration) }, 'simulated market calibrated from the history cache');
+  }
+  const handles = createPipelineHandles(
+    registry.toData(),
+    { ...settingsFromConfig(cfg), recovery, calibration },
+    epochNs,
+  );
   const journalWriter = new JournalWriter(
     resolve(reportDir, JOURNAL_FILE),
     registry.toData(),

@@ -20,8 +20,10 @@ export interface SimMarketOptions {
   seed: number;
   /** First tick time; default: the first `poll`. */
   startNs?: number;
-  /** Per-symbol volatility in the calm regime, fraction of price per sqrt(second). */
+  /** Volatility in the calm regime, fraction of price per sqrt(second) (all symbols). */
   volPerSqrtSec?: number;
+  /** Per-symbol starting price and calm volatility (from `hft history`); others use the defaults. */
+  calibration?: Readonly<Record<string, { price: number; volPerSqrtSec: number }>>;
   /** Fixed jump probability per tick of a symbol; when absent jumps arrive at `jumpsPerSec`. */
   jumpProbPerTick?: number;
   /** Jumps per symbol per simulated second (Poisson). */
@@ -67,7 +69,7 @@ export class SimMarket implements MarketSource {
   private readonly meanIntervalNs: number;
   private dueNs: number;
   private seq = 0;
-  private readonly vol: number;
+  private readonly vol: Float64Array;
   private readonly jumpProb: number | undefined;
   private readonly jumpsPerSec: number;
   private readonly jumpSize: number;
@@ -90,11 +92,18 @@ export class SimMarket implements MarketSource {
     if (venues.length !== registry.venueCount)
       throw new Error('sim market: venue config does not match registry');
     this.rng = new Random(opts.seed);
-    this.efficient = Float64Array.from(registry.symbols, (s) => KNOWN_PRICES[s] ?? DEFAULT_PRICE);
+    const cal = opts.calibration ?? {};
+    this.efficient = Float64Array.from(
+      registry.symbols,
+      (s) => cal[s]?.price ?? KNOWN_PRICES[s] ?? DEFAULT_PRICE,
+    );
     this.lastStepNs = new Float64Array(registry.symbolCount).fill(Number.NaN);
     this.meanIntervalNs = opts.ratePerSec > 0 ? 1e9 / opts.ratePerSec : 0;
     this.dueNs = Number.NaN;
-    this.vol = opts.volPerSqrtSec ?? 0.002;
+    this.vol = Float64Array.from(
+      registry.symbols,
+      (s) => cal[s]?.volPerSqrtSec ?? opts.volPerSqrtSec ?? 0.002,
+    );
     this.jumpProb = opts.jumpProbPerTick;
     this.jumpsPerSec = opts.jumpsPerSec ?? 0.02;
     this.jumpSize = opts.jumpSize ?? 0.002;
@@ -169,7 +178,8 @@ export class SimMarket implements MarketSource {
   private stepEfficientPrice(symbolId: number, tsNs: number): void {
     const dtSec = Math.max(0, tsNs - this.lastStepNs[symbolId]) / 1e9;
     this.lastStepNs[symbolId] = Math.max(tsNs, this.lastStepNs[symbolId]);
-    const sigma = this.regime.at(tsNs) === 1 ? this.vol * this.volatileFactor : this.vol;
+    const vol = this.vol[symbolId];
+    const sigma = this.regime.at(tsNs) === 1 ? vol * this.volatileFactor : vol;
     // Log-space steps keep the price positive however long the gap.
     let p = this.efficient[symbolId] * Math.exp(sigma * Math.sqrt(dtSec) * this.rng.normal());
     const pJump = this.jumpProb ?? 1 - Math.exp(-this.jumpsPerSec * dtSec);

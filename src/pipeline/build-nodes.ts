@@ -83,7 +83,11 @@ function createSource(
       return feed;
     }
     default:
-      return new SimMarket(registry, s.venues, { ratePerSec: s.ratePerSec, seed: s.seed });
+      return new SimMarket(registry, s.venues, {
+        ratePerSec: s.ratePerSec,
+        seed: s.seed,
+        calibration: s.calibration,
+      });
   }
 }
 

@@ -43,6 +43,8 @@ export interface PipelineSettings {
     | { kind: 'replay'; path: string; speed: number }
     /** Venue servers (`hft venues`) over WebSocket: `${baseUrl}/${venue}` per venue. */
     | { kind: 'venues'; baseUrl: string };
+  /** Per-symbol price and volatility from `hft history`'s cache, for the simulated market. */
+  readonly calibration?: Readonly<Record<string, { price: number; volPerSqrtSec: number }>>;
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */
   readonly recovery: RecoveredState | null;
 }

@@ -4,13 +4,20 @@
  * symbol) leaves the cache exactly as it was and calibration keeps using what it had.
  */
 import YahooFinance from 'yahoo-finance2';
+import type { ChartResultArray } from 'yahoo-finance2/modules/chart';
 import { ConfigError, RuntimeFault } from '../../main/errors.js';
-import { type DailyBar, isValidSymbol, writeHistoryCache } from './history-cache.js';
+import { type DailyBar, type IntradayBar, isValidSymbol, writeHistoryCache } from './history-cache.js';
 
 export type YahooClient = InstanceType<typeof YahooFinance>;
 
 /** A bad `--from` / `--to`; exit status 2 like any other bad flag. */
-export class HistoryDateError extends ConfigError {}
+export class HistoryDateError extends ConfigError {
+  constructor(field: string, reason: string) {
+    super(field, reason);
+    // The parent's `name` is a literal-typed field; set ours at run time for logs and stacks.
+    Object.defineProperty(this, 'name', { value: 'HistoryDateError' });
+  }
+}
 
 /** Yahoo could not be reached at all (no network, DNS, refused, timed out). */
 export class HistoryOfflineError extends RuntimeFault {
@@ -21,13 +28,19 @@ export class HistoryOfflineError extends RuntimeFault {
       { symbol },
       { cause },
     );
+    Object.defineProperty(this, 'name', { value: 'HistoryOfflineError' });
   }
 }
 
 /** Yahoo answered but not with usable bars (unknown symbol, HTTP error, failed validation). */
 export class HistoryFetchError extends RuntimeFault {
   constructor(symbol: string, cause: unknown) {
-    super(`history: fetching ${symbol} failed: ${describe(cause)}; cache left unchanged`, { symbol }, { cause });
+    super(
+      `history: fetching ${symbol} failed: ${describe(cause)}; cache left unchanged`,
+      { symbol },
+      { cause },
+    );
+    Object.defineProperty(this, 'name', { value: 'HistoryFetchError' });
   }
 }
 
@@ -44,7 +57,8 @@ export interface CreateYahooClientOptions {
  */
 export function createYahooClient(opts: CreateYahooClientOptions = {}): YahooClient {
   const warn = opts.warn ?? (() => {});
-  const toLine = (args: unknown[]): string => args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ');
+  const toLine = (args: unknown[]): string =>
+    args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ');
   return new YahooFinance({
     versionCheck: false,
     suppressNotices: ['yahooSurvey', 'ripHistorical'],
@@ -73,6 +87,8 @@ export interface SymbolHistory {
   symbol: string;
   bars: DailyBar[];
   currency: string | null;
+  /** 5-minute regular-session bars where Yahoo offers them for the range, else null. */
+  intraday: IntradayBar[] | null;
   /** Cache file written, or null when Yahoo had no bars in the range (an existing cache is kept). */
   path: string | null;
 }
@@ -93,7 +109,11 @@ export function parseHistoryDate(flag: '--from' | '--to', value: string): number
 }
 
 /** Validated range: `from` <= `to`, `from` not in the future. `to` is inclusive. */
-export function parseHistoryRange(from: string, to: string, now: Date = new Date()): { fromMs: number; toMs: number } {
+export function parseHistoryRange(
+  from: string,
+  to: string,
+  now: Date = new Date(),
+): { fromMs: number; toMs: number } {
   const fromMs = parseHistoryDate('--from', from);
   const toMs = parseHistoryDate('--to', to);
   if (fromMs > toMs) throw new HistoryDateError('--from', `${from} is after --to ${to}`);
@@ -125,11 +145,14 @@ export async function fetchHistory(
   const client = opts.client ?? createYahooClient();
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const fetched: SymbolHistory[] = [];
+  const now = opts.now ?? new Date();
   // One at a time: a handful of symbols, and the first offline failure should stop the rest.
   for (const symbol of list) {
-    fetched.push(await fetchOne(client, symbol, fromMs, toMs, timeoutMs));
+    const daily = await fetchDaily(client, symbol, fromMs, toMs, timeoutMs);
+    daily.intraday = await fetchIntraday(client, symbol, fromMs, toMs, now.getTime(), timeoutMs);
+    fetched.push(daily);
   }
-  const fetchedAt = (opts.now ?? new Date()).toISOString();
+  const fetchedAt = now.toISOString();
   for (const h of fetched) {
     if (h.bars.length === 0) continue;
     h.path = writeHistoryCache(opts.cacheDir, {
@@ -141,19 +164,20 @@ export async function fetchHistory(
       fetchedAt,
       currency: h.currency,
       daily: h.bars,
+      intraday: h.intraday ? { interval: '5m', bars: h.intraday } : null,
     });
   }
   return fetched;
 }
 
-async function fetchOne(
+async function fetchDaily(
   client: YahooClient,
   symbol: string,
   fromMs: number,
   toMs: number,
   timeoutMs: number,
 ): Promise<SymbolHistory> {
-  let result: Awaited<ReturnType<YahooClient['chart']>>;
+  let result: ChartResultArray;
   try {
     result = await client.chart(
       symbol,
@@ -181,7 +205,55 @@ async function fetchOne(
   }
   bars.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const currency = typeof result.meta.currency === 'string' ? result.meta.currency : null;
-  return { symbol, bars, currency, path: null };
+  return { symbol, bars, currency, intraday: null, path: null };
+}
+
+/** Yahoo serves 5-minute bars for about the last 60 days; a margin keeps us inside its limit. */
+const INTRADAY_REACH_MS = 59 * DAY_MS;
+
+/**
+ * The regular-session 5-minute bars of the part of [from, to] Yahoo still has, or null when none
+ * of the range is that recent or Yahoo declines: intraday bars are a bonus, daily bars suffice.
+ * Only a transport failure is an error, as for the daily request.
+ */
+async function fetchIntraday(
+  client: YahooClient,
+  symbol: string,
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<IntradayBar[] | null> {
+  const startMs = Math.max(fromMs, Math.floor((nowMs - INTRADAY_REACH_MS) / DAY_MS) * DAY_MS);
+  const endMs = Math.min(toMs + DAY_MS, nowMs);
+  if (startMs >= endMs) return null;
+  let result: ChartResultArray;
+  try {
+    result = await client.chart(
+      symbol,
+      {
+        period1: new Date(startMs),
+        period2: new Date(endMs),
+        interval: '5m',
+        includePrePost: false,
+        return: 'array',
+      },
+      { fetchOptions: { signal: AbortSignal.timeout(timeoutMs) } },
+    );
+  } catch (err) {
+    if (isNetworkFailure(err)) throw new HistoryOfflineError(symbol, err);
+    return null;
+  }
+  const bars: IntradayBar[] = [];
+  for (const q of result.quotes) {
+    const { open, high, low, close, volume } = q;
+    if (open === null || high === null || low === null || close === null || !(close > 0)) continue;
+    const t = q.date.getTime();
+    if (t < fromMs || t >= toMs + DAY_MS) continue;
+    bars.push({ t: new Date(t).toISOString(), open, high, low, close, volume: volume ?? 0 });
+  }
+  bars.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+  return bars.length > 0 ? bars : null;
 }
 
 function isoDay(ms: number): string {

@@ -16,7 +16,17 @@ export interface DailyBar {
   volume: number;
 }
 
-/** The file layout; `version` lets a later layout (e.g. intraday bars) be told apart. */
+/** One intraday bar; `t` is its start as an ISO UTC timestamp. */
+export interface IntradayBar {
+  t: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** The file layout; `version` lets a later, incompatible layout be told apart. */
 export interface HistoryCacheFile {
   version: 1;
   symbol: string;
@@ -28,6 +38,11 @@ export interface HistoryCacheFile {
   fetchedAt: string;
   currency: string | null;
   daily: DailyBar[];
+  /**
+   * Regular-session bars where Yahoo offers them (5-minute bars reach back about 60 days), or
+   * null when the range is older than that or Yahoo declined.
+   */
+  intraday: { interval: '5m'; bars: IntradayBar[] } | null;
 }
 
 export const DEFAULT_CACHE_DIR = '.hft-cache';
@@ -68,21 +83,43 @@ function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-function parseBar(v: unknown): DailyBar | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const b = v as Record<string, unknown>;
-  if (typeof b.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(b.date)) return null;
+type Ohlcv = Pick<DailyBar, 'open' | 'high' | 'low' | 'close' | 'volume'>;
+
+function parseOhlcv(b: Record<string, unknown>): Ohlcv | null {
   const { open, high, low, close, volume } = b;
   if (![open, high, low, close, volume].every(isFiniteNumber)) return null;
   if ((close as number) <= 0) return null;
   return {
-    date: b.date,
     open: open as number,
     high: high as number,
     low: low as number,
     close: close as number,
     volume: volume as number,
   };
+}
+
+function parseBar(v: unknown): DailyBar | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const b = v as Record<string, unknown>;
+  if (typeof b.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(b.date)) return null;
+  const ohlcv = parseOhlcv(b);
+  return ohlcv ? { date: b.date, ...ohlcv } : null;
+}
+
+function parseIntraday(v: unknown): HistoryCacheFile['intraday'] {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (o.interval !== '5m' || !Array.isArray(o.bars)) return null;
+  const bars: IntradayBar[] = [];
+  for (const item of o.bars) {
+    if (typeof item !== 'object' || item === null) continue;
+    const b = item as Record<string, unknown>;
+    if (typeof b.t !== 'string' || Number.isNaN(Date.parse(b.t))) continue;
+    const ohlcv = parseOhlcv(b);
+    if (ohlcv) bars.push({ t: b.t, ...ohlcv });
+  }
+  bars.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+  return { interval: '5m', bars };
 }
 
 /**
@@ -120,5 +157,6 @@ export function readHistoryCache(cacheDir: string, symbol: string): HistoryCache
     fetchedAt: typeof o.fetchedAt === 'string' ? o.fetchedAt : '',
     currency: typeof o.currency === 'string' ? o.currency : null,
     daily,
+    intraday: parseIntraday(o.intraday),
   };
 }
