@@ -87,10 +87,12 @@ export async function run(): Promise<BenchReport> {
   bench.add('onOrder, approved', () => tally.approve[risk.onOrder(order) ? 0 : 1]++, {
     async: false,
     beforeEach: () => {
-      // The previous order was cancelled at the venue: open quantity back to 0, so every timed
-      // call takes the full approve path instead of drifting into max_position rejects.
+      // The previous order was cancelled at the venue: open quantity back to 0 and the order out
+      // of the open-order table, so every timed call takes the full approve path (a live run's
+      // steady state) instead of drifting into max_position or max_open_orders rejects.
       risk.openBuyQty.fill(0);
       risk.openSellQty.fill(0);
+      if (risk.orders.find(order.clientOrderId) >= 0) risk.orders.onDone(order.clientOrderId);
       nextOrder(ORDER_QTY);
     },
   });
@@ -113,6 +115,11 @@ export async function run(): Promise<BenchReport> {
       beforeEach: () => {
         risk.openBuyQty.fill(0);
         risk.openSellQty.fill(0);
+        // Every order of the previous op ended; this op's orders get fresh, unique ids.
+        for (const b of batch) {
+          if (risk.orders.find(b.clientOrderId) >= 0) risk.orders.onDone(b.clientOrderId);
+          b.clientOrderId = ++n;
+        }
         const now = clock.nowNs();
         for (const o of batch) o.routeTsNs = now;
       },

@@ -138,6 +138,8 @@ export class RiskStage {
     this.marks[s] = mid;
     if ((Math.abs(order.limitPx - mid) / mid) * 1e4 > this.limits.priceBandBps) return 'price_band';
     if (this.orders.openCount >= this.limits.maxOpenOrders) return 'max_open_orders';
+    // Client order ids make resends idempotent: a second order with an open id is refused.
+    if (this.orders.find(order.clientOrderId) >= 0) return 'duplicate_order';
     // Worst case: every open order on the same side fills too. Reducing orders always pass.
     const worst =
       order.side > 0 ? pos + this.openBuyQty[s] + order.qty : pos - this.openSellQty[s] - order.qty;

@@ -39,6 +39,7 @@ export const RISK_REJECT_REASONS = [
   'max_open_orders',
   'max_position',
   'max_portfolio_value',
+  'duplicate_order',
 ] as const;
 export type RiskRejectReason = (typeof RISK_REJECT_REASONS)[number];
 

@@ -124,6 +124,15 @@ describe('RiskStage checks', () => {
     expect(risk.onOrder(order({ qty: 1, routeTsNs: 1_000_000 + 0.34e9 }))).toBe(true); // one token back
   });
 
+  it('refuses a resend of an order that is still open (client order ids are idempotent)', () => {
+    const { risk } = setup();
+    const o = order({ qty: 10 });
+    expect(risk.onOrder(o)).toBe(true);
+    expect(risk.onOrder({ ...o })).toBe(false);
+    expect(risk.lastReject).toBe('duplicate_order');
+    expect(risk.openBuyQty[0]).toBe(10);
+  });
+
   it('caps open orders', () => {
     const { risk } = setup({ maxOpenOrders: 2 });
     expect(risk.onOrder(order({ qty: 1 }))).toBe(true);
