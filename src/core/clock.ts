@@ -7,23 +7,30 @@ export interface Clock {
   nowNs(): number;
 }
 
+/**
+ * Nanoseconds to add to `performance.now() * 1e6` to get `process.hrtime` time since `epochNs`:
+ * the tightest of 16 reads of hrtime between two performance.now() reads, at their midpoint.
+ */
+export function perfNowOffsetNs(epochNs: bigint): number {
+  let best = Number.POSITIVE_INFINITY;
+  let offset = 0;
+  for (let i = 0; i < 16; i++) {
+    const a = performance.now();
+    const h = process.hrtime.bigint();
+    const b = performance.now();
+    if (b - a < best) {
+      best = b - a;
+      offset = Number(h - epochNs) - ((a + b) / 2) * 1e6;
+    }
+  }
+  return offset;
+}
+
 export class MonotonicClock implements Clock {
   private readonly offsetNs: number;
 
   constructor(epochNs: bigint) {
-    // Calibrate at the midpoint of two performance.now() reads around one hrtime read.
-    let best = Number.POSITIVE_INFINITY;
-    let offset = 0;
-    for (let i = 0; i < 16; i++) {
-      const a = performance.now();
-      const h = process.hrtime.bigint();
-      const b = performance.now();
-      if (b - a < best) {
-        best = b - a;
-        offset = Number(h - epochNs) - ((a + b) / 2) * 1e6;
-      }
-    }
-    this.offsetNs = offset;
+    this.offsetNs = perfNowOffsetNs(epochNs);
   }
 
   nowNs(): number {

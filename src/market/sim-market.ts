@@ -42,8 +42,10 @@ export interface SimMarketOptions {
   tradeProb?: number;
 }
 
-const DEFAULT_PRICE = 100;
-const KNOWN_PRICES: Record<string, number> = {
+/** Built-in starting prices (used when `hft history` has cached nothing for a symbol). */
+export const DEFAULT_PRICE = 100;
+export const DEFAULT_VOL_PER_SQRT_SEC = 0.002;
+export const KNOWN_PRICES: Readonly<Record<string, number>> = {
   AAPL: 190,
   MSFT: 410,
   GOOGL: 165,
@@ -102,7 +104,7 @@ export class SimMarket implements MarketSource {
     this.dueNs = Number.NaN;
     this.vol = Float64Array.from(
       registry.symbols,
-      (s) => cal[s]?.volPerSqrtSec ?? opts.volPerSqrtSec ?? 0.002,
+      (s) => cal[s]?.volPerSqrtSec ?? opts.volPerSqrtSec ?? DEFAULT_VOL_PER_SQRT_SEC,
     );
     this.jumpProb = opts.jumpProbPerTick;
     this.jumpsPerSec = opts.jumpsPerSec ?? 0.02;

@@ -6,7 +6,9 @@
  * long a frame was in transit; `cts` is whatever the client sent and is echoed untouched. Decoders write into a caller-owned frame object and never throw: anything
  * that is not a well-formed frame of a known type decodes to `malformed` for the caller to count.
  */
+
 import type { Clock } from '../core/clock.js';
+import { perfNowOffsetNs } from '../core/clock.js';
 
 /** Frames a venue sends. */
 export const ServerFrameKind = { malformed: 0, quote: 1, report: 2, pong: 3 } as const;
@@ -288,20 +290,7 @@ export const SUBSCRIBE_FRAME = '{"t":"s"}';
  * tightest of 16 reads around `process.hrtime.bigint()` (which allocates, so it is not read per
  * frame); agrees across threads and processes to well under a microsecond.
  */
-const perfToMonoUs: number = (() => {
-  let best = Number.POSITIVE_INFINITY;
-  let offset = 0;
-  for (let i = 0; i < 16; i++) {
-    const a = performance.now();
-    const h = process.hrtime.bigint();
-    const b = performance.now();
-    if (b - a < best) {
-      best = b - a;
-      offset = Number(h) / 1e3 - ((a + b) / 2) * 1e3;
-    }
-  }
-  return offset;
-})();
+const perfToMonoUs: number = perfNowOffsetNs(0n) / 1e3;
 
 /** Host-monotonic microseconds now. */
 export function monoNowUs(): number {

@@ -3,25 +3,13 @@
  * (last close) and the volatility per sqrt(second) of trading time. Symbols without a usable
  * cache get the simulator's built-in defaults, so calibration never stops a run.
  */
+import { DEFAULT_PRICE, DEFAULT_VOL_PER_SQRT_SEC, KNOWN_PRICES } from '../sim-market.js';
 import { readHistoryCache } from './history-cache.js';
 
-/**
- * The simulator's built-in starting prices and calm-regime vol. These mirror `KNOWN_PRICES`,
- * `DEFAULT_PRICE` and the `volPerSqrtSec` default in sim-market.ts, which does not export them;
- * keep the two in step (or have sim-market.ts export them and import them here).
- */
-export const BUILTIN_PRICES: Readonly<Record<string, number>> = {
-  AAPL: 190,
-  MSFT: 410,
-  GOOGL: 165,
-  AMZN: 180,
-  NVDA: 120,
-  META: 500,
-  TSLA: 240,
-  JPM: 200,
-};
-export const BUILTIN_DEFAULT_PRICE = 100;
-export const BUILTIN_VOL_PER_SQRT_SEC = 0.002;
+/** The simulator's built-in starting prices and calm-regime vol (owned by sim-market.ts). */
+export const BUILTIN_PRICES = KNOWN_PRICES;
+export const BUILTIN_DEFAULT_PRICE = DEFAULT_PRICE;
+export const BUILTIN_VOL_PER_SQRT_SEC = DEFAULT_VOL_PER_SQRT_SEC;
 
 /** A regular US equity session, 09:30-16:00: daily moves happen over this much trading time. */
 export const TRADING_SECONDS_PER_DAY = 6.5 * 3600;
