@@ -58,8 +58,13 @@ function buildProgram(): Command {
     .option('--mode <mode>', 'fast | balanced | production: which venues and symbols (default fast)')
     .option('--config <path>', 'YAML config file')
     .option('--symbols <list>', 'comma-separated symbols')
-    .action(async (opts: CliOverrides & { port: string }) => {
-      const { port, ...overrides } = opts;
+    .option(
+      '--fixed-delay-us <list>',
+      'fixed round trip per venue instead of its latency model, e.g. NYSE-SIM=200,BATS-SIM=5000',
+    )
+    .action(async (opts: CliOverrides & { port: string; fixedDelayUs?: string }) => {
+      const { port, fixedDelayUs, ...overrides } = opts;
+      const delayUs = parseDelays(fixedDelayUs);
       const portNumber = Number(port);
       if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) {
         throw new ConfigError('--port', `must be an integer port from 0 to 65535, got ${port}`);
@@ -75,6 +80,7 @@ function buildProgram(): Command {
         symbols: cfg.trading.symbols,
         seed: cfg.market.seed,
         log,
+        delayUs,
       });
       process.stdout.write(
         `trade against them with: hft run --source venues:ws://127.0.0.1:${venues.port}\n`,
@@ -130,6 +136,20 @@ function buildProgram(): Command {
       process.stdout.write(`recorded ${r.ticks} ticks and ${r.latency_samples} latency samples to ${out}\n`);
     });
   return program;
+}
+
+/** `NAME=US,NAME=US` -> { NAME: US }; undefined when not given. */
+function parseDelays(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const [name, us] = part.split('=');
+    const value = Number(us);
+    if (!name || !(value >= 0))
+      throw new ConfigError('--fixed-delay-us', `expected NAME=MICROSECONDS, got "${part}"`);
+    out[name.trim()] = value;
+  }
+  return out;
 }
 
 /** Maps errors to exit statuses: 2 for usage/config (one line, no stack), 1 for runtime faults. */
