@@ -40,11 +40,8 @@ export interface RunResult {
 /** Refuses, before anything starts, what this build cannot run. */
 export function checkRunnable(cfg: HftConfig): void {
   const src = cfg.market.source;
-  if (src === 'finnhub') {
-    throw new ConfigError(
-      'market.source',
-      '"finnhub" is not available in this build yet; use sim, replay:<FILE> or venues:<ws url>',
-    );
+  if (src === 'finnhub' && !cfg.secrets.finnhub_api_key) {
+    throw new ConfigError('FINNHUB_API_KEY', 'must be set (environment or .env) for --source finnhub');
   }
   if (src.startsWith('replay:') && !existsSync(src.slice('replay:'.length))) {
     throw new ConfigError('--source', `recording not found: ${src.slice('replay:'.length)}`);
@@ -61,6 +58,17 @@ const JOURNAL_DRAIN_MS = 5;
 
 function snapshotOf(r: RecoveredState): RecoveredSnapshot {
   return { positions: r.positions, openOrders: r.openOrders, maxClientOrderId: r.maxClientOrderId };
+}
+
+function feedSummary(m: PipelineMetrics) {
+  const c = (n: string) => m.counters.byName(n);
+  return {
+    messages: c('feed_messages'),
+    trades: c('feed_trades'),
+    reconnects: c('feed_reconnects'),
+    malformed: c('tick_reject_malformed'),
+    oversized: c('tick_reject_oversized'),
+  };
 }
 
 /** Symbols with bars in `hft history`'s cache; the others keep the built-in price and volatility. */
@@ -98,6 +106,9 @@ export async function runDaemon(
   });
   const reportDir = cfg.system.report_dir ? resolve(cfg.system.report_dir) : defaultReportDir();
   mkdirSync(reportDir, { recursive: true });
+  if (existsSync(resolve(reportDir, JOURNAL_FILE))) {
+    throw new ConfigError('--report', `${reportDir} already holds a run (journal.hftj); use a new directory`);
+  }
   const recovery = recoverFrom ? replayJournal(recoverFrom) : null;
   if (recovery)
     log.info(
@@ -282,6 +293,7 @@ export async function runDaemon(
       dropped: metrics.counters.byName('record_dropped'),
     },
     recovery,
+    ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
   };
   writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');

@@ -177,6 +177,19 @@ export class SimMarket implements MarketSource {
     for (let s = 0; s < this.registry.symbolCount; s++) this.record(s, nowNs, this.efficient[s]);
   }
 
+  /**
+   * Moves a symbol's efficient price to an observed trade price (a live feed such as Finnhub): the
+   * venues keep their own noise, spread, depth and lag around it.
+   */
+  anchor(symbolId: number, px: number, tsNs: number): void {
+    if (!(px > 0) || !(symbolId >= 0 && symbolId < this.registry.symbolCount)) return;
+    this.efficient[symbolId] = px;
+    if (!Number.isNaN(this.dueNs)) {
+      this.lastStepNs[symbolId] = Math.max(tsNs, this.lastStepNs[symbolId]);
+      this.record(symbolId, tsNs, px);
+    }
+  }
+
   private stepEfficientPrice(symbolId: number, tsNs: number): void {
     const dtSec = Math.max(0, tsNs - this.lastStepNs[symbolId]) / 1e9;
     this.lastStepNs[symbolId] = Math.max(tsNs, this.lastStepNs[symbolId]);

@@ -11,6 +11,8 @@ import { RiskStage } from '../execution/risk-stage.js';
 import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
 import { WsVenueGateway } from '../execution/ws-venue-gateway.js';
 import { createLogger } from '../main/logger.js';
+import { AnchoredSimSource } from '../market/anchored-sim-source.js';
+import { FinnhubSource } from '../market/finnhub/finnhub-source.js';
 import { IngestStage } from '../market/ingest-stage.js';
 import { createLatencyModel } from '../market/latency/create-latency-model.js';
 import type { MarketSource } from '../market/market-source.js';
@@ -59,14 +61,15 @@ function venueUrls(baseUrl: string, registry: Registry): string[] {
 }
 
 /**
- * The simulated market, a recording played back (its latency samples are not replayed live), or
- * the venue servers' quote feeds over WebSocket.
+ * The simulated market, a recording played back (its latency samples are not replayed live), the
+ * venue servers' quote feeds over WebSocket, or the simulated market anchored to Finnhub trades.
  */
 function createSource(
   s: PipelineHandles['settings'],
   registry: Registry,
   clock: Clock,
   wake: () => void,
+  metrics: PipelineMetrics,
 ): MarketSource {
   switch (s.source.kind) {
     case 'replay':
@@ -82,13 +85,30 @@ function createSource(
       feed.start();
       return feed;
     }
-    default:
-      return new SimMarket(registry, s.venues, {
-        ratePerSec: s.ratePerSec,
-        seed: s.seed,
-        calibration: s.calibration,
+    case 'finnhub': {
+      const feed = new FinnhubSource({
+        url: s.source.url,
+        apiKey: s.source.apiKey,
+        registry,
+        venueId: 0, // the trades only move prices; they are not quotes of any venue
+        clock,
+        wake,
+        logger: workerLogger(),
       });
+      feed.start();
+      return new AnchoredSimSource(simMarket(s, registry), feed, metrics);
+    }
+    default:
+      return simMarket(s, registry);
   }
+}
+
+function simMarket(s: PipelineHandles['settings'], registry: Registry): SimMarket {
+  return new SimMarket(registry, s.venues, {
+    ratePerSec: s.ratePerSec,
+    seed: s.seed,
+    calibration: s.calibration,
+  });
 }
 
 let logger: ReturnType<typeof createLogger> | null = null;
@@ -125,7 +145,7 @@ function buildNode(
   const feeBps = Float64Array.from(s.venues, (v) => v.fee_bps);
   switch (stage) {
     case 'ingest': {
-      const source = createSource(s, registry, clock, wake);
+      const source = createSource(s, registry, clock, wake, metrics);
       const ingest = new IngestStage(registry.symbolCount, registry.venueCount, quotes, clock, metrics);
       const conflator = new TickConflator(registry.venueCount, registry.symbolCount * registry.venueCount);
       const paced =

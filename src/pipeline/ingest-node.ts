@@ -82,7 +82,10 @@ export class IngestNode implements StageNode {
 
   /** True once the source is exhausted and everything it gave has been passed on. */
   exhausted(): boolean {
-    return this.source.nextDueNs() === Number.POSITIVE_INFINITY && this.conflator.size === 0;
+    // A socket source is never exhausted: it is only waiting for the next message.
+    return (
+      !this.eventDriven && this.source.nextDueNs() === Number.POSITIVE_INFINITY && this.conflator.size === 0
+    );
   }
 
   nextDueNs(): number {

@@ -42,7 +42,9 @@ export interface PipelineSettings {
     | { kind: 'sim' }
     | { kind: 'replay'; path: string; speed: number }
     /** Venue servers (`hft venues`) over WebSocket: `${baseUrl}/${venue}` per venue. */
-    | { kind: 'venues'; baseUrl: string };
+    | { kind: 'venues'; baseUrl: string }
+    /** Finnhub trades anchor the simulated market's prices (the key travels only to ingest). */
+    | { kind: 'finnhub'; url: string; apiKey: string };
   /** Per-symbol price and volatility from `hft history`'s cache, for the simulated market. */
   readonly calibration?: Readonly<Record<string, { price: number; volPerSqrtSec: number }>>;
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */
@@ -73,8 +75,14 @@ const RECORD_RING_CAPACITY = 65536;
 
 function sourceFromConfig(cfg: HftConfig): PipelineSettings['source'] {
   const src = cfg.market.source;
-  if (src.startsWith('replay:'))
+  if (src.startsWith('replay:')) {
     return { kind: 'replay', path: src.slice('replay:'.length), speed: cfg.market.replay_speed };
+  }
+  if (src.startsWith('venues:'))
+    return { kind: 'venues', baseUrl: src.slice('venues:'.length).replace(/\/+$/, '') };
+  if (src === 'finnhub') {
+    return { kind: 'finnhub', url: cfg.secrets.finnhub_ws_url, apiKey: cfg.secrets.finnhub_api_key ?? '' };
+  }
   return { kind: 'sim' };
 }
 

@@ -62,7 +62,12 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
       const r = host.runSlice(SLICE_NS, asyncIdle);
       if (r === STOPPED) break;
       if (r === SLICE_DONE) await yieldToEventLoop();
-      else await idleOnEventLoop(ctx.bell, host, r);
+      else {
+        // setImmediate first: it runs after the loop's I/O poll, so socket data waiting now is
+        // read even when the host only idles for microseconds between paced ticks.
+        await yieldToEventLoop();
+        await idleOnEventLoop(ctx.bell, host, r);
+      }
     }
   } finally {
     host.close();

@@ -58,10 +58,16 @@ describe('hft venues + hft run --source venues: (trading over real sockets)', ()
       >;
       for (const v of cfg.market.venues) {
         if (byVenue[v.name].count < 10) continue; // a venue the router rarely picked
-        // Measured over loopback sockets: within 30% of the configured median round trip.
-        expect(byVenue[v.name].p50, v.name).toBeGreaterThan(0.7 * v.latency.base_us);
-        expect(byVenue[v.name].p50, v.name).toBeLessThan(1.3 * v.latency.base_us + 100);
+        // Measured over real sockets between two processes: never faster than the configured
+        // median round trip, and at most a millisecond of socket and event-loop time above it.
+        expect(byVenue[v.name].p50, v.name).toBeGreaterThan(0.9 * v.latency.base_us);
+        expect(byVenue[v.name].p50, v.name).toBeLessThan(v.latency.base_us + 1000);
       }
+      // The ticks really came over the sockets: the venue servers quote ~1,000/s, where the
+      // embedded simulator of fast mode would have produced 5,000/s.
+      expect(summary.duration_s).toBeGreaterThan(5);
+      expect(summary.ticks.per_sec).toBeGreaterThan(500);
+      expect(summary.ticks.per_sec).toBeLessThan(2000);
     } finally {
       venues.kill('SIGTERM');
     }
