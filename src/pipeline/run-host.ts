@@ -57,6 +57,9 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
   });
   ctx.control.arriveAndAwaitGo();
   const asyncIdle = ctx.nodes.some((n) => n.eventDriven === true);
+  // The busy-spin host with sockets spins on its event loop instead: each turn polls I/O without
+  // sleeping, so a venue's answer is read within microseconds rather than after a wake-up.
+  const spinOnEventLoop = asyncIdle && waitStrategyFor(h, hostIndex) === 'busy-spin';
   try {
     for (;;) {
       const r = host.runSlice(SLICE_NS, asyncIdle);
@@ -66,7 +69,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
         // setImmediate first: it runs after the loop's I/O poll, so socket data waiting now is
         // read even when the host only idles for microseconds between paced ticks.
         await yieldToEventLoop();
-        await idleOnEventLoop(ctx.bell, host, r);
+        if (!spinOnEventLoop) await idleOnEventLoop(ctx.bell, host, r);
       }
     }
   } finally {
