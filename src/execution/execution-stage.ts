@@ -3,7 +3,7 @@
  * responses into execution reports and measured order->ack latency samples.
  */
 import type { Clock } from '../core/clock.js';
-import { VenueFlag } from '../pipeline/control-block.js';
+import { VenueFlag, type VenueFlagSink } from '../pipeline/control-block.js';
 import { ORDER_STATUSES, type PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import {
   ExecKind,
@@ -14,15 +14,9 @@ import {
   OrderType,
 } from '../shm/records.js';
 import { AckTimeouts } from './ack-timeouts.js';
-import { VenueRejectReason } from './sim-venue-gateway.js';
-import type { VenueGateway } from './venue-gateway.js';
+import { type VenueGateway, VenueRejectReason } from './venue-gateway.js';
 
 type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** Where the execution stage reports a venue that stopped answering (and answering again). */
-export interface VenueFlagSink {
-  setVenueFlag(venueId: number, flag: number, on: boolean): boolean;
-}
 
 export class ExecutionStage {
   private readonly sentSlot: number;
@@ -155,10 +149,7 @@ function fillIdentity(order: Order, r: ExecReport): void {
 }
 
 function fillReject(order: Order, nowNs: number, r: ExecReport): void {
-  r.clientOrderId = order.clientOrderId;
-  r.symbolId = order.symbolId;
-  r.venueId = order.venueId;
-  r.side = order.side;
+  fillIdentity(order, r);
   r.kind = ExecKind.reject;
   r.reason = VenueRejectReason.capacity;
   r.fillQty = 0;

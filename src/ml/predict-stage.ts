@@ -3,16 +3,11 @@
  * table, which the route stage reads without waiting. Beside the order path, never on it.
  */
 import type { Clock } from '../core/clock.js';
-import { VenueFlag } from '../pipeline/control-block.js';
+import { VenueFlag, type VenueFlagSink } from '../pipeline/control-block.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import type { LatencySample } from '../shm/records.js';
 import type { EwmaLatencyForecaster } from './ewma-latency-forecaster.js';
 import { FORECAST_COLS, ForecastCol, type ForecastTable } from './forecast-table.js';
-
-/** Where the predict stage opens and closes a venue's latency-spike breaker. */
-export interface VenueFlagSink {
-  setVenueFlag(venueId: number, flag: number, on: boolean): boolean;
-}
 
 /** Weight of each refresh in a venue's baseline p50 (slow, and frozen while the breaker is open). */
 const BASELINE_ALPHA = 0.01;

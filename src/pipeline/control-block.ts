@@ -32,6 +32,12 @@ export const BREAKERS_LIST: readonly BreakerSpec[] = Object.values(Breaker);
 /** Per-venue breaker bits: the router skips a venue while any is set. */
 export const VenueFlag = { latencySpike: 1, outage: 2 } as const;
 
+/** Where a stage opens and closes a venue's breaker flags (the control block, or a test double). */
+export interface VenueFlagSink {
+  /** Sets or clears `flag`; returns true when that changed it. */
+  setVenueFlag(venueId: number, flag: number, on: boolean): boolean;
+}
+
 export interface ControlBlockHandle {
   readonly buffer: SharedArrayBuffer;
   readonly hosts: number;
@@ -43,7 +49,7 @@ export function createControlBlock(hosts: number): ControlBlockHandle {
   return { buffer, hosts };
 }
 
-export class ControlBlock {
+export class ControlBlock implements VenueFlagSink {
   private readonly flags: Int32Array;
   private readonly beats: Float64Array;
 

@@ -22,7 +22,7 @@ export type ClientFrameKindValue = (typeof ClientFrameKind)[keyof typeof ClientF
 export const MAX_FRAME_CHARS = 4096;
 
 /** Decoded server frame; one instance is reused for every frame. Fields not in the frame are stale. */
-export interface ServerFrame {
+export interface ServerFrame extends ReportFields {
   kind: ServerFrameKindValue;
   // quote
   symbol: string;
@@ -31,16 +31,6 @@ export interface ServerFrame {
   bidQty: number;
   askQty: number;
   tsUs: number;
-  // report
-  execKind: number;
-  clientOrderId: number;
-  execId: number;
-  fillQty: number;
-  fillPx: number;
-  leavesQty: number;
-  feeUsd: number;
-  reason: number;
-  vtsUs: number;
   // pong
   seq: number;
   clientTs: number;
@@ -76,6 +66,16 @@ export function createServerFrame(): ServerFrame {
     bidQty: 0,
     askQty: 0,
     tsUs: 0,
+    ...createReportFields(),
+    seq: 0,
+    clientTs: 0,
+    sentMonoUs: 0,
+  };
+}
+
+/** A zeroed set of report fields (the venue reuses one for every report it encodes). */
+export function createReportFields(): ReportFields {
+  return {
     execKind: 0,
     clientOrderId: 0,
     execId: 0,
@@ -85,9 +85,6 @@ export function createServerFrame(): ServerFrame {
     feeUsd: 0,
     reason: 0,
     vtsUs: 0,
-    seq: 0,
-    clientTs: 0,
-    sentMonoUs: 0,
   };
 }
 

@@ -33,6 +33,7 @@ import {
   type ClientFrame,
   ClientFrameKind,
   createClientFrame,
+  createReportFields,
   decodeClientFrame,
   encodePong,
   encodeQuote,
@@ -125,17 +126,7 @@ export class VenueServer {
   private readonly quoteTsUs: Float64Array;
   private readonly sessions = new Map<WebSocket, Session>();
   private readonly frame: ClientFrame = createClientFrame();
-  private readonly report: ReportFields = {
-    execKind: 0,
-    clientOrderId: 0,
-    execId: 0,
-    fillQty: 0,
-    fillPx: 0,
-    leavesQty: 0,
-    feeUsd: 0,
-    reason: 0,
-    vtsUs: 0,
-  };
+  private readonly report: ReportFields = createReportFields();
   private execSeq = 0;
   /** Outputs of `legs`, read right after the call. */
   private inDueMs = 0;
