@@ -50,7 +50,9 @@ export class PredictNode implements StageNode {
     return this.pending ? this.nextRefreshNs : Number.POSITIVE_INFINITY;
   }
 
+  /** Takes in the samples measured before the stop (the last acks' round trips), then refreshes. */
   close(): void {
+    while (this.samples.available() > 0) this.poll(0);
     this.stage.refresh();
   }
 }
