@@ -9,6 +9,9 @@ export class DeliveryQueue {
   readonly px: Float64Array;
   readonly leaves: Float64Array;
   readonly venueTsNs: Float64Array;
+  readonly feeUsd: Float64Array;
+  /** VenueRejectReason of a reject or cancel, else 0. */
+  readonly reason: Int32Array;
   /** 1 when this report ends the order. */
   readonly final: Uint8Array;
   private readonly freeList: Int32Array;
@@ -21,6 +24,8 @@ export class DeliveryQueue {
     this.px = new Float64Array(capacity);
     this.leaves = new Float64Array(capacity);
     this.venueTsNs = new Float64Array(capacity);
+    this.feeUsd = new Float64Array(capacity);
+    this.reason = new Int32Array(capacity);
     this.final = new Uint8Array(capacity);
     this.freeList = Int32Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
     this.top = capacity;
@@ -35,6 +40,8 @@ export class DeliveryQueue {
     leaves: number,
     venueTsNs: number,
     final: boolean,
+    feeUsd = 0,
+    reason = 0,
   ): number {
     if (this.top === 0) throw new Error('sim venue: delivery queue full');
     const d = this.freeList[--this.top];
@@ -45,6 +52,8 @@ export class DeliveryQueue {
     this.leaves[d] = leaves;
     this.venueTsNs[d] = venueTsNs;
     this.final[d] = final ? 1 : 0;
+    this.feeUsd[d] = feeUsd;
+    this.reason[d] = reason;
     return d;
   }
 

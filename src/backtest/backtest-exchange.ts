@@ -1,0 +1,379 @@
+/**
+ * The venues of a backtest, behind the same VenueGateway interface the live execution stage
+ * uses. Orders travel the order-latency model's entry time to the venue, match there against the
+ * venue's own book (ExchangeMarket, exchange time), and every report travels the response time
+ * back. IOC orders take what the touch offers; GTC orders rest with a queue position from the
+ * QueueModel and fill when trades print through the queue or the market crosses their price.
+ * No market impact: the recorded market does not react to our orders (as in hftbacktest).
+ */
+import { TimerHeap } from '../core/timer-heap.js';
+import { DeliveryQueue } from '../execution/delivery-queue.js';
+import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from '../execution/venue-gateway.js';
+import { ExecKind, type ExecReport, type Order, OrderType, TickFlag } from '../shm/records.js';
+import type { ExchangeMarket } from './exchange-market.js';
+import type { OrderLatency } from './order-latency.js';
+import { type QueueModel, type QueueState, queueFilledQty } from './queue-model.js';
+import { RestingOrders } from './resting-orders.js';
+
+/** Heap event kinds, in the low three bits of a payload. */
+const Ev = { arrive: 0, cancelArrive: 1, expire: 2, deliver: 3, hindsight: 4 } as const;
+const State = { free: 0, travelling: 1, resting: 2, done: 3 } as const;
+
+export interface HindsightObserver {
+  /** For an IOC order: the venue whose touch, net of taker fees, was best when each venue could have been reached. */
+  onHindsight(clientOrderId: number, bestVenueId: number, bestEffectivePx: number): void;
+}
+
+export interface BacktestExchangeOptions {
+  readonly market: ExchangeMarket;
+  readonly latency: OrderLatency;
+  readonly queue: QueueModel;
+  readonly takerFeeBps: Float64Array;
+  readonly makerFeeBps: Float64Array;
+  readonly hindsight?: HindsightObserver;
+  readonly capacity?: number;
+}
+
+export class BacktestExchange implements VenueGateway {
+  private readonly m: ExchangeMarket;
+  private readonly latency: OrderLatency;
+  private readonly queueModel: QueueModel;
+  private readonly heap: TimerHeap;
+  private readonly deliveries: DeliveryQueue;
+  private readonly resting: RestingOrders;
+  private readonly q: QueueState;
+  private readonly freeSlots: Int32Array;
+  private freeTop: number;
+  private readonly slotOf = new Map<number, number>();
+  readonly capacity: number;
+  // Per order slot.
+  private readonly clientOrderId: Float64Array;
+  private readonly symbolId: Int32Array;
+  private readonly venueId: Int32Array;
+  private readonly side: Int32Array;
+  private readonly type: Int32Array;
+  private readonly qty: Float64Array;
+  private readonly leaves: Float64Array;
+  private readonly limitPx: Float64Array;
+  private readonly ttlNs: Float64Array;
+  private readonly sentTsNs: Float64Array;
+  private readonly lastResponseNs: Float64Array;
+  private readonly state: Int32Array;
+  private readonly cancelRequested: Uint8Array;
+  /** Reports still to come back (the final one counted from submit): the slot is reused at 0. */
+  private readonly pending: Int32Array;
+  private readonly probesLeft: Int32Array;
+  private readonly bestPx: Float64Array;
+  private readonly bestVenue: Int32Array;
+
+  constructor(private readonly o: BacktestExchangeOptions) {
+    this.m = o.market;
+    this.latency = o.latency;
+    this.queueModel = o.queue;
+    const cap = o.capacity ?? 65536;
+    this.capacity = cap;
+    this.heap = new TimerHeap(cap * (4 + this.m.venueCount));
+    this.deliveries = new DeliveryQueue(cap * 4);
+    this.resting = new RestingOrders(cap, this.m.bidPx.length);
+    this.q = { front: new Float64Array(cap), tradedSinceDepth: new Float64Array(cap) };
+    this.freeSlots = Int32Array.from({ length: cap }, (_, i) => cap - 1 - i);
+    this.freeTop = cap;
+    const f64 = () => new Float64Array(cap);
+    const i32 = () => new Int32Array(cap);
+    this.clientOrderId = f64();
+    this.symbolId = i32();
+    this.venueId = i32();
+    this.side = i32();
+    this.type = i32();
+    this.qty = f64();
+    this.leaves = f64();
+    this.limitPx = f64();
+    this.ttlNs = f64();
+    this.sentTsNs = f64();
+    this.lastResponseNs = f64();
+    this.state = i32();
+    this.cancelRequested = new Uint8Array(cap);
+    this.pending = i32();
+    this.probesLeft = i32();
+    this.bestPx = f64();
+    this.bestVenue = i32();
+  }
+
+  get inFlight(): number {
+    return this.capacity - this.freeTop;
+  }
+
+  submit(order: Order, nowNs: number): boolean {
+    if (this.freeTop === 0) return false;
+    const s = this.freeSlots[--this.freeTop];
+    this.clientOrderId[s] = order.clientOrderId;
+    this.slotOf.set(order.clientOrderId, s);
+    this.symbolId[s] = order.symbolId;
+    this.venueId[s] = order.venueId;
+    this.side[s] = order.side;
+    this.type[s] = order.type;
+    this.qty[s] = order.qty;
+    this.leaves[s] = order.qty;
+    this.limitPx[s] = order.limitPx;
+    this.ttlNs[s] = order.ttlNs;
+    this.sentTsNs[s] = nowNs;
+    this.lastResponseNs[s] = 0;
+    this.state[s] = State.travelling;
+    this.cancelRequested[s] = 0;
+    this.pending[s] = 1; // the final report
+    this.push(nowNs + this.latency.entryNs(order.venueId, nowNs), s, Ev.arrive);
+    if (this.o.hindsight !== undefined && order.type === OrderType.limitIoc) this.probeVenues(s, nowNs);
+    return true;
+  }
+
+  cancel(clientOrderId: number, nowNs: number, out: ExecReport): boolean {
+    const s = this.slotOf.get(clientOrderId);
+    if (s === undefined || this.state[s] === State.done) {
+      unknownOrderCancel(clientOrderId, nowNs, out);
+      return true;
+    }
+    this.pending[s]++;
+    this.push(nowNs + this.latency.entryNs(this.venueId[s], nowNs), s, Ev.cancelArrive);
+    return false;
+  }
+
+  nextDueNs(): number {
+    const due = this.heap.peekDue();
+    // Resting orders can fill on any market event; otherwise the market is applied lazily.
+    return this.resting.count > 0 ? Math.min(due, this.m.nextTsNs()) : due;
+  }
+
+  nextReport(nowNs: number, out: ExecReport): boolean {
+    for (;;) {
+      const heapDue = this.heap.peekDue();
+      const marketDue = this.m.nextTsNs();
+      if (marketDue <= heapDue) {
+        if (marketDue > nowNs) return false;
+        this.applyMarket(marketDue);
+        continue;
+      }
+      if (heapDue > nowNs) return false;
+      const payload = this.heap.pop();
+      const id = payload >> 3;
+      switch (payload & 7) {
+        case Ev.arrive:
+          this.arrive(id, heapDue);
+          break;
+        case Ev.cancelArrive:
+          this.cancelArrive(id, heapDue);
+          break;
+        case Ev.expire:
+          if (this.state[id] === State.resting) this.end(id, heapDue, ExecKind.expired, 0);
+          break;
+        case Ev.hindsight:
+          this.hindsight(id);
+          break;
+        default:
+          return this.emit(id, nowNs, out);
+      }
+    }
+  }
+
+  private push(dueNs: number, id: number, kind: number): void {
+    if (!this.heap.push(dueNs, id * 8 + kind)) throw new Error('backtest exchange: event heap full');
+  }
+
+  /** Queues a report decided at `venueTsNs`; it reaches us after the response latency. */
+  private respond(
+    s: number,
+    kind: number,
+    venueTsNs: number,
+    fillQty = 0,
+    px = 0,
+    fee = 0,
+    reason = 0,
+  ): void {
+    const final = kind !== ExecKind.ack && (kind !== ExecKind.fill || this.leaves[s] === 0);
+    if (final) this.state[s] = State.done;
+    else this.pending[s]++;
+    const due = Math.max(
+      venueTsNs + this.latency.responseNs(this.venueId[s], venueTsNs),
+      this.lastResponseNs[s],
+    );
+    this.lastResponseNs[s] = due;
+    const d = this.deliveries.add(s, kind, fillQty, px, this.leaves[s], venueTsNs, final, fee, reason);
+    this.push(due, d, Ev.deliver);
+  }
+
+  private arrive(s: number, atNs: number): void {
+    if (this.cancelRequested[s] === 1) {
+      this.respond(s, ExecKind.cancel, atNs, 0, 0, 0, VenueRejectReason.cancelled);
+      return;
+    }
+    const b = this.m.book(this.symbolId[s], this.venueId[s]);
+    const buy = this.side[s] > 0;
+    const touch = buy ? this.m.askPx[b] : this.m.bidPx[b];
+    if (!(touch > 0)) {
+      this.respond(s, ExecKind.reject, atNs, 0, 0, 0, VenueRejectReason.noQuote);
+      return;
+    }
+    this.respond(s, ExecKind.ack, atNs);
+    const avail = buy ? this.m.askQty[b] : this.m.bidQty[b];
+    const px = this.limitPx[s];
+    if ((buy ? px >= touch : px <= touch) && avail > 0) {
+      this.fill(s, atNs, Math.min(this.leaves[s], avail), touch, this.o.takerFeeBps);
+      if (this.leaves[s] === 0) return;
+    }
+    if (this.type[s] !== OrderType.limitGtc) {
+      this.end(s, atNs, ExecKind.expired, 0);
+      return;
+    }
+    this.rest(s, b, atNs);
+  }
+
+  private rest(s: number, b: number, atNs: number): void {
+    const buy = this.side[s] > 0;
+    const best = buy ? this.m.bidPx[b] : this.m.askPx[b];
+    const px = this.limitPx[s];
+    // At the touch: behind its quantity. Better than the touch: first. Behind the touch: the
+    // level is not in the data, so nothing is known ahead until it becomes the touch.
+    const ahead =
+      px === best
+        ? buy
+          ? this.m.bidQty[b]
+          : this.m.askQty[b]
+        : (buy ? px > best : px < best)
+          ? 0
+          : Infinity;
+    this.queueModel.join(this.q, s, ahead);
+    this.state[s] = State.resting;
+    this.resting.add(s, b);
+    if (this.ttlNs[s] > 0) this.push(atNs + this.ttlNs[s], s, Ev.expire);
+  }
+
+  private fill(s: number, atNs: number, qty: number, px: number, feeBps: Float64Array): void {
+    this.leaves[s] -= qty;
+    if (this.leaves[s] === 0 && this.state[s] === State.resting) this.resting.remove(s);
+    const fee = (qty * px * feeBps[this.venueId[s]]) / 1e4;
+    this.respond(s, ExecKind.fill, atNs, qty, px, fee);
+  }
+
+  /** Ends a working order: expired, cancelled. */
+  private end(s: number, atNs: number, kind: number, reason: number): void {
+    if (this.state[s] === State.resting) this.resting.remove(s);
+    this.respond(s, kind, atNs, 0, 0, 0, reason);
+  }
+
+  private cancelArrive(s: number, atNs: number): void {
+    this.pending[s]--;
+    if (this.state[s] === State.travelling) this.cancelRequested[s] = 1;
+    else if (this.state[s] === State.resting) this.end(s, atNs, ExecKind.cancel, VenueRejectReason.cancelled);
+    this.releaseIfIdle(s);
+  }
+
+  private applyMarket(atNs: number): void {
+    const b = this.m.applyNext();
+    if (b < 0 || this.resting.headOf(b) < 0) return;
+    const t = this.m.tick;
+    for (let s = this.resting.headOf(b); s >= 0; ) {
+      const next = this.resting.next(s);
+      if ((t.flags & TickFlag.trade) !== 0 && t.lastQty > 0) this.onTrade(s, atNs, t.lastPx, t.lastQty);
+      if (this.state[s] === State.resting && (t.flags & TickFlag.quote) !== 0) this.onQuote(s, b, atNs);
+      s = next;
+    }
+  }
+
+  private onTrade(s: number, atNs: number, px: number, qty: number): void {
+    const buy = this.side[s] > 0;
+    const limit = this.limitPx[s];
+    if (buy ? px < limit : px > limit) {
+      this.fill(s, atNs, this.leaves[s], limit, this.o.makerFeeBps); // traded through us
+      return;
+    }
+    if (px !== limit) return;
+    this.queueModel.trade(this.q, s, qty);
+    this.fillFromQueue(s, atNs);
+  }
+
+  private onQuote(s: number, b: number, atNs: number): void {
+    const m = this.m;
+    const buy = this.side[s] > 0;
+    const limit = this.limitPx[s];
+    const opposite = buy ? m.askPx[b] : m.bidPx[b];
+    if (buy ? opposite <= limit : opposite >= limit) {
+      this.fill(s, atNs, this.leaves[s], limit, this.o.makerFeeBps); // the market crossed our price
+      return;
+    }
+    const best = buy ? m.bidPx[b] : m.askPx[b];
+    const prevBest = buy ? m.prevBidPx : m.prevAskPx;
+    const newQty = buy ? m.bidQty[b] : m.askQty[b];
+    const prevQty = prevBest === limit ? (buy ? m.prevBidQty : m.prevAskQty) : newQty;
+    if (best === limit) this.queueModel.depth(this.q, s, prevQty, newQty);
+    else if (buy ? best < limit : best > limit)
+      this.queueModel.depth(this.q, s, prevBest === limit ? prevQty : 0, 0);
+    this.fillFromQueue(s, atNs);
+  }
+
+  private fillFromQueue(s: number, atNs: number): void {
+    const passed = queueFilledQty(this.q, s);
+    if (passed <= 0) return;
+    const qty = Math.min(passed, this.leaves[s]);
+    this.q.front[s] += qty; // the volume that reached us is used up by our fill
+    this.fill(s, atNs, qty, this.limitPx[s], this.o.makerFeeBps);
+  }
+
+  private emit(d: number, nowNs: number, out: ExecReport): boolean {
+    const q = this.deliveries;
+    const s = q.slot[d];
+    out.clientOrderId = this.clientOrderId[s];
+    out.symbolId = this.symbolId[s];
+    out.venueId = this.venueId[s];
+    out.side = this.side[s];
+    out.sentTsNs = this.sentTsNs[s];
+    out.venueTsNs = q.venueTsNs[d];
+    out.recvTsNs = nowNs;
+    out.kind = q.kind[d];
+    out.fillQty = q.qty[d];
+    out.fillPx = q.px[d];
+    out.leavesQty = q.leaves[d];
+    out.feeUsd = q.feeUsd[d];
+    out.reason = q.reason[d];
+    q.free(d);
+    this.pending[s]--;
+    this.releaseIfIdle(s);
+    return true;
+  }
+
+  private releaseIfIdle(s: number): void {
+    if (this.pending[s] > 0 || this.probesLeft[s] > 0 || this.state[s] !== State.done) return;
+    this.slotOf.delete(this.clientOrderId[s]);
+    this.state[s] = State.free;
+    this.freeSlots[this.freeTop++] = s;
+  }
+
+  /** Hindsight: one probe per venue, at the time this order could have reached it. */
+  private probeVenues(s: number, nowNs: number): void {
+    this.bestPx[s] = Number.NaN;
+    this.bestVenue[s] = -1;
+    const n = this.m.venueCount;
+    this.probesLeft[s] = n;
+    for (let v = 0; v < n; v++) this.push(nowNs + this.latency.entryNs(v, nowNs), s * n + v, Ev.hindsight);
+  }
+
+  private hindsight(id: number): void {
+    const n = this.m.venueCount;
+    const s = Math.floor(id / n);
+    const v = id - s * n;
+    const b = this.m.book(this.symbolId[s], v);
+    const buy = this.side[s] > 0;
+    const fee = this.o.takerFeeBps[v] / 1e4;
+    const touch = buy ? this.m.askPx[b] : this.m.bidPx[b];
+    const eff = touch > 0 ? (buy ? touch * (1 + fee) : touch * (1 - fee)) : Number.NaN;
+    const better =
+      !Number.isNaN(eff) &&
+      (Number.isNaN(this.bestPx[s]) || (buy ? eff < this.bestPx[s] : eff > this.bestPx[s]));
+    if (better) {
+      this.bestPx[s] = eff;
+      this.bestVenue[s] = v;
+    }
+    if (--this.probesLeft[s] === 0) {
+      this.o.hindsight?.onHindsight(this.clientOrderId[s], this.bestVenue[s], this.bestPx[s]);
+      this.releaseIfIdle(s);
+    }
+  }
+}

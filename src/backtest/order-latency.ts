@@ -1,0 +1,99 @@
+/**
+ * Order latency in the backtest: how long an order (or cancel) takes to reach the venue
+ * (entry) and how long the venue's answer takes to come back (response). Both are functions of
+ * the venue and the time the message leaves (hftbacktest's ConstantLatency and IntpOrderLatency
+ * are the reference).
+ */
+export interface OrderLatency {
+  readonly name: string;
+  entryNs(venueId: number, atNs: number): number;
+  responseNs(venueId: number, atNs: number): number;
+}
+
+/** The same round trip every time, per venue, split evenly between the two directions. */
+export class ConstantOrderLatency implements OrderLatency {
+  readonly name = 'constant';
+  private readonly oneWayNs: Float64Array;
+
+  constructor(roundTripNs: readonly number[], multiplier = 1) {
+    for (const rtt of roundTripNs) {
+      if (!(rtt >= 0 && Number.isFinite(rtt))) {
+        throw new RangeError(`constant latency: round trip must be >= 0 ns, got ${rtt}`);
+      }
+    }
+    this.oneWayNs = Float64Array.from(roundTripNs, (rtt) => (rtt * multiplier) / 2);
+  }
+
+  entryNs(venueId: number): number {
+    return this.oneWayNs[venueId];
+  }
+
+  responseNs(venueId: number): number {
+    return this.oneWayNs[venueId];
+  }
+}
+
+/** Measured order round trips of one venue, in time order. */
+export interface VenueLatencySeries {
+  readonly tsNs: Float64Array;
+  readonly roundTripNs: Float64Array;
+}
+
+/**
+ * The round trip measured around `atNs`, linearly interpolated between the two samples either
+ * side (the nearest one outside the sampled span), split evenly between entry and response:
+ * a recording holds round trips, not the venue's own receive stamp. Venues without samples fall
+ * back to `fallback`.
+ */
+export class InterpolatedOrderLatency implements OrderLatency {
+  readonly name = 'interpolated';
+  /** Per venue: the index of the last lookup, so time-ordered lookups cost O(1). */
+  private readonly cursor: Int32Array;
+
+  constructor(
+    private readonly series: readonly VenueLatencySeries[],
+    private readonly fallback: OrderLatency,
+    private readonly multiplier = 1,
+  ) {
+    this.cursor = new Int32Array(series.length);
+  }
+
+  entryNs(venueId: number, atNs: number): number {
+    const s = this.series[venueId];
+    if (s === undefined || s.tsNs.length === 0) return this.fallback.entryNs(venueId, atNs);
+    return (this.roundTripAt(venueId, s, atNs) * this.multiplier) / 2;
+  }
+
+  responseNs(venueId: number, atNs: number): number {
+    const s = this.series[venueId];
+    if (s === undefined || s.tsNs.length === 0) return this.fallback.responseNs(venueId, atNs);
+    return (this.roundTripAt(venueId, s, atNs) * this.multiplier) / 2;
+  }
+
+  private roundTripAt(venueId: number, s: VenueLatencySeries, atNs: number): number {
+    const ts = s.tsNs;
+    const last = ts.length - 1;
+    if (atNs <= ts[0]) return s.roundTripNs[0];
+    if (atNs >= ts[last]) return s.roundTripNs[last];
+    let i = this.cursor[venueId];
+    if (ts[i] > atNs) i = upperBound(ts, atNs) - 1;
+    while (i < last && ts[i + 1] <= atNs) i++;
+    this.cursor[venueId] = i;
+    const t0 = ts[i];
+    const t1 = ts[i + 1];
+    const w = t1 > t0 ? (atNs - t0) / (t1 - t0) : 0;
+    return s.roundTripNs[i] + w * (s.roundTripNs[i + 1] - s.roundTripNs[i]);
+  }
+}
+
+/** First index whose value is > x. */
+function upperBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
