@@ -33,16 +33,12 @@ export class ExchangeMarket {
     this.askPx = new Float64Array(books);
     this.bidQty = new Float64Array(books);
     this.askQty = new Float64Array(books);
-    const n = data.ticks.length;
-    this.exchTs = new Float64Array(n);
-    const t = TickCodec.create();
-    for (let i = 0; i < n; i++) {
-      data.ticks.read(i, t);
-      // Sources that stamp no exchange time: the venue saw it when we did.
-      this.exchTs[i] = t.exchTsNs > 0 ? t.exchTsNs : t.recvTsNs;
-    }
-    const idx = Int32Array.from({ length: n }, (_, i) => i);
-    this.order = idx.sort((a, b) => this.exchTs[a] - this.exchTs[b] || a - b);
+    const exch = data.ticks.column('exchTsNs');
+    const recv = data.ticks.column('recvTsNs');
+    // Sources that stamp no exchange time: the venue saw it when we did.
+    for (let i = 0; i < exch.length; i++) if (!(exch[i] > 0)) exch[i] = recv[i];
+    this.exchTs = exch;
+    this.order = exchangeOrder(exch);
   }
 
   /** Exchange time of the next tick, +Infinity at the end. */
@@ -81,6 +77,17 @@ export class ExchangeMarket {
     }
     return b;
   }
+}
+
+/** Tick indices in exchange-time order (file order among equal stamps); no sort when already ordered. */
+function exchangeOrder(ts: Float64Array): Int32Array {
+  const idx = new Int32Array(ts.length);
+  let sorted = true;
+  for (let i = 0; i < ts.length; i++) {
+    idx[i] = i;
+    if (i > 0 && ts[i] < ts[i - 1]) sorted = false;
+  }
+  return sorted ? idx : idx.sort((a, b) => ts[a] - ts[b] || a - b);
 }
 
 function isValid(t: Tick): boolean {

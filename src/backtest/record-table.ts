@@ -13,7 +13,7 @@ export class RecordTable<L extends RecordLayout> {
 
   constructor(
     private readonly codec: RecordCodec<L>,
-    layout: L,
+    private readonly layout: L,
     initialCapacity = 1024,
   ) {
     this.stride = layout.sizeBytes;
@@ -35,6 +35,16 @@ export class RecordTable<L extends RecordLayout> {
   /** Reads record `i` into `out`. */
   read(i: number, out: RecordOf<L>): void {
     this.codec.read(this.f64, this.i32, i * this.stride, out);
+  }
+
+  /** One float64 field of every record, copied out in record order. */
+  column(field: L['fields'][number]['name']): Float64Array {
+    const f = this.layout.fields.find((x) => x.name === field);
+    if (f === undefined || f.type !== 'f64') throw new Error(`record table: ${field} is not a float64 field`);
+    const out = new Float64Array(this.n);
+    const step = this.stride / 8;
+    for (let i = 0, k = f.offset / 8; i < this.n; i++, k += step) out[i] = this.f64[k];
+    return out;
   }
 
   private grow(): void {

@@ -8,12 +8,14 @@ import { Command, CommanderError } from 'commander';
 import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { runVenuesCommand } from '../venues/venues-command.js';
+import { runBacktestCommand } from './backtest-command.js';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
 import { runHistoryCommand } from './history-command.js';
 import { createLogger } from './logger.js';
-import { runDaemon } from './run-command.js';
+import { defaultReportDir, runDaemon } from './run-command.js';
+import { runSweepCommand } from './sweep-command.js';
 
 const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config');
 
@@ -50,6 +52,26 @@ function buildProgram(): Command {
         throw new ConfigError('--recover', `journal not found: ${recover}`);
       const log = createLogger(cfg.system.log_level);
       await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`), recover ?? null);
+    });
+  program
+    .command('backtest')
+    .description(
+      'replay a recording through the live stages on a simulated clock; writes summary.json and report.html',
+    )
+    .requiredOption('--data <file>', 'a recording: hft record --out, or record.hftrec in any run report')
+    .option('--report <dir>', 'where summary.json and report.html go (default reports/<utc-stamp>/)')
+    .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
+    .option('--sweep <file>', 'YAML parameter grid: backtest every combination in parallel (piscina)')
+    .option('--mode <mode>', 'fast | balanced | production (default production)')
+    .option('--config <path>', 'YAML config file')
+    .option('--log-level <level>', 'quiet | normal | verbose | debug')
+    .action(async (opts: CliOverrides & { data: string; sweep?: string }) => {
+      const { data, sweep, ...overrides } = opts;
+      const cfg = resolveConfig(overrides, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
+      const reportDir = resolve(cfg.system.report_dir ?? defaultReportDir());
+      const print = (line: string) => process.stdout.write(`${line}\n`);
+      if (sweep !== undefined) await runSweepCommand(cfg, { data, sweep, reportDir }, print);
+      else await runBacktestCommand(cfg, { data, reportDir }, print);
     });
   program
     .command('venues')

@@ -7,7 +7,9 @@ import {
   HOST_NAMES,
   LOG_LEVELS,
   MODES,
+  ORDER_LATENCY_MODELS,
   PIPELINES,
+  QUEUE_MODELS,
   ROUTERS,
   STRATEGIES,
   WAIT_STRATEGIES,
@@ -182,6 +184,18 @@ const market = mapping({
     }),
 });
 
+const backtest = mapping({
+  order_latency: oneOf(ORDER_LATENCY_MODELS),
+  latency_multiplier: positive(),
+  queue_model: oneOf(QUEUE_MODELS),
+  queue_power: positive(),
+  maker_fee_bps: numberThat('a number of basis points').refine(
+    Number.isFinite,
+    say('must be a finite number'),
+  ),
+  drain_s: nonNegative('a non-negative number of seconds'),
+});
+
 const secrets = mapping({
   finnhub_api_key: z.string().nullable(),
   finnhub_ws_url: z
@@ -196,6 +210,7 @@ export const configSchema = mapping({
   market,
   routing: mapping({ router: oneOf(ROUTERS) }),
   risk,
+  backtest,
   secrets,
 });
 

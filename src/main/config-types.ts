@@ -124,6 +124,7 @@ export interface HftConfig {
   };
   routing: { router: RouterName };
   risk: RiskConfig;
+  backtest: BacktestConfig;
   /** From the environment or .env only, never from YAML; never logged. */
   secrets: { finnhub_api_key: string | null; finnhub_ws_url: string; admin_token: string | null };
 }
@@ -163,6 +164,24 @@ export interface RiskConfig {
   venue_latency_spike_factor: number;
   /** An order without an ack this long is reported timed out and its venue counts as out. */
   ack_timeout_ms: number;
+}
+
+export const ORDER_LATENCY_MODELS = ['measured', 'constant'] as const;
+export const QUEUE_MODELS = ['risk-averse', 'probabilistic'] as const;
+
+export interface BacktestConfig {
+  /** measured: interpolated from the data's order->ack samples (venues without any fall back to constant); constant: each venue's latency.base_us. */
+  order_latency: (typeof ORDER_LATENCY_MODELS)[number];
+  /** Scales every order latency (a sweep's "what if the wire were 2x slower"). */
+  latency_multiplier: number;
+  /** risk-averse: a resting order advances only on trades at its price; probabilistic: also on cancellations ahead of it. */
+  queue_model: (typeof QUEUE_MODELS)[number];
+  /** probabilistic queue: power n of f(x) = x^n. */
+  queue_power: number;
+  /** Fee of a passive (maker) fill, basis points of notional; negative is a rebate. */
+  maker_fee_bps: number;
+  /** After the last tick, how long in-flight orders may still finish, seconds. */
+  drain_s: number;
 }
 
 /** What the CLI may override; undefined means "not given". */

@@ -266,3 +266,14 @@ function setAt(target: Raw, keyPath: readonly string[], value: unknown): void {
   }
   node[keyPath[keyPath.length - 1]] = value;
 }
+
+/** Validates a configuration built in code (a sweep's combination); the error names `label`. */
+export function revalidateConfig(cfg: HftConfig, label: string): HftConfig {
+  const result = configSchema.safeParse(cfg);
+  if (result.success) return result.data;
+  const issue = pickIssue(result.error.issues);
+  throw new ConfigError(
+    label,
+    `${formatPath(issue.path)}: ${issue.message}, got ${JSON.stringify(getAt(cfg, issue.path))}`,
+  );
+}

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import type { BacktestSummary } from '../backtest/backtest-result.js';
 import { Registry } from '../core/registry.js';
 import { JournalWriter } from '../execution/journal-file.js';
 import { type RecoveredSnapshot, type RecoveredState, replayJournal } from '../execution/journal-replay.js';
@@ -18,6 +19,7 @@ import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { RecordingDrain } from '../pipeline/recording-drain.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
+import { backtestData, backtestText, loadBacktestData, writeBacktestReport } from './backtest-command.js';
 import { BreakerWatch } from './breaker-watch.js';
 import type { HftConfig } from './config-types.js';
 import { progressLine, summaryText } from './console-report.js';
@@ -46,10 +48,15 @@ export function checkRunnable(cfg: HftConfig): void {
   if (src.startsWith('replay:') && !existsSync(src.slice('replay:'.length))) {
     throw new ConfigError('--source', `recording not found: ${src.slice('replay:'.length)}`);
   }
-  if (!AVAILABLE_ROUTERS.includes(cfg.routing.router)) {
+  checkRouterAvailable(cfg.routing.router);
+}
+
+/** Refuses a router this build cannot serve (the learned ones until their models ship). */
+export function checkRouterAvailable(router: string, field = 'routing.router'): void {
+  if (!(AVAILABLE_ROUTERS as readonly string[]).includes(router)) {
     throw new ConfigError(
-      'routing.router',
-      `"${cfg.routing.router}" has no trained model in this build; use one of ${AVAILABLE_ROUTERS.join(', ')}`,
+      field,
+      `"${router}" has no trained model in this build; use one of ${AVAILABLE_ROUTERS.join(', ')}`,
     );
   }
 }
@@ -90,6 +97,29 @@ export function defaultReportDir(now = new Date()): string {
 }
 
 export const JOURNAL_FILE = 'journal.hftj';
+
+/**
+ * The backtest phase: the run's own recording replayed through the same stages on a simulated
+ * clock, with the order latencies the run measured. A failure here is logged, never fatal: the
+ * live run's summary is still written.
+ */
+async function backtestPhase(
+  cfg: HftConfig,
+  recordingPath: string,
+  reportDir: string,
+  log: Logger,
+  out: (line: string) => void,
+): Promise<BacktestSummary | null> {
+  try {
+    const run = backtestData(cfg, loadBacktestData(recordingPath, 'recording'));
+    await writeBacktestReport(reportDir, run.result);
+    if (cfg.system.log_level !== 'quiet') out(backtestText(run, reportDir));
+    return run.result.summary;
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'backtest phase failed; summary.backtest is null');
+    return null;
+  }
+}
 
 export async function runDaemon(
   cfg: HftConfig,
@@ -295,10 +325,9 @@ export async function runDaemon(
     recovery,
     ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
   };
-  writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
-  else
-    log.warn('backtest phase: the backtest engine is not part of this build yet; summary.backtest is null');
+  else summary.backtest = await backtestPhase(cfg, recordingWriter.path, reportDir, log, out);
+  writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.log_level !== 'quiet') out(summaryText(summary, reportDir));
   if (reason === 'fault') {
     throw new RuntimeFault('a pipeline worker failed; the run was stopped', {

@@ -1,4 +1,5 @@
 /** summary.json in the CONTRACT.md format, from the run's shared counters and histograms. */
+import type { BacktestSummary } from '../backtest/backtest-result.js';
 import type { Registry } from '../core/registry.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import type { LatencySummaryUs } from '../shm/latency-histogram.js';
@@ -35,7 +36,7 @@ export interface RunSummary {
   risk: { breaker_trips: number; checks: number; rejections: Record<string, number> };
   routing: { policy: string; by_venue: Record<string, number> };
   gc: { count: number; max_pause_ms: number; by_thread: Record<string, number> };
-  backtest: null;
+  backtest: BacktestSummary | null;
 }
 
 const cents = (x: number) => Math.round(x * 100) / 100;

@@ -9,6 +9,7 @@ import { ExecutionStage } from '../execution/execution-stage.js';
 import { riskLimitsFromConfig } from '../execution/risk-limits.js';
 import { RiskStage } from '../execution/risk-stage.js';
 import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
+import type { VenueGateway } from '../execution/venue-gateway.js';
 import { WsVenueGateway } from '../execution/ws-venue-gateway.js';
 import { createLogger } from '../main/logger.js';
 import { AnchoredSimSource } from '../market/anchored-sim-source.js';
@@ -39,6 +40,12 @@ import { RiskNode } from './risk-node.js';
 import { RouteNode } from './route-node.js';
 import type { StageNode } from './stage-node.js';
 import { hostOf, RING_CONSUMERS, type RingName, type StageName, WAKING_RINGS } from './topology.js';
+
+/** Parts a backtest supplies instead of the live ones: its data feed and its simulated venues. */
+export interface HostOverrides {
+  readonly source?: MarketSource;
+  readonly gateway?: VenueGateway;
+}
 
 export interface HostContext {
   readonly registry: Registry;
@@ -103,6 +110,15 @@ function createSource(
   }
 }
 
+function simVenues(
+  s: PipelineHandles['settings'],
+  quotes: QuoteTable,
+  feeBps: Float64Array,
+): SimVenueGateway {
+  const latency = s.venues.map((v, i) => createLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
+  return new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
+}
+
 function simMarket(s: PipelineHandles['settings'], registry: Registry): SimMarket {
   return new SimMarket(registry, s.venues, {
     ratePerSec: s.ratePerSec,
@@ -118,7 +134,12 @@ function workerLogger() {
   return logger;
 }
 
-export function buildHost(h: PipelineHandles, hostIndex: number, clock: Clock): HostContext {
+export function buildHost(
+  h: PipelineHandles,
+  hostIndex: number,
+  clock: Clock,
+  overrides: HostOverrides = {},
+): HostContext {
   const registry = new Registry(h.registry);
   const metrics = new PipelineMetrics(h.metrics);
   const control = new ControlBlock(h.control);
@@ -126,7 +147,7 @@ export function buildHost(h: PipelineHandles, hostIndex: number, clock: Clock): 
   // Socket callbacks wake this host's own doorbell when they queue something.
   const wake = () => bell.wake();
   const nodes = h.hosts[hostIndex].stages.map((stage) =>
-    buildNode(stage, h, registry, metrics, control, clock, wake),
+    buildNode(stage, h, registry, metrics, control, clock, wake, overrides),
   );
   return { registry, metrics, control, bell, nodes };
 }
@@ -139,17 +160,20 @@ function buildNode(
   control: ControlBlock,
   clock: Clock,
   wake: () => void,
+  overrides: HostOverrides,
 ): StageNode {
   const s = h.settings;
   const quotes = new QuoteTable(h.quotes, registry.venueCount);
   const feeBps = Float64Array.from(s.venues, (v) => v.fee_bps);
   switch (stage) {
     case 'ingest': {
-      const source = createSource(s, registry, clock, wake, metrics);
+      const source = overrides.source ?? createSource(s, registry, clock, wake, metrics);
       const ingest = new IngestStage(registry.symbolCount, registry.venueCount, quotes, clock, metrics);
       const conflator = new TickConflator(registry.venueCount, registry.symbolCount * registry.venueCount);
+      // A supplied source is stepped by a simulated clock: never more due than the ring takes.
       const paced =
-        s.source.kind === 'sim' ? s.ratePerSec > 0 : s.source.kind === 'replay' && s.source.speed > 0;
+        overrides.source === undefined &&
+        (s.source.kind === 'sim' ? s.ratePerSec > 0 : s.source.kind === 'replay' && s.source.speed > 0);
       const record = h.recordTicks ? new SpscRing(h.recordTicks) : null;
       const done = () => control.markSourceDone();
       return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, paced, metrics, record, done);
@@ -212,9 +236,8 @@ function buildNode(
       return node;
     }
     case 'execute': {
-      const latency = s.venues.map((v, i) => createLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
       const ws =
-        s.source.kind === 'venues'
+        overrides.gateway === undefined && s.source.kind === 'venues'
           ? new WsVenueGateway({
               urls: venueUrls(s.source.baseUrl, registry),
               registry,
@@ -224,7 +247,7 @@ function buildNode(
             })
           : null;
       ws?.start();
-      const gateway = ws ?? new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
+      const gateway = overrides.gateway ?? ws ?? simVenues(s, quotes, feeBps);
       const exec = new ExecutionStage(
         registry.venueCount,
         gateway,
