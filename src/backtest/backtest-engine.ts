@@ -13,23 +13,21 @@ import { buildHost } from '../pipeline/build-nodes.js';
 import { ControlBlock } from '../pipeline/control-block.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import type { StageNode } from '../pipeline/stage-node.js';
 import { SpscRing } from '../shm/spsc-ring.js';
 import type { BacktestData } from './backtest-data.js';
 import { BacktestExchange } from './backtest-exchange.js';
 import type { BacktestResult } from './backtest-result.js';
 import { summarizeBacktest } from './backtest-summary.js';
 import { EquitySampler } from './equity-sampler.js';
+import { runEventLoop } from './event-loop.js';
 import { ExchangeMarket } from './exchange-market.js';
 import { ExecutionLedger } from './execution-ledger.js';
-import { orderLatencyFor } from './latency-from-data.js';
+import { decisionLatencyFor, orderLatencyFor } from './latency-from-data.js';
 import { createQueueModel } from './queue-model.js';
 import { TableFeed } from './table-feed.js';
 
 export class BacktestInputError extends Error {}
 
-/** Rounds at one instant with something due but nothing done before the loop calls it a bug. */
-const MAX_STALLS = 1000;
 /** Points on the equity curve over the whole run. */
 const EQUITY_POINTS = 500;
 
@@ -68,11 +66,13 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
   const feed = new TableFeed(data);
   const clock = new ManualClock(feed.firstTsNs);
   const takerFeeBps = Float64Array.from(venues, (v) => v.fee_bps);
+  const decision = decisionLatencyFor(cfg.backtest, data);
   const ledger = new ExecutionLedger(
     registry.venueCount,
     registry.symbolCount,
     new ForecastTable(handles.forecasts),
     takerFeeBps,
+    decision,
   );
   const latency = orderLatencyFor(cfg.backtest, venues, data, registry.venueCount);
   const exchange = new BacktestExchange({
@@ -90,11 +90,14 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
   const metrics = new PipelineMetrics(handles.metrics);
   const spanNs = Math.max(feed.lastTsNs - feed.firstTsNs, 1);
   const sampler = new EquitySampler(metrics, feed.firstTsNs, spanNs / EQUITY_POINTS);
-  const endNs = feed.lastTsNs + cfg.backtest.drain_s * 1e9;
-  const rings = Object.values(handles.rings).map((r) => new SpscRing(r));
-  const pending = () => rings.some((r) => r.available() > 0);
-  const finished = () => feed.nextDueNs() === Number.POSITIVE_INFINITY && exchange.inFlight === 0;
-  runEventLoop(host.nodes, clock, sampler, finished, pending, endNs);
+  runEventLoop({
+    nodes: host.nodes,
+    rings: Object.values(handles.rings).map((r) => new SpscRing(r)),
+    clock,
+    sampler,
+    finished: () => feed.nextDueNs() === Number.POSITIVE_INFINITY && exchange.inFlight === 0,
+    endNs: feed.lastTsNs + cfg.backtest.drain_s * 1e9,
+  });
   for (const node of host.nodes) node.close();
   sampler.sample(clock.nowNs());
   const result = summarizeBacktest({
@@ -106,6 +109,7 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     sampler,
     quotesHandle: handles.quotes,
     latencyName: latency.name,
+    decisionName: decision === null ? 'none' : `recorded (${decision.samples} orders)`,
     simSeconds: spanNs / 1e9,
   });
   const summaryCfg = { ...runCfg, market: { ...runCfg.market, source: `replay:${data.origin}` } };
@@ -114,46 +118,4 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     backtest: result.summary,
   };
   return { result, summary, events: feed.delivered + data.samples.length };
-}
-
-/**
- * Polls every node until none has work, then jumps the clock to the earliest time any node has
- * something due; stops when `finished` (data consumed, nothing in flight) or past `endNs`.
- */
-function runEventLoop(
-  nodes: readonly StageNode[],
-  clock: ManualClock,
-  sampler: EquitySampler,
-  finished: () => boolean,
-  pending: () => boolean,
-  endNs: number,
-): void {
-  let now = clock.nowNs();
-  let stalls = 0;
-  for (;;) {
-    // One pass in pipeline order carries a tick through ingest, route, risk and execute; only
-    // what flows backwards (reports to risk, samples to predict) needs another pass.
-    let work = 0;
-    for (let i = 0; i < nodes.length; i++) work += nodes[i].poll(now);
-    while (work > 0 && pending()) {
-      work = 0;
-      for (let i = 0; i < nodes.length; i++) work += nodes[i].poll(now);
-    }
-    if (now >= sampler.nextSampleNs) sampler.sample(now);
-    if (finished()) return;
-    let next = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < nodes.length; i++) {
-      const due = nodes[i].nextDueNs();
-      if (due < next) next = due;
-    }
-    if (next > endNs) return;
-    if (next > now) {
-      now = next;
-      clock.set(now);
-      stalls = 0;
-    } else if (++stalls > MAX_STALLS) {
-      const due = nodes.filter((n) => n.nextDueNs() <= now).map((n) => n.name);
-      throw new Error(`backtest stalled at ${now} ns: ${due.join(', ')} due but doing nothing`);
-    }
-  }
 }

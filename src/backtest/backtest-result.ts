@@ -37,6 +37,8 @@ export interface BacktestSummary {
   models: {
     order_latency: string;
     latency_multiplier: number;
+    /** Our own tick -> order time added to each order: recorded, or none. */
+    decision_latency: string;
     queue: string;
     feed_latency: string;
   };

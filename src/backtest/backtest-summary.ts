@@ -24,6 +24,7 @@ export interface SummaryInputs {
   sampler: EquitySampler;
   quotesHandle: SeqlockTableHandle;
   latencyName: string;
+  decisionName: string;
   simSeconds: number;
 }
 
@@ -121,6 +122,7 @@ export function summarizeBacktest(x: SummaryInputs): BacktestResult {
     models: {
       order_latency: x.latencyName,
       latency_multiplier: b.latency_multiplier,
+      decision_latency: x.decisionName,
       queue: b.queue_model === 'probabilistic' ? `probabilistic (power ${b.queue_power})` : b.queue_model,
       feed_latency: 'recorded: exchange stamp -> receive stamp of every tick',
     },

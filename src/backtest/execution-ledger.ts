@@ -9,6 +9,7 @@ import type { VenueGateway } from '../execution/venue-gateway.js';
 import { ForecastCol, type ForecastTable } from '../ml/forecast-table.js';
 import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
 import type { HindsightObserver } from './backtest-exchange.js';
+import type { RecordedDecisionLatency } from './order-latency.js';
 
 export interface VenueTally {
   sent: number;
@@ -57,6 +58,8 @@ export class ExecutionLedger implements VenueGateway, HindsightObserver {
     private readonly symbolCount: number,
     private readonly forecasts: ForecastTable,
     private readonly takerFeeBps: Float64Array,
+    /** Our recorded processing time, added before each order leaves (null: none). */
+    private readonly decision: RecordedDecisionLatency | null = null,
   ) {
     this.venues = Array.from({ length: venueCount }, () => ({
       sent: 0,
@@ -84,7 +87,8 @@ export class ExecutionLedger implements VenueGateway, HindsightObserver {
   }
 
   submit(order: Order, nowNs: number): boolean {
-    if (!this.gateway().submit(order, nowNs)) return false;
+    const handOffNs = nowNs + (this.decision?.atNs(nowNs) ?? 0);
+    if (!this.gateway().submit(order, handOffNs)) return false;
     const v = this.venues[order.venueId];
     v.sent++;
     const forecast = this.forecasts.get(order.venueId, ForecastCol.p50Ns);

@@ -6,17 +6,18 @@ import {
   ConstantOrderLatency,
   InterpolatedOrderLatency,
   type OrderLatency,
+  RecordedDecisionLatency,
   type VenueLatencySeries,
 } from './order-latency.js';
 
-/** Each venue's measured order->ack round trips, in time order. */
-export function orderAckSeries(data: BacktestData, venueCount: number): VenueLatencySeries[] {
+/** Each venue's measured latencies of one kind, in time order. */
+export function latencySeries(data: BacktestData, venueCount: number, kind: number): VenueLatencySeries[] {
   const ts: number[][] = Array.from({ length: venueCount }, () => []);
   const rtt: number[][] = Array.from({ length: venueCount }, () => []);
   const s = LatencySampleCodec.create();
   for (let i = 0; i < data.samples.length; i++) {
     data.samples.read(i, s);
-    if (s.kind !== LatencyKind.orderAck || !(s.latencyNs > 0) || !Number.isFinite(s.latencyNs)) continue;
+    if (s.kind !== kind || !(s.latencyNs >= 0) || !Number.isFinite(s.latencyNs)) continue;
     if (s.venueId < 0 || s.venueId >= venueCount) continue;
     ts[s.venueId].push(s.tsNs);
     rtt[s.venueId].push(s.latencyNs);
@@ -27,6 +28,24 @@ export function orderAckSeries(data: BacktestData, venueCount: number): VenueLat
       tsNs: Float64Array.from(order, (i) => t[i]),
       roundTripNs: Float64Array.from(order, (i) => rtt[v][i]),
     };
+  });
+}
+
+/** The recorded decision times of all venues merged in time order; null when not wanted or none. */
+export function decisionLatencyFor(cfg: BacktestConfig, data: BacktestData): RecordedDecisionLatency | null {
+  if (cfg.decision_latency === 'none') return null;
+  const pairs: [number, number][] = [];
+  const s = LatencySampleCodec.create();
+  for (let i = 0; i < data.samples.length; i++) {
+    data.samples.read(i, s);
+    if (s.kind === LatencyKind.decision && s.latencyNs >= 0 && Number.isFinite(s.latencyNs))
+      pairs.push([s.tsNs, s.latencyNs]);
+  }
+  if (pairs.length === 0) return null;
+  pairs.sort((a, b) => a[0] - b[0]);
+  return new RecordedDecisionLatency({
+    tsNs: Float64Array.from(pairs, (p) => p[0]),
+    roundTripNs: Float64Array.from(pairs, (p) => p[1]),
   });
 }
 
@@ -41,7 +60,7 @@ export function orderLatencyFor(
     cfg.latency_multiplier,
   );
   if (cfg.order_latency === 'constant') return constant;
-  const series = orderAckSeries(data, venueCount);
+  const series = latencySeries(data, venueCount, LatencyKind.orderAck);
   if (series.every((s) => s.tsNs.length === 0)) return constant;
   return new InterpolatedOrderLatency(series, constant, cfg.latency_multiplier);
 }

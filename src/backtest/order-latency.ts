@@ -86,6 +86,32 @@ export class InterpolatedOrderLatency implements OrderLatency {
   }
 }
 
+/**
+ * Our own processing time (tick receive -> order hand-off) as it was measured when the data was
+ * recorded: an order decided at `atNs` is handed to the venue this much later, the value of the
+ * latest recorded decision at or before `atNs` (0 before the first). The backtest's clock does not
+ * move while the stages compute, so without this every order would leave the instant its tick came.
+ */
+export class RecordedDecisionLatency {
+  private cursor = 0;
+
+  constructor(private readonly series: VenueLatencySeries) {}
+
+  get samples(): number {
+    return this.series.tsNs.length;
+  }
+
+  atNs(atNs: number): number {
+    const ts = this.series.tsNs;
+    if (ts.length === 0 || atNs < ts[0]) return 0;
+    let i = this.cursor;
+    if (ts[i] > atNs) i = upperBound(ts, atNs) - 1;
+    while (i < ts.length - 1 && ts[i + 1] <= atNs) i++;
+    this.cursor = i;
+    return this.series.roundTripNs[i];
+  }
+}
+
 /** First index whose value is > x. */
 function upperBound(a: Float64Array, x: number): number {
   let lo = 0;

@@ -23,6 +23,8 @@ export class ExecutionStage {
   private readonly timeouts: AckTimeouts;
   private readonly timeoutVenue = new Int32Array(1);
   /** Unique per report in this run; resends and journal replay deduplicate on it. */
+  /** When `onOrder` last handed a new order to the gateway; NaN after a cancel or a refusal. */
+  private handOffNs = Number.NaN;
   private execSeq = 0;
   private readonly ackedSlot: number;
   /** venueStatusSlots[status][venue] */
@@ -51,6 +53,7 @@ export class ExecutionStage {
    */
   onOrder(order: Order, out: ExecReport): boolean {
     const sentNs = this.clock.nowNs();
+    this.handOffNs = Number.NaN;
     if (order.type === OrderType.cancel) {
       if (!this.gateway.cancel(order.clientOrderId, sentNs, out)) return false;
       fillIdentity(order, out);
@@ -67,6 +70,7 @@ export class ExecutionStage {
     c.add(this.venueStatusSlots.sent[order.venueId], 1);
     this.timeouts.sent(order.clientOrderId, order.venueId, sentNs);
     this.metrics.hist.tick_to_order.record(sentNs - order.tickRecvTsNs);
+    this.handOffNs = sentNs;
     this.metrics.hist.stage_execute.record(sentNs - order.riskTsNs);
     return false;
   }
@@ -106,6 +110,20 @@ export class ExecutionStage {
   }
 
   /** The measured order->ack round trip of an ack report, as a latency sample for predict. */
+  /**
+   * After `onOrder` handed a new order to the gateway: its tick receive -> hand-off time as a
+   * latency sample (recorded, so a backtest can replay our own processing time). False otherwise.
+   */
+  toDecisionSample(order: Order, out: LatencySample): boolean {
+    if (Number.isNaN(this.handOffNs) || !(order.tickRecvTsNs > 0)) return false;
+    out.venueId = order.venueId;
+    out.kind = LatencyKind.decision;
+    out.tsNs = this.handOffNs;
+    out.latencyNs = this.handOffNs - order.tickRecvTsNs;
+    out.orderQty = order.qty;
+    return true;
+  }
+
   toLatencySample(ack: ExecReport, out: LatencySample): void {
     out.venueId = ack.venueId;
     out.kind = LatencyKind.orderAck;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  DECISION_LATENCY_MODELS,
   HOST_NAMES,
   LOG_LEVELS,
   MODES,
@@ -186,6 +187,7 @@ const market = mapping({
 
 const backtest = mapping({
   order_latency: oneOf(ORDER_LATENCY_MODELS),
+  decision_latency: oneOf(DECISION_LATENCY_MODELS),
   latency_multiplier: positive(),
   queue_model: oneOf(QUEUE_MODELS),
   queue_power: positive(),

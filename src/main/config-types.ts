@@ -168,10 +168,13 @@ export interface RiskConfig {
 
 export const ORDER_LATENCY_MODELS = ['measured', 'constant'] as const;
 export const QUEUE_MODELS = ['risk-averse', 'probabilistic'] as const;
+export const DECISION_LATENCY_MODELS = ['recorded', 'none'] as const;
 
 export interface BacktestConfig {
   /** measured: interpolated from the data's order->ack samples (venues without any fall back to constant); constant: each venue's latency.base_us. */
   order_latency: (typeof ORDER_LATENCY_MODELS)[number];
+  /** recorded: replay the tick -> order hand-off times measured when the data was recorded; none: 0. */
+  decision_latency: (typeof DECISION_LATENCY_MODELS)[number];
   /** Scales every order latency (a sweep's "what if the wire were 2x slower"). */
   latency_multiplier: number;
   /** risk-averse: a resting order advances only on trades at its price; probabilistic: also on cancellations ahead of it. */

@@ -5,7 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import { VenueFlag, type VenueFlagSink } from '../pipeline/control-block.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import type { LatencySample } from '../shm/records.js';
+import { LatencyKind, type LatencySample } from '../shm/records.js';
 import type { EwmaLatencyForecaster } from './ewma-latency-forecaster.js';
 import { FORECAST_COLS, ForecastCol, type ForecastTable } from './forecast-table.js';
 
@@ -44,6 +44,8 @@ export class PredictStage {
 
   onLatencySample(sample: LatencySample): void {
     if (!(sample.venueId >= 0 && sample.venueId < this.table.venueCount)) return;
+    // Our own processing time says nothing about the venue (it is recorded for backtests).
+    if (sample.kind === LatencyKind.decision) return;
     this.forecaster.observe(sample.venueId, sample.latencyNs);
     this.metrics.counters.add(this.samplesSlot, 1);
     this.metrics.hist.stage_predict.record(this.clock.nowNs() - sample.tsNs);

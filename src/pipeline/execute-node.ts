@@ -38,25 +38,22 @@ export class ExecuteNode implements StageNode {
   poll(): number {
     let handled = 0;
     const n = Math.min(this.approved.available(), BATCH, this.reports.freeSlots());
+    let sampled = 0;
     for (let i = 0; i < n; i++) {
       OrderCodec.read(this.approved.f64, this.approved.i32, this.approved.next(), this.order);
       if (this.stage.onOrder(this.order, this.report)) this.writeReport();
+      else if (this.stage.toDecisionSample(this.order, this.sample)) sampled += this.writeSample();
     }
     if (n > 0) this.approved.release();
     handled += n;
     let room = this.reports.freeSlots();
-    let sampled = 0;
     while (room > 0 && handled < 4 * BATCH && this.stage.nextReport(this.report)) {
       this.writeReport();
       room--;
       handled++;
       if (this.report.kind === ExecKind.ack) {
-        const off = this.samples.claim();
-        if (off >= 0) {
-          this.stage.toLatencySample(this.report, this.sample);
-          LatencySampleCodec.write(this.samples.f64, this.samples.i32, off, this.sample);
-          sampled++;
-        }
+        this.stage.toLatencySample(this.report, this.sample);
+        sampled += this.writeSample();
       }
     }
     if (this.probes !== null) {
@@ -72,6 +69,14 @@ export class ExecuteNode implements StageNode {
     if (handled > 0) this.reports.publish();
     if (sampled > 0) this.samples.publish();
     return handled;
+  }
+
+  /** Samples are telemetry: a full ring drops this one. Returns 1 when written. */
+  private writeSample(): number {
+    const off = this.samples.claim();
+    if (off < 0) return 0;
+    LatencySampleCodec.write(this.samples.f64, this.samples.i32, off, this.sample);
+    return 1;
   }
 
   private writeReport(): void {

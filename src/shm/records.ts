@@ -34,7 +34,11 @@ export const LatencySampleLayout = defineLayout('LatencySample', [
   { name: 'kind', type: 'i32' },
 ]);
 
-export const LatencyKind = { orderAck: 1, probe: 2, feed: 3 } as const;
+/**
+ * orderAck: order hand-off -> venue ack; probe: ws ping/pong round trip; feed: venue stamp ->
+ * receive; decision: tick receive -> order hand-off (our own processing, the tick_to_order time).
+ */
+export const LatencyKind = { orderAck: 1, probe: 2, feed: 3, decision: 4 } as const;
 
 export const OrderLayout = defineLayout('Order', [
   { name: 'clientOrderId', type: 'f64' },
