@@ -82,6 +82,8 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     takerFeeBps,
     makerFeeBps: new Float64Array(registry.venueCount).fill(cfg.backtest.maker_fee_bps),
     hindsight: ledger,
+    // Slots outlive their order's final report only until the hindsight probes return.
+    capacity: 4 * cfg.risk.max_open_orders + 1024,
   });
   ledger.attach(exchange);
   const control = new ControlBlock(handles.control);
@@ -93,6 +95,7 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
   runEventLoop({
     nodes: host.nodes,
     rings: Object.values(handles.rings).map((r) => new SpscRing(r)),
+    orders: new SpscRing(handles.rings.orders),
     clock,
     sampler,
     finished: () => feed.nextDueNs() === Number.POSITIVE_INFINITY && exchange.inFlight === 0,

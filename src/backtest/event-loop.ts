@@ -18,6 +18,8 @@ export interface EventLoopParts {
   readonly nodes: readonly StageNode[];
   /** Every ring between the nodes. */
   readonly rings: readonly SpscRing[];
+  /** The ring route writes orders to: the only one the tick path can fill for the other nodes. */
+  readonly orders: SpscRing;
   readonly clock: ManualClock;
   readonly sampler: EquitySampler;
   /** True once the data is consumed and nothing is in flight. */
@@ -27,7 +29,7 @@ export interface EventLoopParts {
 }
 
 export function runEventLoop(p: EventLoopParts): void {
-  const { nodes, rings, clock, sampler } = p;
+  const { nodes, rings, orders, clock, sampler } = p;
   const head = nodes.filter((n) => TICK_PATH.has(n.name));
   const rest = nodes.filter((n) => !TICK_PATH.has(n.name));
   const ringsBusy = () => {
@@ -39,7 +41,7 @@ export function runEventLoop(p: EventLoopParts): void {
   let stalls = 0;
   for (;;) {
     let work = pollAll(head, now);
-    if (now >= restDue || ringsBusy()) {
+    if (now >= restDue || orders.available() > 0) {
       work += pollAll(rest, now);
       // Reports flow back to risk and samples to predict: poll until every ring is empty.
       while (work > 0 && ringsBusy()) work = pollAll(nodes, now);
