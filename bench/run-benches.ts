@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: runs the hot-path micro-benchmarks one after another and prints their tables.
- * The pipeline benchmark (threads, minutes) runs separately: `npm run bench:pipeline`.
+ * The pipeline benchmark (threads, minutes) runs separately: `npm run bench:pipeline`; the
+ * backtest replay benchmark also runs alone as `npm run bench:backtest`.
  */
 import { cpus } from 'node:os';
+import { run as runBacktest } from './backtest.bench.js';
 import { type BenchReport, printReport } from './bench-report.js';
 import { run as runFinnhubNormalizer } from './finnhub-normalizer.bench.js';
 import { run as runRecordCodec } from './record-codec.bench.js';
@@ -14,6 +16,7 @@ const BENCHES: (() => Promise<BenchReport>)[] = [
   runRecordCodec,
   runRiskStage,
   runFinnhubNormalizer,
+  () => runBacktest(),
 ];
 
 const t0 = performance.now();
