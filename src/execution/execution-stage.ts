@@ -25,7 +25,8 @@ export class ExecutionStage {
   /** Unique per report in this run; resends and journal replay deduplicate on it. */
   /** When `onOrder` last handed a new order to the gateway; NaN after a cancel or a refusal. */
   private handOffNs = Number.NaN;
-  private execSeq = 0;
+  private execSeq: number;
+  private readonly lastExecSlot: number;
   private readonly ackedSlot: number;
   /** venueStatusSlots[status][venue] */
   private readonly venueStatusSlots: Record<OrderStatus, Int32Array>;
@@ -37,8 +38,12 @@ export class ExecutionStage {
     private readonly metrics: PipelineMetrics,
     private readonly venueFlags: VenueFlagSink,
     ackTimeoutNs: number,
+    /** Exec ids continue above this (a restarted execute worker, a recovered run). */
+    execIdBase = 0,
   ) {
     this.timeouts = new AckTimeouts(ackTimeoutNs);
+    this.execSeq = execIdBase;
+    this.lastExecSlot = metrics.slot('last_exec_id');
     this.sentSlot = metrics.slot('orders_sent');
     this.ackedSlot = metrics.slot('orders_acked');
     this.venueStatusSlots = {} as Record<OrderStatus, Int32Array>;
@@ -57,12 +62,12 @@ export class ExecutionStage {
     if (order.type === OrderType.cancel) {
       if (!this.gateway.cancel(order.clientOrderId, sentNs, out)) return false;
       fillIdentity(order, out);
-      out.execId = ++this.execSeq;
+      out.execId = this.nextExecId();
       return true;
     }
     if (!this.gateway.submit(order, sentNs)) {
       fillReject(order, sentNs, out);
-      out.execId = ++this.execSeq;
+      out.execId = this.nextExecId();
       return true;
     }
     const c = this.metrics.counters;
@@ -79,7 +84,7 @@ export class ExecutionStage {
   nextReport(out: ExecReport): boolean {
     const now = this.clock.nowNs();
     if (!this.gateway.nextReport(now, out) && !this.nextAckTimeout(now, out)) return false;
-    out.execId = ++this.execSeq;
+    out.execId = this.nextExecId();
     const v = out.venueId;
     const c = this.metrics.counters;
     switch (out.kind) {
@@ -110,6 +115,12 @@ export class ExecutionStage {
   }
 
   /** The measured order->ack round trip of an ack report, as a latency sample for predict. */
+  /** Execution report ids rise through the run; the newest is shared for a successor worker. */
+  private nextExecId(): number {
+    this.metrics.counters.set(this.lastExecSlot, ++this.execSeq);
+    return this.execSeq;
+  }
+
   /**
    * After `onOrder` handed a new order to the gateway: its tick receive -> hand-off time as a
    * latency sample (recorded, so a backtest can replay our own processing time). False otherwise.

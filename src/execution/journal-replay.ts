@@ -30,6 +30,8 @@ export interface RecoveredSnapshot {
   openOrders: OpenOrderSnapshot[];
   /** Client order ids at or below this were used: new ids continue above it. */
   maxClientOrderId: number;
+  /** Execution report ids at or below this were applied (absent in journals' start states). */
+  maxExecId?: number;
 }
 
 export interface RecoveredState extends RecoveredSnapshot {
@@ -55,9 +57,12 @@ export function replayJournal(path: string): RecoveredState {
     let records = 0;
     let fillsApplied = 0;
     let duplicateFills = 0;
+    let maxExecId = 0;
     while (reader.next(r)) {
       records++;
       maxId = Math.max(maxId, r.clientOrderId);
+      if (r.kind >= JournalKind.ack && r.kind <= JournalKind.ackTimeout)
+        maxExecId = Math.max(maxExecId, r.execId);
       switch (r.kind) {
         case JournalKind.approved:
           open.set(r.clientOrderId, {
@@ -103,6 +108,7 @@ export function replayJournal(path: string): RecoveredState {
       })),
       openOrders: [...open.values()].sort((a, b) => a.clientOrderId - b.clientOrderId),
       maxClientOrderId: maxId,
+      maxExecId,
       records,
       fillsApplied,
       duplicateFills,

@@ -12,6 +12,7 @@ export class RiskMetricSlots {
   readonly expired: number;
   readonly cancelled: number;
   readonly ackTimeouts: number;
+  readonly duplicateReports: number;
   readonly anomalies: number;
   readonly breakerTrips: number;
   readonly realized: number;
@@ -32,6 +33,7 @@ export class RiskMetricSlots {
     this.expired = m.slot('orders_expired');
     this.cancelled = m.slot('orders_cancelled');
     this.ackTimeouts = m.slot('orders_ack_timeouts');
+    this.duplicateReports = m.slot('reports_duplicate');
     this.anomalies = m.slot('order_anomalies');
     this.breakerTrips = m.slot('breaker_trips');
     this.realized = m.slot('pnl_realized');

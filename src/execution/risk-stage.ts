@@ -69,8 +69,21 @@ export class RiskStage {
     this.slots = new RiskMetricSlots(metrics, symbolCount);
   }
 
+  /**
+   * The newest client order id decided and exec id applied. Route numbers orders upwards and
+   * execute numbers reports upwards, and each ring is FIFO, so anything at or below these is a
+   * record read a second time (a restarted stage re-reads what its predecessor never released).
+   */
+  private lastOrderId = 0;
+  private lastExecId = 0;
+
+  /** Reports skipped because their exec id was already applied. */
+  duplicateReports = 0;
+
   /** Starts from a journal's state: positions, and open orders (to be cancelled at the venue). */
   applyRecovery(state: RecoveredSnapshot, registry: Registry): void {
+    this.lastOrderId = Math.max(this.lastOrderId, state.maxClientOrderId);
+    this.lastExecId = Math.max(this.lastExecId, state.maxExecId ?? 0);
     for (const p of state.positions) seedPosition(this.positions, registry.symbolId(p.symbol), p);
     for (const o of state.openOrders) {
       const s = registry.symbolId(o.symbol);
@@ -116,6 +129,8 @@ export class RiskStage {
 
   /** Rejection reason for `order`, or null when it passes every check. Cheapest checks first. */
   check(order: Order): RiskRejectReason | null {
+    if (order.clientOrderId <= this.lastOrderId) return 'duplicate_order';
+    this.lastOrderId = order.clientOrderId;
     if (this.state === TradingState.halted) return 'halted';
     const s = order.symbolId;
     if (!(s >= 0 && s < this.symbolCount) || !(order.qty > 0) || !(order.limitPx > 0)) return 'bad_order';
@@ -166,17 +181,26 @@ export class RiskStage {
     return g;
   }
 
-  onExecReport(r: ExecReport): void {
+  /** Applies a report; false (and nothing applied) when its exec id was applied already. */
+  onExecReport(r: ExecReport): boolean {
     const c = this.metrics.counters;
+    if (r.execId > 0) {
+      if (r.execId <= this.lastExecId) {
+        this.duplicateReports++;
+        c.add(this.slots.duplicateReports, 1);
+        return false;
+      }
+      this.lastExecId = r.execId;
+    }
     if (r.kind === ExecKind.ackTimeout) {
       // Informational: the order stays open, a late ack or fill still applies.
       c.add(this.slots.ackTimeouts, 1);
-      return;
+      return true;
     }
     const s = r.symbolId;
     if (!(s >= 0 && s < this.symbolCount)) {
       c.add(this.slots.anomalies, 1);
-      return;
+      return true;
     }
     const open = r.side > 0 ? this.openBuyQty : this.openSellQty;
     const anomaliesBefore = this.orders.anomalies;
@@ -212,6 +236,7 @@ export class RiskStage {
     }
     if (this.orders.anomalies !== anomaliesBefore)
       c.add(this.slots.anomalies, this.orders.anomalies - anomaliesBefore);
+    return true;
   }
 
   /** Total P&L now, marking `symbolId` to a fresh mid (others to their last marks). */

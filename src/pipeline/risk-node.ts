@@ -56,10 +56,8 @@ export class RiskNode implements StageNode {
     const nr = Math.min(this.reports.available(), BATCH, this.journalRoom());
     for (let i = 0; i < nr; i++) {
       ExecReportCodec.read(this.reports.f64, this.reports.i32, this.reports.next(), this.report);
-      this.stage.onExecReport(this.report);
-      journaled += this.journalReport(this.report);
+      if (this.stage.onExecReport(this.report)) journaled += this.journalReport(this.report);
     }
-    if (nr > 0) this.reports.release();
     this.stage.setTradingState(this.control.tradingState);
     if (this.control.isTripped(Breaker.killSwitch) || this.recoveryCancels) {
       journaled += this.cancelAllOnce();
@@ -78,11 +76,13 @@ export class RiskNode implements StageNode {
       if (ok) OrderCodec.write(this.approved.f64, this.approved.i32, this.approved.claim(), this.order);
       journaled += this.journalDecision(this.order, ok ? JournalKind.approved : JournalKind.rejected);
     }
-    if (no > 0) {
-      this.orders.release();
-      this.approved.publish();
-    }
+    // Journal first, then the venue, then release the inputs: a risk worker that dies at any
+    // point leaves nothing sent that is not journaled, and whatever it never released is read
+    // again by its successor (which skips what the journal shows was done: see RiskStage).
     if (journaled > 0 && this.journal !== null) this.journal.publish();
+    if (no > 0) this.approved.publish();
+    if (nr > 0) this.reports.release();
+    if (no > 0) this.orders.release();
     if (nowNs >= this.nextPnlNs[0]) {
       this.stage.publishPnl();
       this.nextPnlNs[0] = nowNs + PNL_PUBLISH_INTERVAL_NS;

@@ -20,6 +20,7 @@ export class RouteStage {
   readonly book: BookTops;
   private readonly intents: OrderIntent[] = Array.from({ length: MAX_INTENTS_PER_TICK }, createIntent);
   private readonly ctx: RouteContext;
+  private readonly lastIdSlot: number;
   private nextClientOrderId = 1;
   private readonly routedSlot: number;
   private readonly intendedSlot: number;
@@ -41,6 +42,7 @@ export class RouteStage {
     this.ctx = { book: this.book, forecasts, feeBps, venues };
     this.routedSlot = metrics.slot('ticks_routed');
     this.intendedSlot = metrics.slot('orders_intended');
+    this.lastIdSlot = metrics.slot('last_client_order_id');
     this.venueRoutedSlots = metrics.slots(venueCount, (v) => `venue_${v}_routed`);
   }
 
@@ -65,6 +67,8 @@ export class RouteStage {
     if (venueId < 0 || !this.ctx.venues.venueUsable(venueId)) return false;
     const i = this.book.index(intent.symbolId, venueId);
     order.clientOrderId = this.nextClientOrderId++;
+    // Shared, so a restarted route worker continues above every id its predecessor used.
+    this.metrics.counters.set(this.lastIdSlot, order.clientOrderId);
     order.symbolId = intent.symbolId;
     order.venueId = venueId;
     order.side = intent.side;
