@@ -1,7 +1,7 @@
 /**
- * Starts one worker per host of the topology, watches their heartbeats, and stops them all
- * cleanly. A worker that throws or exits early is a fault: the run stops and the fault is
- * reported (restart with ring reconciliation is the reliability layer's job).
+ * Starts one worker per host of the topology, watches their heartbeats, restarts a worker that
+ * throws or exits (up to a limit, after the caller has reconciled what it held), and stops them
+ * all cleanly. Past the limit a fault is fatal: the run stops and the fault is reported.
  */
 import { EventEmitter } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
@@ -30,21 +30,40 @@ export interface HostHealth {
   name: string;
   alive: boolean;
   heartbeatAgeMs: number;
+  restarts: number;
 }
 
-export class Supervisor extends EventEmitter<{ fault: [WorkerFault]; stale: [HostHealth] }> {
+export interface RestartPolicy {
+  /** Restarts allowed per host; the next fault of that host stops the run. */
+  readonly maxRestarts: number;
+  /** Reconciles what the dead host held and returns the handles its successor starts from. */
+  readonly prepare: (hostIndex: number) => Promise<PipelineHandles>;
+}
+
+type SupervisorEvents = {
+  fault: [WorkerFault];
+  restarted: [{ host: string; restarts: number }];
+  fatal: [WorkerFault];
+  stale: [HostHealth];
+};
+
+export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly control: ControlBlock;
-  private readonly workers: Worker[] = [];
-  private readonly exited: Promise<void>[] = [];
+  private readonly workers: (Worker | null)[] = [];
+  private readonly exits: Promise<void>[] = [];
   private readonly alive: boolean[] = [];
+  private readonly restarts: number[] = [];
+  private readonly lastError: (Error | null)[] = [];
   private watchdog: NodeJS.Timeout | null = null;
   private stopping = false;
+  private started = false;
   readonly faults: WorkerFault[] = [];
 
   constructor(
     private readonly handles: PipelineHandles,
     private readonly nowNs: () => number,
     private readonly heartbeatTimeoutMs: number,
+    private readonly restartPolicy: RestartPolicy | null = null,
   ) {
     super();
     this.control = new ControlBlock(handles.control);
@@ -53,40 +72,83 @@ export class Supervisor extends EventEmitter<{ fault: [WorkerFault]; stale: [Hos
   /** Spawns every host and resolves once all of them are built and released together. */
   async start(): Promise<void> {
     setFlagsFromString(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
-    this.handles.hosts.forEach((host, hostIndex) => {
-      const data: StageHostWorkerData = { handles: this.handles, hostIndex };
-      const worker = new Worker(WORKER_URL, {
-        workerData: data,
-        name: `hft-${host.name}`,
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-      });
-      this.alive[hostIndex] = true;
-      this.control.beat(hostIndex, this.nowNs());
-      worker.on('error', (error) => this.onFault(host.name, error));
-      this.exited.push(
-        new Promise((resolve) =>
-          worker.on('exit', (code) => {
-            this.alive[hostIndex] = false;
-            if (!this.stopping) this.onFault(host.name, new Error(`worker exited early with code ${code}`));
-            resolve();
-          }),
-        ),
-      );
-      this.workers.push(worker);
+    this.handles.hosts.forEach((_, hostIndex) => {
+      this.restarts[hostIndex] = 0;
+      this.spawn(hostIndex, this.handles);
     });
     while (this.control.readyCount() < this.handles.hosts.length) {
       if (this.faults.length > 0) throw this.faults[0].error;
       await new Promise((r) => setTimeout(r, 2));
     }
     this.control.go();
+    this.started = true;
     this.watchdog = setInterval(() => this.checkHeartbeats(), Math.max(50, this.heartbeatTimeoutMs / 4));
     this.watchdog.unref();
   }
 
-  private onFault(host: string, error: Error): void {
-    const fault = { host, error };
+  private spawn(hostIndex: number, handles: PipelineHandles): void {
+    const host = handles.hosts[hostIndex];
+    const data: StageHostWorkerData = { handles, hostIndex };
+    const worker = new Worker(WORKER_URL, {
+      workerData: data,
+      name: `hft-${host.name}`,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    this.workers[hostIndex] = worker;
+    this.alive[hostIndex] = true;
+    this.lastError[hostIndex] = null;
+    this.control.beat(hostIndex, this.nowNs());
+    worker.on('error', (error) => {
+      this.lastError[hostIndex] = error;
+    });
+    this.exits[hostIndex] = new Promise((resolve) =>
+      worker.on('exit', (code) => {
+        this.alive[hostIndex] = false;
+        if (!this.stopping) {
+          const error = this.lastError[hostIndex] ?? new Error(`worker exited early with code ${code}`);
+          void this.onFault(hostIndex, error);
+        }
+        resolve();
+      }),
+    );
+  }
+
+  private async onFault(hostIndex: number, error: Error): Promise<void> {
+    const fault = { host: this.handles.hosts[hostIndex].name, error };
     this.faults.push(fault);
     this.emit('fault', fault);
+    const policy = this.restartPolicy;
+    // Before the start barrier a fault is a build failure: start() reports it.
+    if (policy === null || !this.started || this.restarts[hostIndex] >= policy.maxRestarts) {
+      this.emit('fatal', fault);
+      return;
+    }
+    try {
+      const handles = await policy.prepare(hostIndex);
+      if (this.stopping) return;
+      this.restarts[hostIndex]++;
+      this.spawn(hostIndex, handles);
+      this.emit('restarted', { host: fault.host, restarts: this.restarts[hostIndex] });
+    } catch (err) {
+      this.emit('fatal', { host: fault.host, error: err as Error });
+    }
+  }
+
+  /** Fault injection: terminates a host's worker as a crash would (`HFT_CHAOS=kill:<host>@<s>`). */
+  kill(hostName: string): boolean {
+    const i = this.handles.hosts.findIndex((h) => h.name === hostName);
+    const w = i >= 0 ? this.workers[i] : null;
+    if (w === null || w === undefined || !this.alive[i]) return false;
+    void w.terminate();
+    return true;
+  }
+
+  /** Fault injection: the host's stage loop throws at its next slice (`HFT_CHAOS=throw:<host>@<s>`). */
+  crash(hostName: string): boolean {
+    const i = this.handles.hosts.findIndex((h) => h.name === hostName);
+    if (i < 0) return false;
+    this.control.requestCrash(i);
+    return true;
   }
 
   health(): HostHealth[] {
@@ -95,6 +157,7 @@ export class Supervisor extends EventEmitter<{ fault: [WorkerFault]; stale: [Hos
       name: h.name,
       alive: this.alive[i] === true,
       heartbeatAgeMs: (now - this.control.heartbeat(i)) / 1e6,
+      restarts: this.restarts[i] ?? 0,
     }));
   }
 
@@ -111,7 +174,7 @@ export class Supervisor extends EventEmitter<{ fault: [WorkerFault]; stale: [Hos
     this.control.stop();
     for (const b of this.handles.bells) new Doorbell(b).wake();
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
-    const result = await Promise.race([Promise.all(this.exited).then(() => 'ok' as const), timeout]);
-    if (result === 'timeout') await Promise.all(this.workers.map((w) => w.terminate()));
+    const result = await Promise.race([Promise.all(this.exits).then(() => 'ok' as const), timeout]);
+    if (result === 'timeout') await Promise.all(this.workers.map((w) => w?.terminate()));
   }
 }

@@ -122,7 +122,8 @@ function simVenues(
 function simMarket(s: PipelineHandles['settings'], registry: Registry): SimMarket {
   return new SimMarket(registry, s.venues, {
     ratePerSec: s.ratePerSec,
-    seed: s.seed,
+    // A restarted ingest worker draws a new path from where the market was (calibration = mids).
+    seed: s.seed + (s.restart?.generation ?? 0),
     calibration: s.calibration,
   });
 }
@@ -214,7 +215,9 @@ function buildNode(
         metrics,
         strategyCtx,
       );
-      if (s.recovery) route.continueClientOrderIdsAfter(s.recovery.maxClientOrderId);
+      route.continueClientOrderIdsAfter(
+        Math.max(s.recovery?.maxClientOrderId ?? 0, s.restart?.clientOrderIdBase ?? 0),
+      );
       return new RouteNode(route, attachRing(h, 'ticks'), attachRing(h, 'orders'), control, metrics);
     }
     case 'risk': {
@@ -255,6 +258,7 @@ function buildNode(
         metrics,
         control,
         s.risk.ack_timeout_ms * 1e6,
+        Math.max(s.recovery?.maxExecId ?? 0, s.restart?.execIdBase ?? 0),
       );
       const samples = attachRing(h, 'samples');
       return new ExecuteNode(

@@ -10,6 +10,10 @@ const GO = 3;
 const TRADING_STATE = 4;
 const BREAKERS = 5;
 const SOURCE_DONE = 6;
+/** Bumped by main when open orders must be reconciled with the venues (an execute restart). */
+const RECONCILE = 7;
+/** Bit per host index: main asks that host to fail (fault injection, `HFT_CHAOS`). */
+const CRASH_REQUESTS = 8;
 const VENUE_FLAGS = 16; // one Int32 per venue from here
 export const MAX_VENUES = 32;
 const HEADER_BYTES = (VENUE_FLAGS + MAX_VENUES) * 4;
@@ -80,6 +84,29 @@ export class ControlBlock implements VenueFlagSink {
   go(): void {
     Atomics.store(this.flags, GO, 1);
     Atomics.notify(this.flags, GO);
+  }
+
+  /**
+   * Asks risk to cancel every order it holds open: the venue side of them was lost (a restarted
+   * execute worker's simulated venues start empty) and the cancels close each one either way.
+   */
+  requestReconcile(): void {
+    Atomics.add(this.flags, RECONCILE, 1);
+  }
+
+  get reconcileSeq(): number {
+    return Atomics.load(this.flags, RECONCILE);
+  }
+
+  /** Fault injection: the host at `hostIndex` throws at its next slice. */
+  requestCrash(hostIndex: number): void {
+    Atomics.or(this.flags, CRASH_REQUESTS, 1 << hostIndex);
+  }
+
+  /** Takes (clears) a crash request for `hostIndex`; true when there was one. */
+  takeCrashRequest(hostIndex: number): boolean {
+    const bit = 1 << hostIndex;
+    return (Atomics.and(this.flags, CRASH_REQUESTS, ~bit) & bit) !== 0;
   }
 
   /** Ingest's source has nothing more to give (a replay reached its end). */

@@ -49,6 +49,8 @@ export interface PipelineSettings {
   readonly calibration?: Readonly<Record<string, { price: number; volPerSqrtSec: number }>>;
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */
   readonly recovery: RecoveredState | null;
+  /** A restarted worker: how many restarts so far, and the ids its predecessors used. */
+  readonly restart?: { generation: number; clientOrderIdBase: number; execIdBase: number };
 }
 
 export interface PipelineHandles {

@@ -29,6 +29,7 @@ export class RiskNode implements StageNode {
   private readonly entry = JournalCodec.create();
   private readonly nextPnlNs = new Float64Array(1);
   private cancelledAll = false;
+  private reconcileSeen: number;
   /** Orders recovered from a journal are unknown to this venue session: cancel them first. */
   private recoveryCancels = false;
   private readonly journalSlot: number;
@@ -44,6 +45,7 @@ export class RiskNode implements StageNode {
     private readonly metrics: PipelineMetrics,
   ) {
     this.journalSlot = metrics.slot('journal_records');
+    this.reconcileSeen = control.reconcileSeq;
     this.killCancelSlot = metrics.slot('kill_switch_cancels');
   }
 
@@ -59,6 +61,11 @@ export class RiskNode implements StageNode {
       if (this.stage.onExecReport(this.report)) journaled += this.journalReport(this.report);
     }
     this.stage.setTradingState(this.control.tradingState);
+    if (this.control.reconcileSeq !== this.reconcileSeen) {
+      this.reconcileSeen = this.control.reconcileSeq;
+      this.recoveryCancels = true;
+      this.cancelledAll = false;
+    }
     if (this.control.isTripped(Breaker.killSwitch) || this.recoveryCancels) {
       journaled += this.cancelAllOnce();
       if (this.cancelledAll) this.recoveryCancels = false;

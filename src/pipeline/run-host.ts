@@ -64,6 +64,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
     for (;;) {
       const r = host.runSlice(SLICE_NS, asyncIdle);
       if (r === STOPPED) break;
+      if (ctx.control.takeCrashRequest(hostIndex)) throw new Error('injected fault (HFT_CHAOS)');
       if (r === SLICE_DONE) await yieldToEventLoop();
       else {
         // setImmediate first: it runs after the loop's I/O poll, so socket data waiting now is

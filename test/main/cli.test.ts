@@ -126,7 +126,10 @@ describe('hft run --mode fast --duration 5 (end to end, threaded pipeline)', () 
       summary.pnl.realized + summary.pnl.unrealized - summary.pnl.fees,
       1,
     );
-    expect(summary.backtest).toBeNull();
+    // The backtest phase replayed this run's own recording.
+    expect(summary.backtest.orders.sent).toBeGreaterThan(0);
+    expect(summary.backtest.data).toBe(join(report, 'record.hftrec'));
+    expect(readFileSync(join(report, 'report.html'), 'utf8')).toMatch(/<svg/);
     expect(stdout).toMatch(/ticks .* processed/);
     expect(stdout).toMatch(/\[\s+\d+s\] ticks/);
   });
