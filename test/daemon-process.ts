@@ -3,7 +3,7 @@
  * directory, stopped with SIGTERM (a clean stop, exit 0) or killed if it will not stop.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,12 +51,20 @@ export interface Daemon {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/**
+ * Starts `hft run --mode fast` and resolves once `/health` is 200. No worker busy-spins (these
+ * tests watch monitoring, not latency), so the daemon leaves the other core to parallel tests.
+ */
 export async function startDaemon(durationS: number, extraArgs: string[] = []): Promise<Daemon> {
   const port = await freePort();
   const reportDir = mkdtempSync(join(tmpdir(), 'hft-daemon-'));
+  const config = join(reportDir, 'daemon.yaml');
+  writeFileSync(config, 'system:\n  busy_spin_host: null\n');
   const args = [
     HFT,
     'run',
+    '--config',
+    config,
     '--mode',
     'fast',
     '--duration',
