@@ -108,5 +108,14 @@ describe('PredictStage', () => {
     expect(errorNs(0)).toBeLessThan(5e3);
     expect(scored(1)).toBe(0);
     expect(errorNs(1)).toBe(0);
+    // Our own decision time (recorded for backtests) is not a venue latency: never scored.
+    const before = scored(0);
+    predict.onLatencySample({
+      ...LatencySampleCodec.create(),
+      venueId: 0,
+      latencyNs: 9e6,
+      kind: LatencyKind.decision,
+    });
+    expect(scored(0)).toBe(before);
   });
 });
