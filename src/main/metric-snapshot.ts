@@ -21,10 +21,14 @@ interface MetricData {
   aggregator: 'sum';
 }
 
-/** Seconds; every bound falls on an edge of the shared histogram's buckets. */
+/**
+ * Seconds. Dense from 5 us to 10 ms, where tick-to-order, stage and order-to-ack times live here
+ * (about 1-2-3-5-7.5 per decade, so histogram_quantile interpolates within ~1.5x), sparse above
+ * for outages and spikes. Every bound falls on an edge of the shared histogram's buckets.
+ */
 export const LATENCY_BUCKETS_S = [
-  1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1,
-  0.25, 0.5, 1, 2.5,
+  1e-6, 2.5e-6, 5e-6, 7.5e-6, 1e-5, 1.5e-5, 2e-5, 3e-5, 5e-5, 7.5e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 5e-4, 7.5e-4,
+  1e-3, 1.5e-3, 2e-3, 3e-3, 5e-3, 7.5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 10, 30,
 ];
 
 export class SnapshotMetric {

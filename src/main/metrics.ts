@@ -12,6 +12,16 @@ import { type Labels, SnapshotHistogram, SnapshotMetric } from './metric-snapsho
 import type { RiskLimitsView } from './run-state.js';
 
 const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
+/**
+ * prom-client's default gauges named like counters: `promtool check metrics` rejects them
+ * ("non-counter metrics should not have _total suffix"). Each is the sum over the `type` label
+ * of a default gauge that stays (`nodejs_active_handles{type}`, ...), so nothing is lost.
+ */
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 export function createMetricsRegistry(
   registry: Registry,
@@ -21,6 +31,7 @@ export function createMetricsRegistry(
 ): PromRegistry {
   const prom = new PromRegistry();
   collectDefaultMetrics({ register: prom });
+  for (const name of MISNAMED_DEFAULT_GAUGES) prom.removeSingleMetric(name);
   const c = (name: string) => m.counters.byName(name);
   const perVenue = (value: (v: number) => number, extra: Labels = {}) =>
     registry.venues.map((venue, v) => ({ labels: { venue, ...extra }, value: value(v) }));
@@ -102,6 +113,14 @@ export function createMetricsRegistry(
         ]),
       ];
     }),
+  );
+  add(
+    new SnapshotMetric(
+      'hft_latency_forecast_error_seconds',
+      'Mean absolute error of the published p50 latency forecast against measured samples, by venue.',
+      'gauge',
+      () => perVenue((v) => c(`venue_${v}_forecast_error_ns`) / 1e9),
+    ),
   );
   add(
     new SnapshotHistogram('hft_tick_to_order_seconds', 'Tick receive in ingest to order hand-off.', () => [

@@ -3,16 +3,17 @@
  * progress, stops at --duration or on SIGINT/SIGTERM, and writes summary.json.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import type { BacktestSummary } from '../backtest/backtest-result.js';
 import { Registry } from '../core/registry.js';
+import { createLiveDashboard } from '../dashboard/live-dashboard.js';
 import { JournalWriter } from '../execution/journal-file.js';
 import { type RecoveredSnapshot, type RecoveredState, replayJournal } from '../execution/journal-replay.js';
 import { calibrateFromCache } from '../market/history/calibration.js';
 import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { RecordingWriter } from '../market/recording/recording-writer.js';
+import { ForecastTable } from '../ml/forecast-table.js';
 import { Breaker, ControlBlock } from '../pipeline/control-block.js';
 import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
@@ -24,7 +25,8 @@ import { BreakerWatch } from './breaker-watch.js';
 import type { HftConfig } from './config-types.js';
 import { progressLine, summaryText } from './console-report.js';
 import { ConfigError, RuntimeFault } from './errors.js';
-import { startHttpServer } from './http-server.js';
+import { healthReport } from './health-report.js';
+import { type HttpServerHandle, startHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { createMetricsRegistry } from './metrics.js';
 import { RunState } from './run-state.js';
@@ -186,24 +188,29 @@ export async function runDaemon(
   process.on('SIGUSR2', onSigusr2);
   const hostNames = handles.hosts.map((h) => h.name);
 
-  let server: Server | null = null;
+  const health = () =>
+    healthReport({
+      workers: supervisor.health(),
+      halted: state.halted(),
+      breakers: breakers.status(),
+      uptimeS: nowNs() / 1e9,
+      heartbeatTimeoutMs: cfg.system.heartbeat_timeout_ms,
+    });
+
+  let server: HttpServerHandle | null = null;
   if (cfg.system.metrics_port > 0) {
     server = await startHttpServer(cfg.system.metrics_host, cfg.system.metrics_port, {
       prom: createMetricsRegistry(registry, metrics, state, breakers),
-      health: () => {
-        const workers = supervisor.health();
-        const ok = workers.every((w) => w.alive) && !state.halted();
-        return {
-          ok,
-          body: {
-            status: ok ? 'ok' : 'degraded',
-            uptime_s: nowNs() / 1e9,
-            halted: state.halted(),
-            ...breakers.status(),
-            workers,
-          },
-        };
-      },
+      health,
+      dashboard: createLiveDashboard({
+        registry,
+        metrics,
+        forecasts: new ForecastTable(handles.forecasts),
+        risk: state,
+        health,
+        nowNs,
+      }),
+      onError: (err) => log.error({ err }, 'dashboard snapshot failed'),
       kill: () => killSwitch('POST /kill'),
       resume: () => {
         // The manual reset rule: an operator clears the kill switch, the loss limit and a ring fault.

@@ -15,12 +15,18 @@ const BASELINE_ALPHA = 0.01;
 const RECOVER_FRACTION = 0.75;
 /** Refreshes with samples before a venue's baseline is trusted. */
 const WARMUP_REFRESHES = 10;
+/** Weight of each sample in a venue's mean absolute forecast error (about the last 20 samples). */
+const ERROR_ALPHA = 0.05;
 
 export class PredictStage {
   private readonly row = new Float64Array(FORECAST_COLS);
   private readonly baselineP50: Float64Array;
   private readonly refreshesSeen: Float64Array;
   private readonly spiking: Uint8Array;
+  /** The p50 each venue's router reads now (NaN before the first publish), to score new samples. */
+  private readonly publishedP50Ns: Float64Array;
+  private readonly errorSlots: Int32Array;
+  private readonly errorCountSlots: Int32Array;
   private dirty = false;
   private readonly samplesSlot: number;
   private readonly refreshSlot: number;
@@ -37,6 +43,9 @@ export class PredictStage {
     this.baselineP50 = new Float64Array(table.venueCount);
     this.refreshesSeen = new Float64Array(table.venueCount);
     this.spiking = new Uint8Array(table.venueCount);
+    this.publishedP50Ns = new Float64Array(table.venueCount).fill(Number.NaN);
+    this.errorSlots = metrics.slots(table.venueCount, (v) => `venue_${v}_forecast_error_ns`);
+    this.errorCountSlots = metrics.slots(table.venueCount, (v) => `venue_${v}_forecast_errors`);
     this.samplesSlot = metrics.slot('latency_samples');
     this.refreshSlot = metrics.slot('forecast_refreshes');
     this.tripSlot = metrics.slot('venue_breaker_trips');
@@ -46,6 +55,7 @@ export class PredictStage {
     if (!(sample.venueId >= 0 && sample.venueId < this.table.venueCount)) return;
     // Our own processing time says nothing about the venue (it is recorded for backtests).
     if (sample.kind === LatencyKind.decision) return;
+    this.scoreForecast(sample.venueId, sample.latencyNs);
     this.forecaster.observe(sample.venueId, sample.latencyNs);
     this.metrics.counters.add(this.samplesSlot, 1);
     this.metrics.hist.stage_predict.record(this.clock.nowNs() - sample.tsNs);
@@ -62,11 +72,27 @@ export class PredictStage {
       this.row[ForecastCol.samples] = this.forecaster.samples(v);
       this.row[ForecastCol.updatedTsNs] = start;
       this.table.publish(v, this.row);
+      this.publishedP50Ns[v] = this.row[ForecastCol.p50Ns];
       this.watchSpike(v, this.row[ForecastCol.p50Ns]);
     }
     this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
     this.metrics.counters.add(this.refreshSlot, 1);
     return true;
+  }
+
+  /**
+   * Forecast error: |published p50 - measured latency| for each sample, before the sample moves
+   * the forecast, kept as a per-venue mean (EWMA, warming up as a running average) in ns.
+   */
+  private scoreForecast(v: number, latencyNs: number): void {
+    const forecastNs = this.publishedP50Ns[v];
+    if (!(forecastNs > 0) || !(latencyNs > 0) || !Number.isFinite(latencyNs)) return;
+    const counters = this.metrics.counters;
+    const n = counters.get(this.errorCountSlots[v]) + 1;
+    const a = Math.max(ERROR_ALPHA, 1 / n);
+    const mean = counters.get(this.errorSlots[v]);
+    counters.set(this.errorSlots[v], mean + a * (Math.abs(latencyNs - forecastNs) - mean));
+    counters.set(this.errorCountSlots[v], n);
   }
 
   /**

@@ -104,6 +104,8 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
   for (const r of RISK_REJECT_REASONS) names.push(`risk_reject_${r}`);
   registry.venues.forEach((_, v) => {
     names.push(`venue_${v}_ticks`, `venue_${v}_routed`);
+    // Written by predict: mean |forecast p50 - measured| (ns) and how many samples were scored.
+    names.push(`venue_${v}_forecast_error_ns`, `venue_${v}_forecast_errors`);
     for (const s of ORDER_STATUSES) names.push(`venue_${v}_orders_${s}`);
   });
   registry.symbols.forEach((_, s) => {

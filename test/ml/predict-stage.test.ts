@@ -87,4 +87,35 @@ describe('PredictStage', () => {
     predict.refresh();
     expect(control.venueUsable(0)).toBe(true);
   });
+
+  it('scores each sample against the p50 the router reads: mean |forecast - measured| per venue', () => {
+    const { predict, feed, metrics } = setup();
+    const errorNs = (v: number) => metrics.counters.byName(`venue_${v}_forecast_error_ns`);
+    const scored = (v: number) => metrics.counters.byName(`venue_${v}_forecast_errors`);
+    feed(0, 300, 10);
+    expect(scored(0)).toBe(0); // nothing published yet, nothing to score
+    predict.refresh(); // venue 0 forecasts 300 us
+    feed(0, 400, 1);
+    expect(scored(0)).toBe(1);
+    expect(errorNs(0)).toBeCloseTo(100e3, 3);
+    feed(0, 200, 1); // still scored against the published 300 us, not the moved forecaster
+    expect(errorNs(0)).toBeCloseTo(100e3, 3);
+    // A steady venue converges to a small error; a venue never published stays unscored.
+    for (let r = 0; r < 30; r++) {
+      feed(0, 300, 5);
+      predict.refresh();
+    }
+    expect(errorNs(0)).toBeLessThan(5e3);
+    expect(scored(1)).toBe(0);
+    expect(errorNs(1)).toBe(0);
+    // Our own decision time (recorded for backtests) is not a venue latency: never scored.
+    const before = scored(0);
+    predict.onLatencySample({
+      ...LatencySampleCodec.create(),
+      venueId: 0,
+      latencyNs: 9e6,
+      kind: LatencyKind.decision,
+    });
+    expect(scored(0)).toBe(before);
+  });
 });
