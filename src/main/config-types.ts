@@ -111,6 +111,12 @@ export interface HftConfig {
     /** null: reports/<utc-stamp>/ */
     report_dir: string | null;
     skip_backtest: boolean;
+    /** At the end of a run: cancel open orders and wait for the venues' answers, or leave them to the journal. */
+    on_shutdown: 'cancel' | 'leave';
+    /** Longest wait for the cancels' answers, milliseconds. */
+    shutdown_timeout_ms: number;
+    /** Restarts allowed per worker before a fault stops the run. */
+    max_worker_restarts: number;
   };
   market: {
     /** sim | replay:FILE | finnhub | venues:URL */

@@ -22,6 +22,7 @@ import { RecordingDrain } from '../pipeline/recording-drain.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
 import { backtestData, backtestText, loadBacktestData, writeBacktestReport } from './backtest-command.js';
 import { BreakerWatch } from './breaker-watch.js';
+import { parseChaos, scheduleChaos } from './chaos.js';
 import type { HftConfig } from './config-types.js';
 import { progressLine, summaryText } from './console-report.js';
 import { ConfigError, RuntimeFault } from './errors.js';
@@ -31,7 +32,9 @@ import type { Logger } from './logger.js';
 import { createMetricsRegistry } from './metrics.js';
 import { RunState } from './run-state.js';
 import { buildSummary, type RunSummary } from './run-summary.js';
+import { haltAndSettle } from './shutdown.js';
 import { Supervisor } from './supervisor.js';
+import { createRestartPolicy } from './worker-restart.js';
 
 export interface RunResult {
   summary: RunSummary & {
@@ -178,7 +181,21 @@ export async function runDaemon(
   const metrics = new PipelineMetrics(handles.metrics);
   const control = new ControlBlock(handles.control);
   const state = new RunState(registry, cfg, metrics, control);
-  const supervisor = new Supervisor(handles, nowNs, cfg.system.heartbeat_timeout_ms);
+  const restartPolicy = createRestartPolicy({
+    handles,
+    registry,
+    metrics,
+    control,
+    journal,
+    journalPath: journalWriter.path,
+    log,
+    maxRestarts: cfg.system.max_worker_restarts,
+  });
+  const supervisor = new Supervisor(handles, nowNs, cfg.system.heartbeat_timeout_ms, restartPolicy);
+  const chaos = parseChaos(
+    process.env.HFT_CHAOS,
+    handles.hosts.map((h) => h.name),
+  );
   const breakers = new BreakerWatch(control, registry, metrics, log);
   const killSwitch = (source: string) => {
     if (control.trip(Breaker.killSwitch))
@@ -255,8 +272,10 @@ export async function runDaemon(
   );
   const started = supervisor.start();
   const stopped = new Promise<string>((resolveStop) => {
-    supervisor.on('fault', (f) => {
-      log.error({ host: f.host, err: f.error }, 'worker fault');
+    supervisor.on('fault', (f) => log.error({ host: f.host, err: f.error.message }, 'worker fault'));
+    supervisor.on('restarted', (r) => log.warn(r, 'worker restarted'));
+    supervisor.on('fatal', (f) => {
+      log.error({ host: f.host, err: f.error.message }, 'worker fault is fatal: stopping the run');
       resolveStop('fault');
     });
     const onSignal = (sig: string) => () => resolveStop(sig);
@@ -291,6 +310,7 @@ export async function runDaemon(
     });
   }
   const startNs = nowNs();
+  const cancelChaos = scheduleChaos(chaos, supervisor, (e) => log.warn(e, 'HFT_CHAOS: injecting a fault'));
   // Off the hot path: every few ms the journal ring is written to the file (and so to the OS).
   const journalTimer = setInterval(() => {
     journal.drain();
@@ -310,6 +330,12 @@ export async function runDaemon(
   clearInterval(progress);
   const elapsedS = (nowNs() - startNs) / 1e9;
   log.info({ reason, elapsed_s: elapsedS }, 'stopping pipeline');
+  cancelChaos();
+  const shutdown =
+    reason === 'fault'
+      ? null
+      : await haltAndSettle(control, metrics, cfg.system.on_shutdown, cfg.system.shutdown_timeout_ms);
+  if (shutdown) log.info(shutdown, 'trading halted for shutdown');
   await supervisor.stop();
   clearInterval(journalTimer);
   clearInterval(breakerTimer);
@@ -330,6 +356,12 @@ export async function runDaemon(
       dropped: metrics.counters.byName('record_dropped'),
     },
     recovery,
+    shutdown,
+    reliability: {
+      worker_faults: supervisor.faults.map((f) => ({ host: f.host, error: f.error.message })),
+      worker_restarts: metrics.counters.byName('worker_restarts'),
+      duplicate_reports_skipped: metrics.counters.byName('reports_duplicate'),
+    },
     ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
   };
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');

@@ -29,6 +29,8 @@ export const Breaker = {
   rejectRate: { bit: 4, name: 'reject_rate', state: TradingState.reducing },
   killSwitch: { bit: 8, name: 'kill_switch', state: TradingState.halted },
   drawdown: { bit: 16, name: 'drawdown', state: TradingState.halted },
+  /** The run is ending: no new orders while open ones are cancelled or handed off. */
+  shutdown: { bit: 32, name: 'shutdown', state: TradingState.halted },
 } as const;
 export type BreakerSpec = (typeof Breaker)[keyof typeof Breaker];
 export const BREAKERS_LIST: readonly BreakerSpec[] = Object.values(Breaker);

@@ -10,7 +10,7 @@ function setup() {
   let halted = false;
   const health = () =>
     healthReport({
-      workers: [{ name: 'inline', alive: true, heartbeatAgeMs: 12.4 }],
+      workers: [{ name: 'inline', alive: true, heartbeatAgeMs: 12.4, restarts: 0 }],
       halted,
       breakers: {
         trading_state: halted ? 'halted' : 'active',

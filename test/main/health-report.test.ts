@@ -11,8 +11,8 @@ const closed: BreakerStatus = {
 function input(over: Partial<HealthInput> = {}): HealthInput {
   return {
     workers: [
-      { name: 'ingest', alive: true, heartbeatAgeMs: 40 },
-      { name: 'risk', alive: true, heartbeatAgeMs: 90 },
+      { name: 'ingest', alive: true, heartbeatAgeMs: 40, restarts: 0 },
+      { name: 'risk', alive: true, heartbeatAgeMs: 90, restarts: 0 },
     ],
     halted: false,
     breakers: closed,
@@ -34,14 +34,18 @@ describe('healthReport (GET /health)', () => {
   });
 
   it('is degraded when a worker thread has exited', () => {
-    const r = healthReport(input({ workers: [{ name: 'risk', alive: false, heartbeatAgeMs: 5 }] }));
+    const r = healthReport(
+      input({ workers: [{ name: 'risk', alive: false, heartbeatAgeMs: 5, restarts: 0 }] }),
+    );
     expect(r.ok).toBe(false);
     expect(r.body.status).toBe('degraded');
     expect(r.body.problems).toEqual(['worker risk is not running']);
   });
 
   it('is degraded when a live worker has missed its heartbeat for longer than the timeout', () => {
-    const r = healthReport(input({ workers: [{ name: 'route', alive: true, heartbeatAgeMs: 2500.4 }] }));
+    const r = healthReport(
+      input({ workers: [{ name: 'route', alive: true, heartbeatAgeMs: 2500.4, restarts: 0 }] }),
+    );
     expect(r.ok).toBe(false);
     expect(r.body.problems).toEqual(['worker route silent for 2500 ms (limit 2000 ms)']);
   });

@@ -1,0 +1,46 @@
+/**
+ * The orderly end of a run (duration, SIGINT, SIGTERM): trading halts so no new order leaves,
+ * then, with `system.on_shutdown: cancel`, every open order is cancelled and the run waits (at
+ * most `shutdown_timeout_ms`) until the venues have answered all of them; with `leave` the open
+ * orders stay working and the journal hands them to the next run (`--recover`).
+ */
+import { Breaker, type ControlBlock } from '../pipeline/control-block.js';
+import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+
+export interface ShutdownReport {
+  policy: 'cancel' | 'leave';
+  /** Orders open when trading halted, and still open when the workers were stopped. */
+  open_orders_at_halt: number;
+  open_orders_left: number;
+  wait_ms: number;
+}
+
+/** Risk publishes the open-order count with P&L every 50 ms: wait a few rounds to see it settle. */
+const POLL_MS = 20;
+const PUBLISH_MS = 60;
+
+export async function haltAndSettle(
+  control: ControlBlock,
+  metrics: PipelineMetrics,
+  policy: 'cancel' | 'leave',
+  timeoutMs: number,
+): Promise<ShutdownReport> {
+  const t0 = performance.now();
+  const open = () => metrics.counters.byName('open_orders');
+  control.trip(Breaker.shutdown);
+  await sleep(PUBLISH_MS); // orders already past risk reach the venue and show as open
+  const atHalt = open();
+  if (policy === 'cancel') {
+    control.requestReconcile();
+    while (open() > 0 && performance.now() - t0 < timeoutMs) await sleep(POLL_MS);
+    await sleep(PUBLISH_MS);
+  }
+  return {
+    policy,
+    open_orders_at_halt: atHalt,
+    open_orders_left: open(),
+    wait_ms: Math.round(performance.now() - t0),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

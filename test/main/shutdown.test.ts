@@ -1,0 +1,76 @@
+/**
+ * SIGTERM: trading halts, open orders are cancelled (system.on_shutdown: cancel) or left to the
+ * journal (leave), the journal and summary.json are written, and the process exits 0 promptly.
+ * The market-making strategy keeps quotes resting, so there are open orders when the signal lands.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replayJournal } from '../../src/execution/journal-replay.js';
+
+const HFT = resolve(import.meta.dirname, '../../bin/hft.js');
+
+async function runUntilSigterm(onShutdown: 'cancel' | 'leave') {
+  const dir = mkdtempSync(join(tmpdir(), 'hft-sigterm-'));
+  const config = join(dir, 'mm.yaml');
+  writeFileSync(
+    config,
+    `trading:\n  strategy:\n    name: market-making\n    quote_ttl_ms: 5000\nsystem:\n  on_shutdown: ${onShutdown}\n`,
+  );
+  const report = join(dir, 'run');
+  const child = spawn(
+    process.execPath,
+    [
+      HFT,
+      'run',
+      '--mode',
+      'fast',
+      '--duration',
+      '120',
+      '--metrics-port',
+      '0',
+      '--skip-backtest',
+      '--config',
+      config,
+      '--report',
+      report,
+    ],
+    { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  // Trade until the first progress lines show orders, then ask it to stop.
+  const deadline = Date.now() + 60_000;
+  while (!/orders [1-9]/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000));
+  const signalledAt = Date.now();
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const summary = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
+  return { code, exitMs: Date.now() - signalledAt, summary, journal: join(report, 'journal.hftj') };
+}
+
+describe('shutdown on SIGTERM', () => {
+  it('cancels every open order, flushes the journal and exits 0 within seconds', async () => {
+    const { code, exitMs, summary, journal } = await runUntilSigterm('cancel');
+    expect(code).toBe(0);
+    expect(exitMs).toBeLessThan(8000);
+    expect(summary.shutdown.policy).toBe('cancel');
+    expect(summary.shutdown.open_orders_at_halt).toBeGreaterThan(0);
+    expect(summary.shutdown.open_orders_left).toBe(0);
+    expect(summary.orders.cancelled).toBeGreaterThan(0);
+    expect(replayJournal(journal).openOrders).toEqual([]);
+  }, 90_000);
+
+  it('with on_shutdown: leave, hands the open orders to the journal for --recover', async () => {
+    const { code, summary, journal } = await runUntilSigterm('leave');
+    expect(code).toBe(0);
+    expect(summary.shutdown.policy).toBe('leave');
+    expect(summary.shutdown.open_orders_left).toBeGreaterThan(0);
+    expect(replayJournal(journal).openOrders.length).toBe(summary.shutdown.open_orders_left);
+  }, 90_000);
+});
