@@ -14,6 +14,7 @@ import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
 import { runHistoryCommand } from './history-command.js';
 import { createLogger } from './logger.js';
+import { registerMlCommands } from './ml-commands.js';
 import { defaultReportDir, runDaemon } from './run-command.js';
 import { runSweepCommand } from './sweep-command.js';
 
@@ -157,6 +158,7 @@ function buildProgram(): Command {
       const r = summary.recording;
       process.stdout.write(`recorded ${r.ticks} ticks and ${r.latency_samples} latency samples to ${out}\n`);
     });
+  registerMlCommands(program, CONFIG_DIR);
   return program;
 }
 

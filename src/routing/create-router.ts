@@ -1,11 +1,23 @@
 import type { RouterName } from '../main/config-types.js';
 import { BestPriceRouter } from './best-price-router.js';
 import { LowestLatencyRouter } from './lowest-latency-router.js';
+import { PredictedLatencyRouter } from './predicted-latency-router.js';
 import { RoundRobinRouter } from './round-robin-router.js';
 import type { Router } from './router.js';
 
-/** Routers available in this build; the learned ones arrive with their trained models. */
-export const AVAILABLE_ROUTERS: readonly RouterName[] = ['best-price', 'round-robin', 'lowest-latency'];
+/** Fixed-rule routers: synchronous, no model. */
+export const FIXED_ROUTERS = ['round-robin', 'best-price', 'lowest-latency', 'predicted-latency'] as const;
+export type FixedRouterName = (typeof FIXED_ROUTERS)[number];
+
+/** Routers served from a trained policy (ONNX, onnxruntime-node). */
+export const POLICY_ROUTERS = ['dqn', 'ppo'] as const;
+
+/** Routers available in this build. */
+export const AVAILABLE_ROUTERS: readonly RouterName[] = [...FIXED_ROUTERS, ...POLICY_ROUTERS];
+
+export function isFixedRouter(name: string): name is FixedRouterName {
+  return (FIXED_ROUTERS as readonly string[]).includes(name);
+}
 
 export function createRouter(name: RouterName): Router {
   switch (name) {
@@ -15,7 +27,9 @@ export function createRouter(name: RouterName): Router {
       return new RoundRobinRouter();
     case 'lowest-latency':
       return new LowestLatencyRouter();
+    case 'predicted-latency':
+      return new PredictedLatencyRouter();
     default:
-      throw new Error(`router ${name}: not available yet (available: ${AVAILABLE_ROUTERS.join(', ')})`);
+      throw new Error(`router ${name}: a policy router; build it with createPolicyRouter (src/ml/rl)`);
   }
 }
