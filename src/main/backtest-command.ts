@@ -10,7 +10,7 @@ import type { BacktestResult } from '../backtest/backtest-result.js';
 import { RecordingFormatError } from '../market/recording/recording-format.js';
 import type { HftConfig } from './config-types.js';
 import { ConfigError } from './errors.js';
-import { checkRouterAvailable } from './run-command.js';
+import { checkBacktestRouter } from './run-command.js';
 
 export const REPORT_HTML = 'report.html';
 
@@ -76,7 +76,7 @@ export async function runBacktestCommand(
   opts: BacktestCommandOptions,
   out: (line: string) => void,
 ): Promise<BacktestRun> {
-  checkRouterAvailable(cfg.routing.router);
+  checkBacktestRouter(cfg.routing.router);
   const data = loadBacktestData(opts.data);
   const run = backtestData(cfg, data);
   mkdirSync(opts.reportDir, { recursive: true });

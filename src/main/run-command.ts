@@ -19,6 +19,7 @@ import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { RecordingDrain } from '../pipeline/recording-drain.js';
+import { isPolicyRouterName, policyDir, policyShipped } from '../routing/create-policy-router.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
 import { backtestData, backtestText, loadBacktestData, writeBacktestReport } from './backtest-command.js';
 import { BreakerWatch } from './breaker-watch.js';
@@ -56,14 +57,31 @@ export function checkRunnable(cfg: HftConfig): void {
   checkRouterAvailable(cfg.routing.router);
 }
 
-/** Refuses a router this build cannot serve (the learned ones until their models ship). */
+/** Refuses a router this build cannot serve (a trained one whose model is missing). */
 export function checkRouterAvailable(router: string, field = 'routing.router'): void {
   if (!(AVAILABLE_ROUTERS as readonly string[]).includes(router)) {
+    throw new ConfigError(field, `unknown router "${router}"; use one of ${AVAILABLE_ROUTERS.join(', ')}`);
+  }
+  if (isPolicyRouterName(router) && !policyShipped(router)) {
     throw new ConfigError(
       field,
-      `"${router}" has no trained model in this build; use one of ${AVAILABLE_ROUTERS.join(', ')}`,
+      `"${router}" needs its trained model in ${policyDir(router)} (model.onnx + metadata.json): run hft train ${router}`,
     );
   }
+}
+
+/**
+ * The backtest loop is synchronous and deterministic; a trained policy answers through
+ * onnxruntime-node's asynchronous session.run, so backtests replay the fixed routers and the
+ * policies are compared with `hft eval routing`.
+ */
+export function checkBacktestRouter(router: string, field = '--router'): void {
+  checkRouterAvailable(router, field);
+  if (isPolicyRouterName(router))
+    throw new ConfigError(
+      field,
+      `"${router}" is served asynchronously (onnxruntime-node) and the backtest loop is synchronous; compare it with hft eval routing`,
+    );
 }
 
 const JOURNAL_DRAIN_MS = 5;
@@ -365,6 +383,10 @@ export async function runDaemon(
     ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
   };
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
+  else if (isPolicyRouterName(cfg.routing.router))
+    log.info(
+      `backtest phase skipped: router ${cfg.routing.router} runs only live (hft eval routing compares it)`,
+    );
   else summary.backtest = await backtestPhase(cfg, recordingWriter.path, reportDir, log, out);
   writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.log_level !== 'quiet') out(summaryText(summary, reportDir));

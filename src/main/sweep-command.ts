@@ -16,7 +16,7 @@ import { loadBacktestData } from './backtest-command.js';
 import { revalidateConfig } from './config.js';
 import type { HftConfig } from './config-types.js';
 import { ConfigError } from './errors.js';
-import { checkRouterAvailable } from './run-command.js';
+import { checkBacktestRouter } from './run-command.js';
 
 const WORKER = fileURLToPath(new URL('../backtest/sweep-worker.js', import.meta.url));
 
@@ -66,7 +66,7 @@ export async function runSweepCommand(
   const points = readGrid(opts.sweep, cfg);
   const configs = points.map((p) => {
     const c = revalidateConfig(applyPoint(cfg, p), '--sweep');
-    checkRouterAvailable(c.routing.router, '--sweep');
+    checkBacktestRouter(c.routing.router, '--sweep');
     return c;
   });
   const threads = Math.max(1, Math.min(availableParallelism(), configs.length));

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { PolicyKind } from '../ml/rl/action-choice.js';
 import { DQN_DEFAULTS, trainDqn } from '../ml/rl/dqn-trainer.js';
-import { envOptionsFromConfig } from '../ml/rl/env-options.js';
+import { envOptionsFromConfig, type RoutingEnvOptions } from '../ml/rl/env-options.js';
 import { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { writePolicy } from '../ml/rl/policy-export.js';
 import type { PolicyMetadata } from '../ml/rl/policy-metadata.js';
@@ -25,6 +25,8 @@ export interface TrainRoutingOptions {
   /** Held-out episodes scored after training (0 skips). */
   evalEpisodes: number;
   threads?: number;
+  /** Environment settings over the config's (tests shorten episodes). */
+  envOverrides?: Partial<RoutingEnvOptions>;
   /** The command line, recorded in metadata.json. */
   command: string;
   progress: boolean;
@@ -49,7 +51,7 @@ export async function runTrainRoutingCommand(
   if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed < 3000))
     throw new ConfigError('--seed', `must be an integer in [0, 3000), got ${o.seed}`);
   const dir = resolve(o.out ?? `models/${kind}`);
-  const env = envOptionsFromConfig(cfg);
+  const env = envOptionsFromConfig(cfg, o.envOverrides);
   const pool = new RolloutPool(o.threads);
   const bar = new ProgressBar(`train ${kind}`, o.progress);
   const t0 = performance.now();

@@ -25,6 +25,8 @@ import { VenueFeedSource } from '../market/venue-feed-source.js';
 import { EwmaLatencyForecaster } from '../ml/ewma-latency-forecaster.js';
 import { ForecastTable } from '../ml/forecast-table.js';
 import { PredictStage } from '../ml/predict-stage.js';
+import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
+import { createPolicyRouter, isPolicyRouterName } from '../routing/create-policy-router.js';
 import { createRouter } from '../routing/create-router.js';
 import { RouteStage } from '../routing/route-stage.js';
 import { Doorbell } from '../shm/doorbell.js';
@@ -45,6 +47,8 @@ import { hostOf, RING_CONSUMERS, type RingName, type StageName, WAKING_RINGS } f
 export interface HostOverrides {
   readonly source?: MarketSource;
   readonly gateway?: VenueGateway;
+  /** The trained routing policy when the router is dqn or ppo (loaded asynchronously by run-host). */
+  readonly policy?: OnnxPolicy;
 }
 
 export interface HostContext {
@@ -201,7 +205,14 @@ function buildNode(
       const strategy = createStrategy(registry.symbolCount, t, feeBps);
       const positionSlots = metrics.slots(registry.symbolCount, (i) => `symbol_${i}_position`);
       const strategyCtx = { position: (symbolId: number) => metrics.counters.get(positionSlots[symbolId]) };
-      const router = createRouter(s.router);
+      const router = isPolicyRouterName(s.router)
+        ? createPolicyRouter(
+            requirePolicy(s.router, overrides),
+            registry.symbolCount,
+            registry.venueCount,
+            feeBps,
+          )
+        : createRouter(s.router);
       const forecasts = new ForecastTable(h.forecasts);
       const route = new RouteStage(
         registry.symbolCount,
@@ -271,4 +282,12 @@ function buildNode(
       );
     }
   }
+}
+
+function requirePolicy(name: string, overrides: HostOverrides): OnnxPolicy {
+  if (overrides.policy === undefined || overrides.policy.kind !== name)
+    throw new Error(
+      `router ${name}: its trained policy must be loaded before the host is built (run-host.ts)`,
+    );
+  return overrides.policy;
 }

@@ -1,5 +1,5 @@
 import type { RouteStage } from '../routing/route-stage.js';
-import { OrderCodec, TickCodec } from '../shm/records.js';
+import { type Order, OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import { MAX_INTENTS_PER_TICK } from '../strategies/strategy.js';
 import { Breaker, type ControlBlock } from './control-block.js';
@@ -16,6 +16,19 @@ export class RouteNode implements StageNode {
   private readonly outOrders = Array.from({ length: MAX_INTENTS_PER_TICK }, () => OrderCodec.create());
   private readonly droppedSlot: number;
   private readonly tripSlot: number;
+  /** A policy router's decisions arrive on the event loop: the host idles there (run-host.ts). */
+  readonly eventDriven: boolean;
+  private readonly decided = OrderCodec.create();
+  private completed = 0;
+  private readonly emit = (order: Order) => {
+    const off = this.orders.claim();
+    if (off < 0) {
+      this.orderRingFull();
+      return;
+    }
+    OrderCodec.write(this.orders.f64, this.orders.i32, off, order);
+    this.completed++;
+  };
 
   constructor(
     private readonly stage: RouteStage,
@@ -26,11 +39,12 @@ export class RouteNode implements StageNode {
   ) {
     this.droppedSlot = metrics.slot('orders_dropped');
     this.tripSlot = metrics.slot('breaker_trips');
+    this.eventDriven = stage.deferred;
   }
 
   poll(): number {
     const n = Math.min(this.ticks.available(), BATCH);
-    if (n === 0) return 0;
+    if (n === 0 && !this.eventDriven) return 0;
     let sent = 0;
     for (let i = 0; i < n; i++) {
       TickCodec.read(this.ticks.f64, this.ticks.i32, this.ticks.next(), this.tick);
@@ -45,9 +59,17 @@ export class RouteNode implements StageNode {
         sent++;
       }
     }
-    this.ticks.release();
+    if (n > 0) this.ticks.release();
+    this.completed = 0;
+    if (this.eventDriven) this.stage.completeDecisions(this.decided, this.emit);
+    sent += this.completed;
     if (sent > 0) this.orders.publish();
-    return n;
+    return n + this.completed;
+  }
+
+  /** While a policy inference runs, the host returns to its event loop so it can resolve. */
+  wantsYield(): boolean {
+    return this.stage.decisionInFlight;
   }
 
   private orderRingFull(): void {
@@ -56,7 +78,7 @@ export class RouteNode implements StageNode {
   }
 
   hasWork(): boolean {
-    return this.ticks.available() > 0;
+    return this.ticks.available() > 0 || this.stage.decisionsReady;
   }
 
   nextDueNs(): number {

@@ -1,5 +1,6 @@
 /** Runs one host to the end of the run, slice by slice, yielding to the event loop in between. */
 import type { Clock } from '../core/clock.js';
+import { isPolicyRouterName, loadPolicy } from '../routing/create-policy-router.js';
 import type { Doorbell } from '../shm/doorbell.js';
 import { createWaitStrategy, type WaitStrategyName } from '../shm/wait-strategy.js';
 import { buildHost } from './build-nodes.js';
@@ -40,7 +41,12 @@ function waitStrategyFor(h: PipelineHandles, hostIndex: number): WaitStrategyNam
 }
 
 export async function runHost(h: PipelineHandles, hostIndex: number, clock: Clock): Promise<void> {
-  const ctx = buildHost(h, hostIndex, clock);
+  const router = h.settings.router;
+  const policy =
+    h.hosts[hostIndex].stages.includes('route') && isPolicyRouterName(router)
+      ? await loadPolicy(router)
+      : undefined;
+  const ctx = buildHost(h, hostIndex, clock, { policy });
   const stopGc = monitorGc(ctx.metrics, h.hosts[hostIndex].name);
   const spec = h.hosts[hostIndex];
   const wait = createWaitStrategy(waitStrategyFor(h, hostIndex), h.settings.spinNs);
@@ -75,6 +81,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
     }
   } finally {
     host.close();
+    await policy?.release();
     await yieldToEventLoop(); // let the last GC entries land
     stopGc();
   }

@@ -16,6 +16,8 @@ export interface StageNode {
   close(): void;
   /** True when the node's inputs arrive on the event loop (sockets): its host idles asynchronously. */
   readonly eventDriven?: boolean;
+  /** An event-driven node waiting on its event loop (an inference in flight) asks its host to yield now. */
+  wantsYield?(): boolean;
 }
 
 /** Records handled per ring per poll, so one busy input cannot starve another. */

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { BookTops } from '../market/book-tops.js';
+import { splitQty } from '../ml/rl/split-actions.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import type { Order, Tick } from '../shm/records.js';
 import {
@@ -14,6 +15,7 @@ import {
   type Strategy,
   type StrategyContext,
 } from '../strategies/strategy.js';
+import type { PendingOrder, PolicyRouter } from './policy-router.js';
 import type { RouteContext, Router } from './router.js';
 
 export class RouteStage {
@@ -25,12 +27,21 @@ export class RouteStage {
   private readonly routedSlot: number;
   private readonly intendedSlot: number;
   private readonly venueRoutedSlots: Int32Array;
+  /** Set when a trained policy routes: decisions then complete on a later poll (policy-router.ts). */
+  private readonly policy: PolicyRouter | null;
+  private readonly router: Router | null;
+  private readonly childQty: Float64Array;
+  /** Execution's per-venue answer counters (shared), read as the policy's recent fill outcomes. */
+  private readonly filledSlots: Int32Array;
+  private readonly missedSlots: Int32Array[];
+  private readonly seenFilled: Float64Array;
+  private readonly seenMissed: Float64Array;
 
   constructor(
     symbolCount: number,
     venueCount: number,
     private readonly strategy: Strategy,
-    private readonly router: Router,
+    router: Router | PolicyRouter,
     forecasts: RouteContext['forecasts'],
     feeBps: Float64Array,
     venues: RouteContext['venues'],
@@ -44,6 +55,75 @@ export class RouteStage {
     this.intendedSlot = metrics.slot('orders_intended');
     this.lastIdSlot = metrics.slot('last_client_order_id');
     this.venueRoutedSlots = metrics.slots(venueCount, (v) => `venue_${v}_routed`);
+    const deferred = 'submit' in router;
+    this.policy = deferred ? router : null;
+    this.router = deferred ? null : router;
+    this.childQty = new Float64Array(venueCount);
+    this.filledSlots = metrics.slots(venueCount, (v) => `venue_${v}_orders_filled`);
+    this.missedSlots = ['rejected', 'cancelled', 'expired'].map((s) =>
+      metrics.slots(venueCount, (v) => `venue_${v}_orders_${s}`),
+    );
+    this.seenFilled = new Float64Array(venueCount);
+    this.seenMissed = new Float64Array(venueCount);
+  }
+
+  /** Feeds the venues' new fills and misses (since the last call) to the policy's fill-ratio average. */
+  private readFillOutcomes(p: PolicyRouter): void {
+    const c = this.metrics.counters;
+    for (let v = 0; v < this.seenFilled.length; v++) {
+      const filled = c.get(this.filledSlots[v]);
+      let missed = 0;
+      for (let k = 0; k < this.missedSlots.length; k++) missed += c.get(this.missedSlots[k][v]);
+      // At most a few outcomes per call: the average only needs the recent ones.
+      for (let n = Math.min(filled - this.seenFilled[v], 8); n > 0; n--) p.recordFill(v, 1);
+      for (let n = Math.min(missed - this.seenMissed[v], 8); n > 0; n--) p.recordFill(v, 0);
+      this.seenFilled[v] = filled;
+      this.seenMissed[v] = missed;
+    }
+  }
+
+  /** True when a trained policy routes and its decisions complete asynchronously. */
+  get deferred(): boolean {
+    return this.policy !== null;
+  }
+
+  /** True while a policy inference is running: the host should turn its event loop. */
+  get decisionInFlight(): boolean {
+    return this.policy?.inFlight === true;
+  }
+
+  /** True when policy decisions wait to become orders. */
+  get decisionsReady(): boolean {
+    return this.policy !== null && this.policy.ready > 0;
+  }
+
+  /**
+   * Turns the policy's finished decisions into orders (one per venue of a split, each at that
+   * venue's quote now), passing each to `emit` in `order`, then starts the next inference over
+   * the orders queued since. Returns the orders emitted.
+   */
+  completeDecisions(order: Order, emit: (order: Order) => void): number {
+    const p = this.policy;
+    if (p === null) return 0;
+    if (!p.inFlight) this.readFillOutcomes(p);
+    let n = 0;
+    for (let d = p.takeReady(); d !== null; d = p.takeReady()) {
+      splitQty(d.weights, d.qty, this.childQty);
+      for (let v = 0; v < this.childQty.length; v++) {
+        if (this.childQty[v] <= 0) continue;
+        const venueId = this.ctx.venues.venueUsable(v)
+          ? v
+          : p.fallbackVenue(d as unknown as OrderIntent, this.ctx);
+        if (venueId < 0 || !this.ctx.venues.venueUsable(venueId)) continue;
+        this.metrics.counters.add(this.intendedSlot, 1);
+        this.fillOrder(order, d, this.childQty[v], venueId, d.tickRecvTsNs, d.tickIngestTsNs);
+        p.recordOrder(venueId, order.routeTsNs);
+        emit(order);
+        n++;
+      }
+    }
+    p.flush(this.ctx);
+    return n;
   }
 
   /** Client order ids are unique per run and across a recovery: continue above the journal's. */
@@ -54,6 +134,7 @@ export class RouteStage {
   /** Fills `orders[0..n)` for this tick and returns n (0 when the tick produces no order). */
   onTick(tick: Tick, orders: Order[]): number {
     this.book.update(tick);
+    this.policy?.onQuote(tick, this.book);
     this.metrics.counters.add(this.routedSlot, 1);
     const wanted = this.strategy.onTick(tick, this.book, this.intents, this.strategyCtx);
     let n = 0;
@@ -62,29 +143,45 @@ export class RouteStage {
   }
 
   private toOrder(intent: OrderIntent, tick: Tick, order: Order): boolean {
+    let venueId = intent.venueId;
+    if (venueId < 0 && this.policy !== null) {
+      // Deferred: the order leaves when the policy's inference resolves (completeDecisions).
+      if (this.policy.submit(intent, tick, this.ctx, this.clock.nowNs())) return false;
+      venueId = this.policy.fallbackVenue(intent, this.ctx);
+    } else if (venueId < 0 && this.router !== null) venueId = this.router.route(intent, this.ctx);
     this.metrics.counters.add(this.intendedSlot, 1);
-    const venueId = intent.venueId >= 0 ? intent.venueId : this.router.route(intent, this.ctx);
     if (venueId < 0 || !this.ctx.venues.venueUsable(venueId)) return false;
-    const i = this.book.index(intent.symbolId, venueId);
+    this.fillOrder(order, intent, intent.qty, venueId, tick.recvTsNs, tick.ingestTsNs, intent.limitPx);
+    return true;
+  }
+
+  private fillOrder(
+    order: Order,
+    src: OrderIntent | PendingOrder,
+    qty: number,
+    venueId: number,
+    tickRecvTsNs: number,
+    tickIngestTsNs: number,
+    limitPx = 0,
+  ): void {
+    const i = this.book.index(src.symbolId, venueId);
     order.clientOrderId = this.nextClientOrderId++;
     // Shared, so a restarted route worker continues above every id its predecessor used.
     this.metrics.counters.set(this.lastIdSlot, order.clientOrderId);
-    order.symbolId = intent.symbolId;
+    order.symbolId = src.symbolId;
     order.venueId = venueId;
-    order.side = intent.side;
-    order.qty = intent.qty;
-    order.limitPx =
-      intent.limitPx > 0 ? intent.limitPx : intent.side > 0 ? this.book.askPx[i] : this.book.bidPx[i];
-    order.type = intent.type;
-    order.ttlNs = intent.ttlNs;
+    order.side = src.side;
+    order.qty = qty;
+    order.limitPx = limitPx > 0 ? limitPx : src.side > 0 ? this.book.askPx[i] : this.book.bidPx[i];
+    order.type = src.type;
+    order.ttlNs = src.ttlNs;
     order.strategyId = this.strategy.id;
-    order.arrivalMid = intent.arrivalMid;
-    order.tickRecvTsNs = tick.recvTsNs;
-    order.tickIngestTsNs = tick.ingestTsNs;
+    order.arrivalMid = src.arrivalMid;
+    order.tickRecvTsNs = tickRecvTsNs;
+    order.tickIngestTsNs = tickIngestTsNs;
     order.riskTsNs = 0;
     order.routeTsNs = this.clock.nowNs();
     this.metrics.counters.add(this.venueRoutedSlots[venueId], 1);
-    this.metrics.hist.stage_route.record(order.routeTsNs - tick.ingestTsNs);
-    return true;
+    this.metrics.hist.stage_route.record(order.routeTsNs - tickIngestTsNs);
   }
 }

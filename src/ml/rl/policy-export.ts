@@ -19,6 +19,8 @@ import { splitMenu } from './split-actions.js';
 import { loadTf } from './tf-runtime.js';
 
 export const PARITY_TOLERANCE = 1e-5;
+/** Rows of parity.json shipped beside each model. */
+const PARITY_FILE_ROWS = 32;
 
 export class ParityError extends Error {}
 
@@ -37,18 +39,38 @@ export function parityObservations(env: RoutingEnvOptions, seed: number, rows: n
   return runEpisodeSync(e, seed, routerPolicy(new RoundRobinRouter())).obs;
 }
 
-/** Largest |onnxruntime - tfjs| over the rows of `obs`. */
+/** The trainer's (tfjs) outputs for `rows` rows of `obs`. */
+export async function trainerOutputs(
+  layers: MlpLayer[],
+  obs: Float32Array,
+  rows: number,
+): Promise<Float32Array> {
+  const tf = await loadTf();
+  const model = mlpFromLayers(tf, layers);
+  const out = predictRows(tf, model, obs, rows);
+  model.dispose();
+  return out;
+}
+
+/** Largest |onnxruntime - trainer| over the rows of `obs`. */
 export async function parityMaxAbsDiff(
   layers: MlpLayer[],
   bytes: Uint8Array,
   meta: PolicyMetadata,
   obs: Float32Array,
 ): Promise<number> {
-  const tf = await loadTf();
-  const model = mlpFromLayers(tf, layers);
   const rows = obs.length / meta.features.length;
-  const expected = predictRows(tf, model, obs, rows);
-  model.dispose();
+  return maxAbsDiffOnnx(bytes, meta, obs, await trainerOutputs(layers, obs, rows));
+}
+
+/** Largest |onnxruntime - expected| over the rows of `obs`; +Infinity when the sizes differ. */
+export async function maxAbsDiffOnnx(
+  bytes: Uint8Array,
+  meta: PolicyMetadata,
+  obs: Float32Array,
+  expected: ArrayLike<number>,
+): Promise<number> {
+  const rows = obs.length / meta.features.length;
   const policy = await OnnxPolicy.fromBytes(bytes, meta);
   const got = await policy.scores(obs, rows);
   await policy.release();
@@ -77,7 +99,8 @@ export async function writePolicy(
     outputName: io.output,
     metadata: { policy: meta.policy },
   });
-  const diff = await parityMaxAbsDiff(layers, bytes, full, parityObservations(env, 12345, 256));
+  const obs = parityObservations(env, 12345, 256);
+  const diff = await parityMaxAbsDiff(layers, bytes, full, obs);
   if (!(diff <= PARITY_TOLERANCE))
     throw new ParityError(
       `${meta.policy}: onnxruntime differs from the trainer by ${diff} (> ${PARITY_TOLERANCE})`,
@@ -86,5 +109,13 @@ export async function writePolicy(
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), bytes);
   writeFileSync(join(dir, 'metadata.json'), `${JSON.stringify(full, null, 2)}\n`);
+  // The trainer's outputs on a few real observations, so a test can hold the shipped ONNX to them.
+  const rows = PARITY_FILE_ROWS;
+  const sample = obs.subarray(0, rows * full.features.length);
+  const outputs = await trainerOutputs(layers, sample, rows);
+  writeFileSync(
+    join(dir, 'parity.json'),
+    `${JSON.stringify({ rows, obs: Array.from(sample), trainer_outputs: Array.from(outputs) })}\n`,
+  );
   return full;
 }

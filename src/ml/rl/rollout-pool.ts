@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RolloutResult, RolloutTask } from './rollout.js';
 
-const WORKER = fileURLToPath(new URL('./rollout-worker.js', import.meta.url));
+// Run from source (vitest), the worker is the compiled one: `npm test` builds dist/ first.
+const WORKER = fileURLToPath(
+  import.meta.url.endsWith('.ts')
+    ? new URL('../../../dist/src/ml/rl/rollout-worker.js', import.meta.url)
+    : new URL('./rollout-worker.js', import.meta.url),
+);
 
 export class RolloutPool {
   private readonly pool: Piscina<RolloutTask, RolloutResult>;

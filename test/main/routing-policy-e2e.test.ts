@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HFT = resolve(ROOT, 'bin/hft.js');
+
+function hft(args: string[], timeout = 60_000) {
+  return spawnSync(process.execPath, [HFT, ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'hft-rl-')),
+    env: { PATH: process.env.PATH },
+    encoding: 'utf8',
+    timeout,
+  });
+}
+
+describe('trained routers end to end (shipped models/)', () => {
+  it.each(['dqn', 'ppo'])('hft run --router %s routes live orders through onnxruntime', (router) => {
+    const report = mkdtempSync(join(tmpdir(), `hft-run-${router}-`));
+    const r = hft([
+      'run',
+      '--mode',
+      'fast',
+      '--duration',
+      '3',
+      '--router',
+      router,
+      '--pipeline',
+      'fused',
+      '--metrics-port',
+      '0',
+      '--log-level',
+      'quiet',
+      '--report',
+      report,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const s = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
+    expect(s.routing.policy).toBe(router);
+    expect(s.orders.sent).toBeGreaterThan(0);
+    const routed = Object.values(s.routing.by_venue as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(routed).toBeGreaterThan(0);
+    expect(s.orders.dropped ?? 0).toBe(0);
+  });
+
+  it('hft eval routing scores every router on held-out episodes and writes eval.json and eval.svg', () => {
+    const report = mkdtempSync(join(tmpdir(), 'hft-eval-'));
+    const r = hft(['eval', 'routing', '--episodes', '2', '--report', report]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/hindsight-best/);
+    const ev = JSON.parse(readFileSync(join(report, 'eval.json'), 'utf8'));
+    expect(Object.keys(ev.policies).sort()).toEqual(
+      ['best-price', 'dqn', 'lowest-latency', 'ppo', 'predicted-latency', 'round-robin'].sort(),
+    );
+    expect(ev.seeds[0]).toBeGreaterThanOrEqual(3e9);
+    for (const p of Object.values(ev.policies) as { bps: { ci95: number }; hindsight_best_pct: number }[]) {
+      expect(Number.isFinite(p.bps.ci95)).toBe(true);
+      expect(p.hindsight_best_pct).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(report, 'eval.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('refuses what it cannot do with exit 2 and one line', () => {
+    for (const args of [
+      ['train', 'latency'],
+      ['train', 'dqn', '--episodes', '0'],
+      ['eval', 'routing', '--model', '/nonexistent'],
+    ]) {
+      const r = hft(args);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.js';
+import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-exporter.js';
+import { OnnxPolicy } from '../../src/ml/rl/onnx-policy.js';
+import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
+import { featureCount, featureNames, VENUE_FEATURES } from '../../src/ml/rl/routing-features.js';
+import { ControlBlock, createControlBlock } from '../../src/pipeline/control-block.js';
+import { BestPriceRouter } from '../../src/routing/best-price-router.js';
+import { PolicyRouter } from '../../src/routing/policy-router.js';
+import { RouteStage } from '../../src/routing/route-stage.js';
+import { type Order, OrderCodec } from '../../src/shm/records.js';
+import type { OrderIntent, Strategy } from '../../src/strategies/strategy.js';
+import { quoteTick, stageFixture } from '../fixtures.js';
+
+const VENUES = ['A', 'B', 'C'];
+const N = featureCount(3);
+const COST = VENUE_FEATURES.indexOf('cost_bps');
+
+/** A one-layer "policy": DQN Q_v = -cost_bps of venue v (so: the cheapest quote), PPO logits = bias. */
+async function policy(kind: 'dqn' | 'ppo', bias: number[] = []): Promise<OnnxPolicy> {
+  const outputs = kind === 'dqn' ? 3 : 7;
+  const weights = new Float32Array(N * outputs);
+  if (kind === 'dqn')
+    for (let v = 0; v < 3; v++) weights[(v * VENUE_FEATURES.length + COST) * outputs + v] = -1;
+  const layer = {
+    inputs: N,
+    outputs,
+    weights,
+    bias: Float32Array.from({ length: outputs }, (_, i) => bias[i] ?? 0),
+    activation: 'linear' as const,
+  };
+  const meta = { policy: kind, features: featureNames(VENUES), venues: VENUES } as PolicyMetadata;
+  return OnnxPolicy.fromBytes(exportMlpToOnnx([layer], { inputName: 'obs' }), meta);
+}
+
+function buyer(qty = 100): Strategy {
+  return {
+    id: 4,
+    name: 'buyer',
+    onTick(tick, book, intents: OrderIntent[]) {
+      Object.assign(intents[0], {
+        symbolId: 0,
+        side: 1,
+        qty,
+        arrivalMid: book.mid(0),
+        venueId: -1,
+        limitPx: 0,
+        type: 1,
+        ttlNs: 0,
+      });
+      return tick.venueId === 2 ? 1 : 0;
+    },
+  };
+}
+
+async function setup(p: OnnxPolicy, capacity = 64) {
+  const f = stageFixture(['AAPL'], VENUES);
+  const fees = Float64Array.of(0, 0, 0);
+  const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), capacity);
+  const control = new ControlBlock(createControlBlock(1));
+  const forecasts = new ForecastTable(createForecastTable(3));
+  const stage = new RouteStage(1, 3, buyer(), router, forecasts, fees, control, f.clock, f.metrics);
+  const order = OrderCodec.create();
+  const sent: Order[] = [];
+  const complete = () =>
+    stage.completeDecisions(order, (o) => sent.push(OrderCodec.copy(o, OrderCodec.create())));
+  const settle = async () => {
+    while (stage.decisionInFlight) await new Promise((r) => setImmediate(r));
+  };
+  return { stage, router, order, sent, complete, settle, clock: f.clock };
+}
+
+describe('PolicyRouter in the route stage', () => {
+  it('defers the order to onnxruntime and completes it at the venue the policy picks', async () => {
+    const s = await setup(await policy('dqn'));
+    s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
+    s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
+    const tick = Object.assign(quoteTick(0, 2, 9.99, 10.02), { recvTsNs: 7, ingestTsNs: 8 });
+    expect(s.stage.onTick(tick, [s.order])).toBe(0); // deferred, not dropped
+    expect(s.complete()).toBe(0); // starts the inference
+    expect(s.stage.decisionInFlight).toBe(true);
+    await s.settle();
+    expect(s.stage.decisionsReady).toBe(true);
+    s.clock.set(1000);
+    expect(s.complete()).toBe(1);
+    const o = s.sent[0];
+    expect(o.venueId).toBe(1); // the cheapest ask
+    expect(o.limitPx).toBe(10.01);
+    expect(o.qty).toBe(100);
+    expect(o.tickRecvTsNs).toBe(7);
+    expect(o.routeTsNs).toBe(1000);
+    expect(s.router.decisions).toBe(1);
+  });
+
+  it('ppo: a split becomes one order per venue, quantities adding up', async () => {
+    const s = await setup(await policy('ppo', [0, 0, 0, 0, 0, 0, 10])); // all three venues equally
+    s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
+    s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
+    s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    s.complete();
+    await s.settle();
+    expect(s.complete()).toBe(3);
+    expect(s.sent.map((o) => o.venueId).sort()).toEqual([0, 1, 2]);
+    expect(s.sent.reduce((q, o) => q + o.qty, 0)).toBe(100);
+    expect(new Set(s.sent.map((o) => o.clientOrderId)).size).toBe(3);
+  });
+
+  it('batches the orders queued during an inference into the next one, and falls back when full', async () => {
+    const s = await setup(await policy('dqn'), 2);
+    s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
+    s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
+    s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    s.complete(); // inference over 1 order
+    s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    // The queue (capacity 2) is full: best-price decides at once.
+    expect(s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order])).toBe(1);
+    expect(s.router.fallbacks).toBe(1);
+    await s.settle();
+    expect(s.complete()).toBe(1); // and the next batch (2 orders) starts
+    await s.settle();
+    expect(s.complete()).toBe(2);
+    expect(s.router.decisions).toBe(3);
+  });
+});
