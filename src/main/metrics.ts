@@ -138,9 +138,14 @@ export function createMetricsRegistry(
     ),
   );
   add(
-    new SnapshotHistogram('hft_inference_seconds', 'Forecast refresh for all venues, by model.', () => [
-      { labels: { model: 'ewma' }, hist: m.hist.predict_inference },
-    ]),
+    new SnapshotHistogram(
+      'hft_inference_seconds',
+      'Forecast refresh for all venues (ewma), and a trained router decision (routing_policy), by model.',
+      () => [
+        { labels: { model: 'ewma' }, hist: m.hist.predict_inference },
+        { labels: { model: 'routing_policy' }, hist: m.hist.policy_decision },
+      ],
+    ),
   );
   return prom;
 }

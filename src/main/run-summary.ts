@@ -17,6 +17,8 @@ export interface RunSummary {
     tick_to_order: LatencySummaryUs;
     order_to_ack: LatencySummaryUs;
     predict_inference: LatencySummaryUs;
+    /** A trained router's decision: order queued for inference -> order emitted (dqn, ppo only). */
+    policy_decision: LatencySummaryUs;
     stages: Record<string, LatencySummaryUs>;
     order_to_ack_by_venue: Record<string, LatencySummaryUs>;
   };
@@ -76,6 +78,7 @@ export function buildSummary(
       tick_to_order: m.hist.tick_to_order.summaryUs(),
       order_to_ack: m.hist.order_to_ack.summaryUs(),
       predict_inference: m.hist.predict_inference.summaryUs(),
+      policy_decision: m.hist.policy_decision.summaryUs(),
       stages: {
         ingest: m.hist.stage_ingest.summaryUs(),
         predict: m.hist.stage_predict.summaryUs(),

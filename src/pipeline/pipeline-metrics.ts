@@ -49,6 +49,7 @@ export const HISTOGRAMS = [
   'tick_to_order',
   'order_to_ack',
   'predict_inference',
+  'policy_decision',
   'stage_ingest',
   'stage_predict',
   'stage_route',

@@ -16,8 +16,8 @@ export class RouteNode implements StageNode {
   private readonly outOrders = Array.from({ length: MAX_INTENTS_PER_TICK }, () => OrderCodec.create());
   private readonly droppedSlot: number;
   private readonly tripSlot: number;
-  /** A policy router's decisions arrive on the event loop: the host idles there (run-host.ts). */
-  readonly eventDriven: boolean;
+  /** A policy router's decisions arrive on the event loop (see wantsYield). */
+  private readonly deferred: boolean;
   private readonly decided = OrderCodec.create();
   private completed = 0;
   private readonly emit = (order: Order) => {
@@ -39,12 +39,12 @@ export class RouteNode implements StageNode {
   ) {
     this.droppedSlot = metrics.slot('orders_dropped');
     this.tripSlot = metrics.slot('breaker_trips');
-    this.eventDriven = stage.deferred;
+    this.deferred = stage.deferred;
   }
 
   poll(): number {
     const n = Math.min(this.ticks.available(), BATCH);
-    if (n === 0 && !this.eventDriven) return 0;
+    if (n === 0 && !this.deferred) return 0;
     let sent = 0;
     for (let i = 0; i < n; i++) {
       TickCodec.read(this.ticks.f64, this.ticks.i32, this.ticks.next(), this.tick);
@@ -61,13 +61,16 @@ export class RouteNode implements StageNode {
     }
     if (n > 0) this.ticks.release();
     this.completed = 0;
-    if (this.eventDriven) this.stage.completeDecisions(this.decided, this.emit);
+    if (this.deferred) this.stage.completeDecisions(this.decided, this.emit);
     sent += this.completed;
     if (sent > 0) this.orders.publish();
     return n + this.completed;
   }
 
-  /** While a policy inference runs, the host returns to its event loop so it can resolve. */
+  /**
+   * While a policy inference runs, the host returns to its event loop for one turn so it can
+   * resolve; otherwise the host idles with its usual wait strategy, undisturbed.
+   */
   wantsYield(): boolean {
     return this.stage.decisionInFlight;
   }

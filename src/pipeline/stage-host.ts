@@ -56,7 +56,7 @@ export class StageHost implements WorkProbe {
         this.lastBeatNs = now;
       }
       if (now >= end) return SLICE_DONE;
-      if (asyncIdle && this.yieldWanted()) return SLICE_DONE;
+      if (this.yieldWanted()) return SLICE_DONE;
       if (work === 0) {
         let due = end;
         for (let i = 0; i < this.nodes.length; i++) {

@@ -16,7 +16,7 @@ export interface StageNode {
   close(): void;
   /** True when the node's inputs arrive on the event loop (sockets): its host idles asynchronously. */
   readonly eventDriven?: boolean;
-  /** An event-driven node waiting on its event loop (an inference in flight) asks its host to yield now. */
+  /** A node waiting on its event loop (an inference in flight) asks its host to yield to it now. */
   wantsYield?(): boolean;
 }
 

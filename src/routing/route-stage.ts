@@ -118,6 +118,7 @@ export class RouteStage {
         this.metrics.counters.add(this.intendedSlot, 1);
         this.fillOrder(order, d, this.childQty[v], venueId, d.tickRecvTsNs, d.tickIngestTsNs);
         p.recordOrder(venueId, order.routeTsNs);
+        this.metrics.hist.policy_decision.record(order.routeTsNs - d.submitTsNs);
         emit(order);
         n++;
       }
