@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderBarChart } from '../backtest/report/bar-chart.js';
 import { envOptionsFromConfig } from '../ml/rl/env-options.js';
+import { renderEvalChart } from '../ml/rl/eval-chart.js';
 import { fixedRouterPolicies, loadTrainedPolicies, trainedPolicy } from '../ml/rl/policy-set.js';
 import { evaluateRouting, type RoutingEvaluation } from '../ml/rl/routing-eval.js';
 import type { HftConfig } from './config-types.js';
@@ -47,7 +47,7 @@ export async function runEvalRoutingCommand(
   for (const line of formatEvaluation(ev)) print(line);
   mkdirSync(o.reportDir, { recursive: true });
   writeFileSync(join(o.reportDir, 'eval.json'), `${JSON.stringify(evalJson(ev), null, 2)}\n`);
-  writeFileSync(join(o.reportDir, 'eval.svg'), evalChart(ev));
+  writeFileSync(join(o.reportDir, 'eval.svg'), renderEvalChart(ev));
   print(`wrote ${join(o.reportDir, 'eval.json')} and eval.svg`);
   return ev;
 }
@@ -102,19 +102,4 @@ function evalJson(ev: RoutingEvaluation): unknown {
       ]),
     ),
   };
-}
-
-function evalChart(ev: RoutingEvaluation): string {
-  return renderBarChart({
-    title: `Execution quality on ${ev.episodes} held-out episodes (bps per share, 95% CI)`,
-    yTitle: 'bps vs arrival mid',
-    categories: ev.policies.map((p) => ({
-      label: p.name,
-      sublabel: `±${p.bps.ci95.toFixed(3)} · hindsight ${p.hindsightPct.toFixed(0)}%`,
-    })),
-    series: [{ name: 'mean bps', values: ev.policies.map((p) => p.bps.mean) }],
-    formatValue: (v) => v.toFixed(3),
-    size: { width: 760, height: 340 },
-    legend: false,
-  });
 }

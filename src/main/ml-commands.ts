@@ -1,6 +1,7 @@
 /** `hft train dqn|ppo` and `hft eval routing` (CONTRACT.md), registered on the CLI program. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { modelsDir } from '../routing/create-policy-router.js';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
@@ -58,7 +59,7 @@ export function registerMlCommands(program: Command, configDir: string): void {
     .command('eval')
     .description('evaluate routing policies on held-out episodes; writes eval.json and eval.svg')
     .argument('<what>', 'routing')
-    .option('--model <path>', 'a model directory or a directory of them (default models/)', 'models')
+    .option('--model <path>', 'a model directory or a directory of them (default: the shipped models/)')
     .option('--report <dir>', 'where eval.json and eval.svg go (default reports/<utc-stamp>/)')
     .option('--episodes <n>', 'held-out episodes (>= 20 for the README figures)', '24')
     .option('--mode <mode>', 'fast | balanced | production (default fast)')
@@ -77,7 +78,7 @@ export function registerMlCommands(program: Command, configDir: string): void {
       await runEvalRoutingCommand(
         cfg,
         {
-          modelPath: resolve(opts.model ?? 'models'),
+          modelPath: opts.model === undefined ? modelsDir() : resolve(opts.model),
           reportDir: resolve(opts.report ?? defaultReportDir()),
           episodes: Number(opts.episodes),
           progress: cfg.system.log_level !== 'quiet' && process.stderr.isTTY === true,

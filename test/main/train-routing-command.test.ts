@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTrainRoutingCommand } from '../../../src/main/train-routing-command.js';
-import { OnnxPolicy } from '../../../src/ml/rl/onnx-policy.js';
-import { maxAbsDiffOnnx } from '../../../src/ml/rl/policy-export.js';
-import type { PolicyMetadata } from '../../../src/ml/rl/policy-metadata.js';
-import { fastConfig, ROOT } from './rl-fixtures.js';
+import { runTrainRoutingCommand } from '../../src/main/train-routing-command.js';
+import { OnnxPolicy } from '../../src/ml/rl/onnx-policy.js';
+import { maxAbsDiffOnnx } from '../../src/ml/rl/policy-export.js';
+import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
+import { fastConfig, ROOT } from '../ml/rl/rl-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hft-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
