@@ -4,6 +4,7 @@
  * per million ticks (first and second half of each run, to show it does not grow).
  *
  *   npm run bench:pipeline -- [--json FILE] [--duration S] [--topologies threads,fused,inline] [--rates 10000,100000,0]
+ *                             [--router best-price|dqn|ppo|...]   (dqn/ppo: also the policy decision percentiles)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ const WARMUP_S = 1;
 
 export interface PipelineRunResult {
   topology: PipelineTopology;
+  router: string;
   target_rate: number;
   achieved_rate: number;
   ticks: number;
@@ -39,6 +41,8 @@ export interface PipelineRunResult {
   stages_us: Record<string, LatencySummaryUs>;
   gc_per_million_ticks: number;
   gc_per_million_ticks_halves: [number, number];
+  /** A trained router's order queued for inference -> order emitted (dqn, ppo). */
+  policy_decision_us: LatencySummaryUs;
 }
 
 interface Snapshot {
@@ -54,9 +58,9 @@ interface Snapshot {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Bench settings: the fast mode's venues, a strategy tuned to emit enough orders to measure. */
-export function benchConfig(topology: PipelineTopology, rate: number): HftConfig {
+export function benchConfig(topology: PipelineTopology, rate: number, router = 'best-price'): HftConfig {
   const cfg = resolveConfig(
-    { mode: 'fast', pipeline: topology, rate: String(rate) },
+    { mode: 'fast', pipeline: topology, rate: String(rate), router },
     {},
     { configDir: CONFIG_DIR, cwd: '/' },
   );
@@ -73,8 +77,9 @@ export async function runPipeline(
   topology: PipelineTopology,
   rate: number,
   durationS: number,
+  router = 'best-price',
 ): Promise<PipelineRunResult> {
-  const cfg = benchConfig(topology, rate);
+  const cfg = benchConfig(topology, rate, router);
   const registry = new Registry({
     symbols: cfg.trading.symbols,
     venues: cfg.market.venues.map((v) => v.name),
@@ -120,6 +125,7 @@ export async function runPipeline(
   const delta = (k: string) => histogramDelta(b.hists[k], a.hists[k]).summaryUs();
   return {
     topology,
+    router,
     target_rate: rate,
     achieved_rate: Math.round(ticks / elapsedS),
     ticks,
@@ -135,6 +141,7 @@ export async function runPipeline(
       perMillion(mid.gc - a.gc, mid.ticks - a.ticks),
       perMillion(b.gc - mid.gc, b.ticks - mid.ticks),
     ],
+    policy_decision_us: delta('policy_decision'),
   };
 }
 
@@ -143,6 +150,7 @@ function parseArgs(argv: string[]): {
   durationS: number;
   topologies: PipelineTopology[];
   rates: number[];
+  router: string;
 } {
   const get = (flag: string) => {
     const i = argv.indexOf(flag);
@@ -156,12 +164,14 @@ function parseArgs(argv: string[]): {
     durationS,
     topologies: (get('--topologies') ?? 'threads,fused,inline').split(',') as PipelineTopology[],
     rates: (get('--rates') ?? '10000,100000,0').split(',').map(Number),
+    router: get('--router') ?? 'best-price',
   };
 }
 
 function printTable(runs: PipelineRunResult[]): void {
   const rows = runs.map((r) => ({
     topology: r.topology,
+    router: r.router,
     target: r.target_rate === 0 ? 'max' : r.target_rate,
     'ticks/s': r.achieved_rate,
     'dropped orders': r.dropped_orders,
@@ -173,6 +183,8 @@ function printTable(runs: PipelineRunResult[]): void {
     'p99.9 us': r.tick_to_order_us.p999,
     'max us': r.tick_to_order_us.max,
     'gc/M ticks (1st, 2nd half)': `${r.gc_per_million_ticks} (${r.gc_per_million_ticks_halves.join(', ')})`,
+    'decision p50/p99 us':
+      r.policy_decision_us.count > 0 ? `${r.policy_decision_us.p50} / ${r.policy_decision_us.p99}` : '-',
   }));
   console.table(rows);
 }
@@ -183,9 +195,9 @@ async function main(): Promise<void> {
   for (const rate of args.rates) {
     for (const topology of args.topologies) {
       process.stderr.write(
-        `pipeline bench: ${topology} at ${rate === 0 ? 'max' : rate} ticks/s for ${args.durationS}s\n`,
+        `pipeline bench: ${topology} at ${rate === 0 ? 'max' : rate} ticks/s, ${args.router}, for ${args.durationS}s\n`,
       );
-      runs.push(await runPipeline(topology, rate, args.durationS));
+      runs.push(await runPipeline(topology, rate, args.durationS, args.router));
     }
   }
   printTable(runs);

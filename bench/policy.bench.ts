@@ -12,6 +12,7 @@ import { Bench } from 'tinybench';
 import { BookTops } from '../src/market/book-tops.js';
 import { createForecastTable, FORECAST_COLS, ForecastTable } from '../src/ml/forecast-table.js';
 import { OnnxPolicy } from '../src/ml/rl/onnx-policy.js';
+import { modelsDir } from '../src/ml/rl/policy-store.js';
 import { BestPriceRouter } from '../src/routing/best-price-router.js';
 import { PolicyRouter } from '../src/routing/policy-router.js';
 import type { RouteContext } from '../src/routing/router.js';
@@ -19,7 +20,7 @@ import { TickCodec } from '../src/shm/records.js';
 import { createIntent } from '../src/strategies/strategy.js';
 import { type BenchReport, isMainModule, latencyOf, printReport, sig } from './bench-report.js';
 
-const MODELS = resolve(process.env.HFT_MODELS_DIR ?? 'models');
+const MODELS = modelsDir();
 const BATCH = 16;
 
 const turn = () => new Promise<void>((r) => setImmediate(r));

@@ -27,10 +27,20 @@ export async function runEvalRoutingCommand(
 ): Promise<RoutingEvaluation> {
   if (!(Number.isInteger(o.episodes) && o.episodes >= 2))
     throw new ConfigError('--episodes', `must be an integer >= 2, got ${o.episodes}`);
-  const trained = await loadTrainedPolicies(o.modelPath);
-  if (trained.length === 0)
-    throw new ConfigError('--model', `no trained policy (model.onnx + metadata.json) under ${o.modelPath}`);
   const env = envOptionsFromConfig(cfg);
+  const venues = env.venues.map((v) => v.name);
+  const trained = await loadTrainedPolicies(o.modelPath, venues);
+  if (trained.length === 0)
+    throw new ConfigError(
+      '--model',
+      `no trained policy (model.onnx + metadata.json) for venues ${venues.join(', ')} under ${o.modelPath}`,
+    );
+  for (const p of trained)
+    if (p.venueCount !== venues.length || p.metadata.venues.some((v, i) => v !== venues[i]))
+      throw new ConfigError(
+        '--model',
+        `${p.kind} was trained for venues ${p.metadata.venues.join(', ')}, not ${venues.join(', ')}`,
+      );
   const bar = new ProgressBar('eval routing', o.progress);
   let ev: RoutingEvaluation;
   try {

@@ -1,7 +1,7 @@
 /** `hft train dqn|ppo` and `hft eval routing` (CONTRACT.md), registered on the CLI program. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { modelsDir } from '../routing/create-policy-router.js';
+import { modelsDir } from '../ml/rl/policy-store.js';
 import { resolveConfig } from './config.js';
 import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';

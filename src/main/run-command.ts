@@ -19,7 +19,7 @@ import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { RecordingDrain } from '../pipeline/recording-drain.js';
-import { isPolicyRouterName, policyDir, policyShipped } from '../routing/create-policy-router.js';
+import { isPolicyRouterName, policyProblem } from '../routing/create-policy-router.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
 import { backtestData, backtestText, loadBacktestData, writeBacktestReport } from './backtest-command.js';
 import { BreakerWatch } from './breaker-watch.js';
@@ -54,19 +54,25 @@ export function checkRunnable(cfg: HftConfig): void {
   if (src.startsWith('replay:') && !existsSync(src.slice('replay:'.length))) {
     throw new ConfigError('--source', `recording not found: ${src.slice('replay:'.length)}`);
   }
-  checkRouterAvailable(cfg.routing.router);
+  checkRouterAvailable(
+    cfg.routing.router,
+    'routing.router',
+    cfg.market.venues.map((v) => v.name),
+  );
 }
 
-/** Refuses a router this build cannot serve (a trained one whose model is missing). */
-export function checkRouterAvailable(router: string, field = 'routing.router'): void {
+/** Refuses a router this build cannot serve: a trained one without a model for these venues. */
+export function checkRouterAvailable(
+  router: string,
+  field = 'routing.router',
+  venues?: readonly string[],
+): void {
   if (!(AVAILABLE_ROUTERS as readonly string[]).includes(router)) {
     throw new ConfigError(field, `unknown router "${router}"; use one of ${AVAILABLE_ROUTERS.join(', ')}`);
   }
-  if (isPolicyRouterName(router) && !policyShipped(router)) {
-    throw new ConfigError(
-      field,
-      `"${router}" needs its trained model in ${policyDir(router)} (model.onnx + metadata.json): run hft train ${router}`,
-    );
+  if (isPolicyRouterName(router) && venues !== undefined) {
+    const why = policyProblem(router, venues);
+    if (why !== null) throw new ConfigError(field, why);
   }
 }
 

@@ -44,7 +44,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
   const router = h.settings.router;
   const policy =
     h.hosts[hostIndex].stages.includes('route') && isPolicyRouterName(router)
-      ? await loadPolicy(router)
+      ? await loadPolicy(router, h.registry.venues)
       : undefined;
   const ctx = buildHost(h, hostIndex, clock, { policy });
   const stopGc = monitorGc(ctx.metrics, h.hosts[hostIndex].name);

@@ -1,11 +1,9 @@
 /**
- * The trained routers (`dqn`, `ppo`): their shipped models (models/<name>/model.onnx +
- * metadata.json, or $HFT_MODELS_DIR/<name>) loaded into onnxruntime-node, served by PolicyRouter.
+ * The trained routers (`dqn`, `ppo`): the shipped model trained for the run's venues
+ * (src/ml/rl/policy-store.ts) loaded into onnxruntime-node and served by PolicyRouter.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OnnxPolicy } from '../ml/rl/onnx-policy.js';
+import { findPolicyDir, modelsDir, policyDirs, readMetadata } from '../ml/rl/policy-store.js';
 import { BestPriceRouter } from './best-price-router.js';
 import { POLICY_ROUTERS } from './create-router.js';
 import { PolicyRouter } from './policy-router.js';
@@ -16,25 +14,23 @@ export function isPolicyRouterName(name: string): name is PolicyRouterName {
   return (POLICY_ROUTERS as readonly string[]).includes(name);
 }
 
-/** The package's models/ (from dist/src/routing or, under vitest, src/routing), or $HFT_MODELS_DIR. */
-export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.HFT_MODELS_DIR) return resolve(env.HFT_MODELS_DIR);
-  const up = import.meta.url.endsWith('.ts') ? '../../models' : '../../../models';
-  return fileURLToPath(new URL(up, import.meta.url));
+/** Why `name` cannot route these venues (no model, or none trained for them), or null. */
+export function policyProblem(name: PolicyRouterName, venues: readonly string[]): string | null {
+  if (findPolicyDir(name, venues) !== null) return null;
+  const dirs = policyDirs(name);
+  if (dirs.length === 0)
+    return `"${name}" needs a trained model in ${modelsDir()}/${name}: run hft train ${name}`;
+  const have = dirs.map((d) => `${d} (${readMetadata(d).venues.join(', ')})`).join('; ');
+  return (
+    `no ${name} model trained for venues ${venues.join(', ')} (have: ${have}); ` +
+    `train one: hft train ${name} --mode <mode> --out ${modelsDir()}/${name}-<mode>`
+  );
 }
 
-export function policyDir(name: PolicyRouterName, env: NodeJS.ProcessEnv = process.env): string {
-  return join(modelsDir(env), name);
-}
-
-/** True when the policy's model files are present. */
-export function policyShipped(name: PolicyRouterName, env: NodeJS.ProcessEnv = process.env): boolean {
-  const dir = policyDir(name, env);
-  return existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'metadata.json'));
-}
-
-export function loadPolicy(name: PolicyRouterName): Promise<OnnxPolicy> {
-  return OnnxPolicy.load(policyDir(name));
+export async function loadPolicy(name: PolicyRouterName, venues: readonly string[]): Promise<OnnxPolicy> {
+  const dir = findPolicyDir(name, venues);
+  if (dir === null) throw new Error(policyProblem(name, venues) ?? `no ${name} model`);
+  return OnnxPolicy.load(dir);
 }
 
 /** A route-stage router over a loaded policy; best-price decides when its queue is full. */

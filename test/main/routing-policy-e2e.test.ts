@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 const HFT = resolve(ROOT, 'bin/hft.js');
 
-function hft(args: string[], timeout = 60_000) {
+function hft(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 60_000) {
   return spawnSync(process.execPath, [HFT, ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'hft-rl-')),
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
     timeout,
   });
@@ -63,14 +63,23 @@ describe('trained routers end to end (shipped models/)', () => {
   });
 
   it('refuses what it cannot do with exit 2 and one line', () => {
-    for (const args of [
-      ['train', 'latency'],
-      ['train', 'dqn', '--episodes', '0'],
-      ['eval', 'routing', '--model', '/nonexistent'],
-    ]) {
-      const r = hft(args);
+    const empty = mkdtempSync(join(tmpdir(), 'hft-no-models-'));
+    for (const [args, env, pattern] of [
+      [['train', 'latency'], {}, /expected dqn or ppo/],
+      [['train', 'dqn', '--episodes', '0'], {}, /--episodes/],
+      [['eval', 'routing', '--model', '/nonexistent'], {}, /--model/],
+      [
+        ['run', '--mode', 'fast', '--router', 'ppo', '--duration', '1'],
+        { HFT_MODELS_DIR: empty },
+        /hft train ppo/,
+      ],
+      [['backtest', '--data', '/nonexistent', '--router', 'dqn'], {}, /.+/],
+    ] as [string[], NodeJS.ProcessEnv, RegExp][]) {
+      const r = hft(args, env);
       expect(r.status).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(pattern);
     }
   });
 });

@@ -1,9 +1,8 @@
 /** The policies `hft eval routing` compares: every fixed router, and the trained ones it can load. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createRouter, FIXED_ROUTERS } from '../../routing/create-router.js';
 import { routerPolicy } from './episode.js';
 import { OnnxPolicy } from './onnx-policy.js';
+import { findPolicyDir, isModelDir } from './policy-store.js';
 import type { NamedPolicy } from './routing-eval.js';
 
 export function fixedRouterPolicies(): NamedPolicy[] {
@@ -11,13 +10,14 @@ export function fixedRouterPolicies(): NamedPolicy[] {
 }
 
 /**
- * Trained policies under `path`: a model directory (model.onnx + metadata.json) or a directory of
- * them (models/dqn, models/ppo). Returns the loaded policies; release them when done.
+ * Trained policies under `path`: a model directory (model.onnx + metadata.json), or a directory
+ * of them (models/), from which the dqn and ppo trained for `venues` are taken. Returns the
+ * loaded policies; release them when done.
  */
-export async function loadTrainedPolicies(path: string): Promise<OnnxPolicy[]> {
-  const dirs = existsSync(join(path, 'metadata.json'))
+export async function loadTrainedPolicies(path: string, venues: readonly string[]): Promise<OnnxPolicy[]> {
+  const dirs = isModelDir(path)
     ? [path]
-    : ['dqn', 'ppo'].map((p) => join(path, p)).filter((d) => existsSync(join(d, 'metadata.json')));
+    : ['dqn', 'ppo'].map((p) => findPolicyDir(p, venues, path)).filter((d): d is string => d !== null);
   return Promise.all(dirs.map((d) => OnnxPolicy.load(d)));
 }
 
