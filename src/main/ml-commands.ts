@@ -20,7 +20,7 @@ export function registerMlCommands(program: Command, configDir: string): void {
     .argument('<model>', 'dqn | ppo')
     .option('--out <dir>', 'output directory (default models/<model>)')
     .option('--seed <n>', 'training seed, 0..2999', '1')
-    .option('--episodes <n>', 'training episodes (default dqn 400, ppo 480)')
+    .option('--episodes <n>', 'training episodes (default dqn 1000, ppo 3000)')
     .option('--eval-episodes <n>', 'held-out episodes scored into metadata.json (0 skips)', '24')
     .option('--threads <n>', 'rollout threads (default: every core)')
     .option('--mode <mode>', 'fast | balanced | production: whose venues and quote rate (default fast)')

@@ -32,7 +32,7 @@ export interface TrainRoutingOptions {
   progress: boolean;
 }
 
-export const DEFAULT_EPISODES: Record<PolicyKind, number> = { dqn: 400, ppo: 480 };
+export const DEFAULT_EPISODES: Record<PolicyKind, number> = { dqn: 1000, ppo: 3000 };
 
 export interface TrainRoutingResult {
   metadata: PolicyMetadata;
