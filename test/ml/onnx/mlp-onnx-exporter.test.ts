@@ -55,7 +55,7 @@ describe('exportMlpToOnnx', () => {
     const decoded = onnxProto.onnx.ModelProto.decode(bytes);
     expect(Number(decoded.opsetImport[0].version)).toBe(ONNX_OPSET);
     expect(decoded.metadataProps.map((p) => [p.key, p.value])).toEqual([['features', 'a,b']]);
-    expect(decoded.graph?.node.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'Gemm']);
+    expect(decoded.graph?.node?.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'Gemm']);
   });
 
   it('refuses layers whose shapes do not chain, naming the layer', () => {
