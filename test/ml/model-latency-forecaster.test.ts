@@ -102,7 +102,11 @@ describe('ModelLatencyForecaster in the predict stage', () => {
     const s = setup(SHIPPED);
     s.feed(60);
     const model = await OnnxLatencyModel.load(SHIPPED);
-    for (let i = 0; i < 1000 && !s.predict.hasFreshForecasts(); i++) {
+    // Until the model has loaded a refresh starts nothing; once one starts an inference, stop
+    // feeding, so the features it ran on are the mirror's.
+    const served = s.forecaster as ModelLatencyForecaster;
+    for (let i = 0; i < 5000 && !served.inferenceRunning && !served.hasFresh(); i++) {
+      await new Promise((r) => setTimeout(r, 1));
       s.predict.onLatencySample(
         Object.assign(LatencySampleCodec.create(), {
           venueId: 0,
@@ -114,10 +118,7 @@ describe('ModelLatencyForecaster in the predict stage', () => {
       );
       s.mirror.observe(0, s.clock.nowNs(), 300e3, 100);
       s.predict.refresh();
-      await new Promise((r) => setTimeout(r, 2));
-      if (s.predict.hasFreshForecasts()) break;
     }
-    // No sample arrived since the inference began (samples above only before each refresh).
     await untilFresh(s.predict);
     s.predict.refresh();
     const x = new Float32Array(VENUES * FEATURE_COUNT);
