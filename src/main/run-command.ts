@@ -163,7 +163,6 @@ export async function runDaemon(
     log.info({ symbols: Object.keys(calibration) }, 'simulated market calibrated from the history cache');
   }
   const latencyModelPath = servedLatencyModelPath(process.env);
-  log.info({ model: latencyModelPath ?? 'none (EWMA)' }, 'latency forecasts');
   // Stamps count from epochNs; this maps them to wall-clock time (time-of-day features).
   const wallOffsetNs = Date.now() * 1e6 - Number(process.hrtime.bigint() - epochNs);
   const handles = createPipelineHandles(
@@ -201,6 +200,7 @@ export async function runDaemon(
     process.env.HFT_CHAOS,
     handles.hosts.map((h) => h.name),
   );
+  log.info({ model: latencyModelPath ?? 'none (EWMA)' }, 'latency forecasts');
   const breakers = new BreakerWatch(control, registry, metrics, log);
   const killSwitch = (source: string) => {
     if (control.trip(Breaker.killSwitch))
