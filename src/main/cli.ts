@@ -14,6 +14,7 @@ import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
 import { runHistoryCommand } from './history-command.js';
 import { createLogger } from './logger.js';
+import { type EvalCliOptions, runEvalCommand, runTrainCommand, type TrainCliOptions } from './ml-commands.js';
 import { defaultReportDir, runDaemon } from './run-command.js';
 import { runSweepCommand } from './sweep-command.js';
 
@@ -132,6 +133,36 @@ function buildProgram(): Command {
     });
 
   program
+    .command('train')
+    .description('train a model: latency (quantile MLP, exported to ONNX)')
+    .argument('<model>', 'latency')
+    .option('--out <dir>', 'where model.onnx and metadata.json go (default models/latency/)')
+    .option('--seed <n>', 'training seed (initial weights, shuffling, simulated training streams)', '1')
+    .option('--samples <file>', 'latency samples: CSV (timestamp_ns,venue,latency_ns) or a recording')
+    .option('--epochs <n>', 'passes over the training rows')
+    .option('--streams <n>', 'simulated training streams per venue (without --samples)')
+    .option('--stream-seconds <s>', 'length of each simulated stream (without --samples)')
+    .option('--mode <mode>', 'whose config/<mode>.yaml venues to simulate (default production)')
+    .option('--config <path>', 'YAML config file')
+    .action(async (model: string, opts: TrainCliOptions) => {
+      const venues = configVenues(opts);
+      await runTrainCommand(model, opts, venues, argvText(), (line) => process.stdout.write(`${line}\n`));
+    });
+  program
+    .command('eval')
+    .description('score a trained model against the baselines on held-out data')
+    .argument('<model>', 'latency')
+    .option('--samples <file>', 'latency samples: CSV (timestamp_ns,venue,latency_ns) or a recording')
+    .option('--model <path>', 'the model.onnx to score (default the shipped models/latency/model.onnx)')
+    .option('--report <dir>', 'write eval.json and eval.svg there')
+    .option('--mode <mode>', 'whose config/<mode>.yaml venues to simulate (default production)')
+    .option('--config <path>', 'YAML config file')
+    .action(async (model: string, opts: EvalCliOptions) => {
+      const venues = configVenues(opts);
+      await runEvalCommand(model, opts, venues, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  program
     .command('record')
     .description('run the simulated market and record its ticks and latency samples to a file')
     .requiredOption('--duration <seconds>', 'how long to record')
@@ -158,6 +189,19 @@ function buildProgram(): Command {
       process.stdout.write(`recorded ${r.ticks} ticks and ${r.latency_samples} latency samples to ${out}\n`);
     });
   return program;
+}
+
+/** The simulated venues (their latency models) of the chosen mode and config file. */
+function configVenues(opts: { mode?: string; config?: string }) {
+  const cfg = resolveConfig({ mode: 'production', ...opts }, process.env, {
+    configDir: CONFIG_DIR,
+    cwd: process.cwd(),
+  });
+  return cfg.market.venues;
+}
+
+function argvText(): string {
+  return ['hft', ...process.argv.slice(2)].join(' ');
 }
 
 /** `NAME=US,NAME=US` -> { NAME: US }; undefined when not given. */
