@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { run as runBacktest } from './backtest.bench.js';
 import { type BenchReport, printReport } from './bench-report.js';
 import { run as runFinnhubNormalizer } from './finnhub-normalizer.bench.js';
+import { run as runLatencyModel } from './latency-model.bench.js';
 import { run as runPolicy } from './policy.bench.js';
 import { run as runRecordCodec } from './record-codec.bench.js';
 import { run as runRiskStage } from './risk-stage.bench.js';
@@ -18,6 +19,7 @@ const BENCHES: (() => Promise<BenchReport>)[] = [
   runRiskStage,
   runFinnhubNormalizer,
   runPolicy,
+  runLatencyModel,
   () => runBacktest(),
 ];
 

@@ -8,6 +8,7 @@
  */
 import { TimerHeap } from '../core/timer-heap.js';
 import { DeliveryQueue } from '../execution/delivery-queue.js';
+import { OrderSlots } from '../execution/order-slots.js';
 import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from '../execution/venue-gateway.js';
 import { ExecKind, type ExecReport, type Order, OrderType, TickFlag } from '../shm/records.js';
 import type { ExchangeMarket } from './exchange-market.js';
@@ -42,57 +43,37 @@ export class BacktestExchange implements VenueGateway {
   private readonly deliveries: DeliveryQueue;
   private readonly resting: RestingOrders;
   private readonly q: QueueState;
-  private readonly freeSlots: Int32Array;
-  private freeTop: number;
+  private readonly slots: OrderSlots;
   private readonly slotOf = new Map<number, number>();
   readonly capacity: number;
   // Per order slot.
-  private readonly clientOrderId: Float64Array;
-  private readonly symbolId: Int32Array;
-  private readonly venueId: Int32Array;
-  private readonly side: Int32Array;
-  private readonly type: Int32Array;
-  private readonly qty: Float64Array;
   private readonly leaves: Float64Array;
-  private readonly limitPx: Float64Array;
   private readonly ttlNs: Float64Array;
-  private readonly sentTsNs: Float64Array;
   private readonly lastResponseNs: Float64Array;
   private readonly state: Int32Array;
-  private readonly cancelRequested: Uint8Array;
   /** Reports still to come back (the final one counted from submit): the slot is reused at 0. */
   private readonly pending: Int32Array;
   private readonly probesLeft: Int32Array;
   private readonly bestPx: Float64Array;
   private readonly bestVenue: Int32Array;
 
-  constructor(private readonly o: BacktestExchangeOptions) {
-    this.m = o.market;
-    this.latency = o.latency;
-    this.queueModel = o.queue;
-    const cap = o.capacity ?? 65536;
+  constructor(private readonly opts: BacktestExchangeOptions) {
+    this.m = opts.market;
+    this.latency = opts.latency;
+    this.queueModel = opts.queue;
+    const cap = opts.capacity ?? 65536;
     this.capacity = cap;
     this.heap = new TimerHeap(cap * (4 + this.m.venueCount));
     this.deliveries = new DeliveryQueue(cap * 4);
     this.resting = new RestingOrders(cap, this.m.bidPx.length);
     this.q = { front: new Float64Array(cap), tradedSinceDepth: new Float64Array(cap) };
-    this.freeSlots = Int32Array.from({ length: cap }, (_, i) => cap - 1 - i);
-    this.freeTop = cap;
+    this.slots = new OrderSlots(cap);
     const f64 = () => new Float64Array(cap);
     const i32 = () => new Int32Array(cap);
-    this.clientOrderId = f64();
-    this.symbolId = i32();
-    this.venueId = i32();
-    this.side = i32();
-    this.type = i32();
-    this.qty = f64();
     this.leaves = f64();
-    this.limitPx = f64();
     this.ttlNs = f64();
-    this.sentTsNs = f64();
     this.lastResponseNs = f64();
     this.state = i32();
-    this.cancelRequested = new Uint8Array(cap);
     this.pending = i32();
     this.probesLeft = i32();
     this.bestPx = f64();
@@ -100,29 +81,20 @@ export class BacktestExchange implements VenueGateway {
   }
 
   get inFlight(): number {
-    return this.capacity - this.freeTop;
+    return this.slots.inUse;
   }
 
   submit(order: Order, nowNs: number): boolean {
-    if (this.freeTop === 0) return false;
-    const s = this.freeSlots[--this.freeTop];
-    this.clientOrderId[s] = order.clientOrderId;
+    const s = this.slots.take(order, nowNs);
+    if (s < 0) return false;
     this.slotOf.set(order.clientOrderId, s);
-    this.symbolId[s] = order.symbolId;
-    this.venueId[s] = order.venueId;
-    this.side[s] = order.side;
-    this.type[s] = order.type;
-    this.qty[s] = order.qty;
     this.leaves[s] = order.qty;
-    this.limitPx[s] = order.limitPx;
     this.ttlNs[s] = order.ttlNs;
-    this.sentTsNs[s] = nowNs;
     this.lastResponseNs[s] = 0;
     this.state[s] = State.travelling;
-    this.cancelRequested[s] = 0;
     this.pending[s] = 1; // the final report
     this.push(nowNs + this.latency.entryNs(order.venueId, nowNs), s, Ev.arrive);
-    if (this.o.hindsight !== undefined && order.type === OrderType.limitIoc) this.probeVenues(s, nowNs);
+    if (this.opts.hindsight !== undefined && order.type === OrderType.limitIoc) this.probeVenues(s, nowNs);
     return true;
   }
 
@@ -133,7 +105,7 @@ export class BacktestExchange implements VenueGateway {
       return true;
     }
     this.pending[s]++;
-    this.push(nowNs + this.latency.entryNs(this.venueId[s], nowNs), s, Ev.cancelArrive);
+    this.push(nowNs + this.latency.entryNs(this.slots.venueId[s], nowNs), s, Ev.cancelArrive);
     return false;
   }
 
@@ -192,7 +164,7 @@ export class BacktestExchange implements VenueGateway {
     if (final) this.state[s] = State.done;
     else this.pending[s]++;
     const due = Math.max(
-      venueTsNs + this.latency.responseNs(this.venueId[s], venueTsNs),
+      venueTsNs + this.latency.responseNs(this.slots.venueId[s], venueTsNs),
       this.lastResponseNs[s],
     );
     this.lastResponseNs[s] = due;
@@ -201,12 +173,12 @@ export class BacktestExchange implements VenueGateway {
   }
 
   private arrive(s: number, atNs: number): void {
-    if (this.cancelRequested[s] === 1) {
+    if (this.slots.cancelRequested[s] === 1) {
       this.respond(s, ExecKind.cancel, atNs, 0, 0, 0, VenueRejectReason.cancelled);
       return;
     }
-    const b = this.m.book(this.symbolId[s], this.venueId[s]);
-    const buy = this.side[s] > 0;
+    const b = this.m.book(this.slots.symbolId[s], this.slots.venueId[s]);
+    const buy = this.slots.side[s] > 0;
     const touch = buy ? this.m.askPx[b] : this.m.bidPx[b];
     if (!(touch > 0)) {
       this.respond(s, ExecKind.reject, atNs, 0, 0, 0, VenueRejectReason.noQuote);
@@ -214,12 +186,12 @@ export class BacktestExchange implements VenueGateway {
     }
     this.respond(s, ExecKind.ack, atNs);
     const avail = buy ? this.m.askQty[b] : this.m.bidQty[b];
-    const px = this.limitPx[s];
+    const px = this.slots.limitPx[s];
     if ((buy ? px >= touch : px <= touch) && avail > 0) {
-      this.fill(s, atNs, Math.min(this.leaves[s], avail), touch, this.o.takerFeeBps);
+      this.fill(s, atNs, Math.min(this.leaves[s], avail), touch, this.opts.takerFeeBps);
       if (this.leaves[s] === 0) return;
     }
-    if (this.type[s] !== OrderType.limitGtc) {
+    if (this.slots.type[s] !== OrderType.limitGtc) {
       this.end(s, atNs, ExecKind.expired, 0);
       return;
     }
@@ -227,9 +199,9 @@ export class BacktestExchange implements VenueGateway {
   }
 
   private rest(s: number, b: number, atNs: number): void {
-    const buy = this.side[s] > 0;
+    const buy = this.slots.side[s] > 0;
     const best = buy ? this.m.bidPx[b] : this.m.askPx[b];
-    const px = this.limitPx[s];
+    const px = this.slots.limitPx[s];
     // At the touch: behind its quantity. Better than the touch: first. Behind the touch: the
     // level is not in the data, so nothing is known ahead until it becomes the touch.
     const ahead =
@@ -249,7 +221,7 @@ export class BacktestExchange implements VenueGateway {
   private fill(s: number, atNs: number, qty: number, px: number, feeBps: Float64Array): void {
     this.leaves[s] -= qty;
     if (this.leaves[s] === 0 && this.state[s] === State.resting) this.resting.remove(s);
-    const fee = (qty * px * feeBps[this.venueId[s]]) / 1e4;
+    const fee = (qty * px * feeBps[this.slots.venueId[s]]) / 1e4;
     this.respond(s, ExecKind.fill, atNs, qty, px, fee);
   }
 
@@ -261,7 +233,7 @@ export class BacktestExchange implements VenueGateway {
 
   private cancelArrive(s: number, atNs: number): void {
     this.pending[s]--;
-    if (this.state[s] === State.travelling) this.cancelRequested[s] = 1;
+    if (this.state[s] === State.travelling) this.slots.cancelRequested[s] = 1;
     else if (this.state[s] === State.resting) this.end(s, atNs, ExecKind.cancel, VenueRejectReason.cancelled);
     this.releaseIfIdle(s);
   }
@@ -279,10 +251,10 @@ export class BacktestExchange implements VenueGateway {
   }
 
   private onTrade(s: number, atNs: number, px: number, qty: number): void {
-    const buy = this.side[s] > 0;
-    const limit = this.limitPx[s];
+    const buy = this.slots.side[s] > 0;
+    const limit = this.slots.limitPx[s];
     if (buy ? px < limit : px > limit) {
-      this.fill(s, atNs, this.leaves[s], limit, this.o.makerFeeBps); // traded through us
+      this.fill(s, atNs, this.leaves[s], limit, this.opts.makerFeeBps); // traded through us
       return;
     }
     if (px !== limit) return;
@@ -292,11 +264,11 @@ export class BacktestExchange implements VenueGateway {
 
   private onQuote(s: number, b: number, atNs: number): void {
     const m = this.m;
-    const buy = this.side[s] > 0;
-    const limit = this.limitPx[s];
+    const buy = this.slots.side[s] > 0;
+    const limit = this.slots.limitPx[s];
     const opposite = buy ? m.askPx[b] : m.bidPx[b];
     if (buy ? opposite <= limit : opposite >= limit) {
-      this.fill(s, atNs, this.leaves[s], limit, this.o.makerFeeBps); // the market crossed our price
+      this.fill(s, atNs, this.leaves[s], limit, this.opts.makerFeeBps); // the market crossed our price
       return;
     }
     const best = buy ? m.bidPx[b] : m.askPx[b];
@@ -314,19 +286,14 @@ export class BacktestExchange implements VenueGateway {
     if (passed <= 0) return;
     const qty = Math.min(passed, this.leaves[s]);
     this.q.front[s] += qty; // the volume that reached us is used up by our fill
-    this.fill(s, atNs, qty, this.limitPx[s], this.o.makerFeeBps);
+    this.fill(s, atNs, qty, this.slots.limitPx[s], this.opts.makerFeeBps);
   }
 
   private emit(d: number, nowNs: number, out: ExecReport): boolean {
     const q = this.deliveries;
     const s = q.slot[d];
-    out.clientOrderId = this.clientOrderId[s];
-    out.symbolId = this.symbolId[s];
-    out.venueId = this.venueId[s];
-    out.side = this.side[s];
-    out.sentTsNs = this.sentTsNs[s];
+    this.slots.header(s, out, nowNs);
     out.venueTsNs = q.venueTsNs[d];
-    out.recvTsNs = nowNs;
     out.kind = q.kind[d];
     out.fillQty = q.qty[d];
     out.fillPx = q.px[d];
@@ -341,9 +308,9 @@ export class BacktestExchange implements VenueGateway {
 
   private releaseIfIdle(s: number): void {
     if (this.pending[s] > 0 || this.probesLeft[s] > 0 || this.state[s] !== State.done) return;
-    this.slotOf.delete(this.clientOrderId[s]);
+    this.slotOf.delete(this.slots.clientOrderId[s]);
     this.state[s] = State.free;
-    this.freeSlots[this.freeTop++] = s;
+    this.slots.release(s);
   }
 
   /** Hindsight: one probe per venue, at the time this order could have reached it. */
@@ -359,9 +326,9 @@ export class BacktestExchange implements VenueGateway {
     const n = this.m.venueCount;
     const s = Math.floor(id / n);
     const v = id - s * n;
-    const b = this.m.book(this.symbolId[s], v);
-    const buy = this.side[s] > 0;
-    const fee = this.o.takerFeeBps[v] / 1e4;
+    const b = this.m.book(this.slots.symbolId[s], v);
+    const buy = this.slots.side[s] > 0;
+    const fee = this.opts.takerFeeBps[v] / 1e4;
     const touch = buy ? this.m.askPx[b] : this.m.bidPx[b];
     const eff = touch > 0 ? (buy ? touch * (1 + fee) : touch * (1 - fee)) : Number.NaN;
     const better =
@@ -372,7 +339,7 @@ export class BacktestExchange implements VenueGateway {
       this.bestVenue[s] = v;
     }
     if (--this.probesLeft[s] === 0) {
-      this.o.hindsight?.onHindsight(this.clientOrderId[s], this.bestVenue[s], this.bestPx[s]);
+      this.opts.hindsight?.onHindsight(this.slots.clientOrderId[s], this.bestVenue[s], this.bestPx[s]);
       this.releaseIfIdle(s);
     }
   }

@@ -13,6 +13,7 @@ import type { LatencyModel } from '../market/latency-model.js';
 import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
 import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
 import { DeliveryQueue } from './delivery-queue.js';
+import { OrderSlots } from './order-slots.js';
 import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from './venue-gateway.js';
 
 export { VenueRejectReason } from './venue-gateway.js';
@@ -26,17 +27,8 @@ const RESTING_CHECK_NS = 1e6;
 export class SimVenueGateway implements VenueGateway {
   private readonly heap: TimerHeap;
   private readonly deliveries: DeliveryQueue;
-  private readonly freeSlots: Int32Array;
-  private freeTop: number;
+  private readonly slots: OrderSlots;
   private readonly quote = new Float64Array(5);
-  private readonly clientOrderId: Float64Array;
-  private readonly symbolId: Int32Array;
-  private readonly venueId: Int32Array;
-  private readonly side: Int32Array;
-  private readonly type: Int32Array;
-  private readonly qty: Float64Array;
-  private readonly limitPx: Float64Array;
-  private readonly sentTsNs: Float64Array;
   private readonly venueTsNs: Float64Array;
   private readonly oneWayNs: Float64Array;
   private readonly expiresNs: Float64Array;
@@ -45,7 +37,6 @@ export class SimVenueGateway implements VenueGateway {
   /** Quantity still working at the venue after the taker part. */
   private readonly restingQty: Float64Array;
   private readonly rejectReason: Int32Array;
-  private readonly cancelRequested: Uint8Array;
   private readonly phase: Int32Array;
   private emitting = -1;
 
@@ -58,18 +49,9 @@ export class SimVenueGateway implements VenueGateway {
   ) {
     this.heap = new TimerHeap(capacity * 3);
     this.deliveries = new DeliveryQueue(capacity * 2);
-    this.freeSlots = Int32Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
-    this.freeTop = capacity;
+    this.slots = new OrderSlots(capacity);
     const f64 = () => new Float64Array(capacity);
     const i32 = () => new Int32Array(capacity);
-    this.clientOrderId = f64();
-    this.symbolId = i32();
-    this.venueId = i32();
-    this.side = i32();
-    this.type = i32();
-    this.qty = f64();
-    this.limitPx = f64();
-    this.sentTsNs = f64();
     this.venueTsNs = f64();
     this.oneWayNs = f64();
     this.expiresNs = f64();
@@ -77,30 +59,20 @@ export class SimVenueGateway implements VenueGateway {
     this.takerPx = f64();
     this.restingQty = f64();
     this.rejectReason = i32();
-    this.cancelRequested = new Uint8Array(capacity);
     this.phase = i32().fill(Phase.free);
   }
 
   get inFlight(): number {
-    return this.capacity - this.freeTop;
+    return this.slots.inUse;
   }
 
   submit(order: Order, nowNs: number): boolean {
-    if (this.freeTop === 0) return false;
-    const s = this.freeSlots[--this.freeTop];
-    this.clientOrderId[s] = order.clientOrderId;
-    this.symbolId[s] = order.symbolId;
-    this.venueId[s] = order.venueId;
-    this.side[s] = order.side;
-    this.type[s] = order.type;
-    this.qty[s] = order.qty;
-    this.limitPx[s] = order.limitPx;
-    this.sentTsNs[s] = nowNs;
+    const s = this.slots.take(order, nowNs);
+    if (s < 0) return false;
     this.takerQty[s] = 0;
     this.takerPx[s] = 0;
     this.restingQty[s] = 0;
     this.rejectReason[s] = 0;
-    this.cancelRequested[s] = 0;
     this.phase[s] = Phase.travelling;
     const rtt = this.latency[order.venueId].sampleRoundTripNs(nowNs, this.rng);
     this.oneWayNs[s] = rtt / 2;
@@ -141,10 +113,10 @@ export class SimVenueGateway implements VenueGateway {
   cancel(clientOrderId: number, nowNs: number, out: ExecReport): boolean {
     // Cancels are rare (kill switch, recovery): a scan of the slots is fine.
     for (let s = 0; s < this.capacity; s++) {
-      if (this.phase[s] === Phase.free || this.clientOrderId[s] !== clientOrderId) continue;
+      if (this.phase[s] === Phase.free || this.slots.clientOrderId[s] !== clientOrderId) continue;
       // Travelling or resting: the venue cancels it (on arrival, or at its next check). An IOC
       // already matched has its outcome on the way back: nothing left to cancel.
-      this.cancelRequested[s] = 1;
+      this.slots.cancelRequested[s] = 1;
       return false;
     }
     unknownOrderCancel(clientOrderId, nowNs, out);
@@ -156,8 +128,8 @@ export class SimVenueGateway implements VenueGateway {
     this.venueTsNs[s] = atNs;
     this.phase[s] = Phase.atVenue;
     this.match(s);
-    const leaves = this.qty[s] - this.takerQty[s];
-    if (this.type[s] === OrderType.limitGtc && this.rejectReason[s] === 0 && leaves > 0) {
+    const leaves = this.slots.qty[s] - this.takerQty[s];
+    if (this.slots.type[s] === OrderType.limitGtc && this.rejectReason[s] === 0 && leaves > 0) {
       this.restingQty[s] = leaves;
       this.expiresNs[s] = atNs + ttlNs;
       this.heap.push(atNs + RESTING_CHECK_NS, s * 4 + Ev.check);
@@ -166,44 +138,53 @@ export class SimVenueGateway implements VenueGateway {
   }
 
   private match(s: number): void {
-    if (this.cancelRequested[s] === 1) {
+    if (this.slots.cancelRequested[s] === 1) {
       this.rejectReason[s] = VenueRejectReason.cancelled;
       return;
     }
-    if (!this.quotes.read(this.symbolId[s], this.venueId[s], this.quote)) {
+    if (!this.quotes.read(this.slots.symbolId[s], this.slots.venueId[s], this.quote)) {
       this.rejectReason[s] = VenueRejectReason.noQuote;
       return;
     }
-    const buy = this.side[s] > 0;
+    const buy = this.slots.side[s] > 0;
     const px = buy ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
     const avail = buy ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty];
-    const marketable = buy ? this.limitPx[s] >= px : this.limitPx[s] <= px;
+    const marketable = buy ? this.slots.limitPx[s] >= px : this.slots.limitPx[s] <= px;
     if (!marketable || !(px > 0) || !(avail > 0)) return;
-    this.takerQty[s] = Math.min(this.qty[s], avail);
+    this.takerQty[s] = Math.min(this.slots.qty[s], avail);
     this.takerPx[s] = px;
   }
 
   /** Venue side of a resting order: cancel, expiry, or a fill when the market reaches its price. */
   private checkResting(s: number, atNs: number): void {
     const back = atNs + this.oneWayNs[s];
-    if (this.cancelRequested[s] === 1 || atNs >= this.expiresNs[s]) {
-      const kind = this.cancelRequested[s] === 1 ? ExecKind.cancel : ExecKind.expired;
+    if (this.slots.cancelRequested[s] === 1 || atNs >= this.expiresNs[s]) {
+      const kind = this.slots.cancelRequested[s] === 1 ? ExecKind.cancel : ExecKind.expired;
       this.heap.push(
         back,
         this.deliveries.add(s, kind, 0, 0, this.restingQty[s], atNs, true) * 4 + Ev.deliver,
       );
       return;
     }
-    if (this.quotes.read(this.symbolId[s], this.venueId[s], this.quote)) {
-      const buy = this.side[s] > 0;
+    if (this.quotes.read(this.slots.symbolId[s], this.slots.venueId[s], this.quote)) {
+      const buy = this.slots.side[s] > 0;
       const opposite = buy ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
       const avail = buy ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty];
-      const touched = opposite > 0 && (buy ? opposite <= this.limitPx[s] : opposite >= this.limitPx[s]);
+      const touched =
+        opposite > 0 && (buy ? opposite <= this.slots.limitPx[s] : opposite >= this.slots.limitPx[s]);
       if (touched && avail > 0) {
         const q = Math.min(this.restingQty[s], avail);
         this.restingQty[s] -= q;
         const done = this.restingQty[s] === 0;
-        const d = this.deliveries.add(s, ExecKind.fill, q, this.limitPx[s], this.restingQty[s], atNs, done);
+        const d = this.deliveries.add(
+          s,
+          ExecKind.fill,
+          q,
+          this.slots.limitPx[s],
+          this.restingQty[s],
+          atNs,
+          done,
+        );
         this.heap.push(back, d * 4 + Ev.deliver);
         if (done) return;
       }
@@ -212,17 +193,8 @@ export class SimVenueGateway implements VenueGateway {
   }
 
   private fillHeader(s: number, nowNs: number, out: ExecReport): void {
-    out.clientOrderId = this.clientOrderId[s];
-    out.symbolId = this.symbolId[s];
-    out.venueId = this.venueId[s];
-    out.side = this.side[s];
-    out.sentTsNs = this.sentTsNs[s];
+    this.slots.header(s, out, nowNs);
     out.venueTsNs = this.venueTsNs[s];
-    out.recvTsNs = nowNs;
-    out.fillQty = 0;
-    out.fillPx = 0;
-    out.feeUsd = 0;
-    out.reason = 0;
   }
 
   /** The response to arrival, one report per call: ack, taker fill, then the end unless resting. */
@@ -233,7 +205,7 @@ export class SimVenueGateway implements VenueGateway {
     switch (this.phase[s]) {
       case Phase.ack:
         out.kind = ExecKind.ack;
-        out.leavesQty = this.qty[s];
+        out.leavesQty = this.slots.qty[s];
         this.phase[s] = taken > 0 ? Phase.fill : resting ? Phase.resting : Phase.terminal;
         if (this.phase[s] === Phase.resting) this.emitting = -1;
         return true;
@@ -241,8 +213,8 @@ export class SimVenueGateway implements VenueGateway {
         out.kind = ExecKind.fill;
         out.fillQty = taken;
         out.fillPx = this.takerPx[s];
-        out.feeUsd = (taken * this.takerPx[s] * this.feeBps[this.venueId[s]]) / 1e4;
-        out.leavesQty = this.qty[s] - taken;
+        out.feeUsd = (taken * this.takerPx[s] * this.feeBps[this.slots.venueId[s]]) / 1e4;
+        out.leavesQty = this.slots.qty[s] - taken;
         if (out.leavesQty === 0) this.release(s);
         else if (resting) {
           this.phase[s] = Phase.resting;
@@ -254,7 +226,7 @@ export class SimVenueGateway implements VenueGateway {
         out.kind =
           r === VenueRejectReason.cancelled ? ExecKind.cancel : r !== 0 ? ExecKind.reject : ExecKind.expired;
         out.reason = r;
-        out.leavesQty = this.qty[s] - taken;
+        out.leavesQty = this.slots.qty[s] - taken;
         this.release(s);
         return true;
       }
@@ -279,7 +251,7 @@ export class SimVenueGateway implements VenueGateway {
 
   private release(s: number): void {
     this.phase[s] = Phase.free;
-    this.freeSlots[this.freeTop++] = s;
+    this.slots.release(s);
     if (this.emitting === s) this.emitting = -1;
   }
 }

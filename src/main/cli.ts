@@ -14,7 +14,7 @@ import type { CliOverrides } from './config-types.js';
 import { ConfigError } from './errors.js';
 import { runHistoryCommand } from './history-command.js';
 import { createLogger } from './logger.js';
-import { registerMlCommands } from './ml-commands.js';
+import { type EvalCliOptions, runEvalCommand, runTrainCommand, type TrainCliOptions } from './ml-commands.js';
 import { defaultReportDir, runDaemon } from './run-command.js';
 import { runSweepCommand } from './sweep-command.js';
 
@@ -133,6 +133,56 @@ function buildProgram(): Command {
     });
 
   program
+    .command('train')
+    .description(
+      'train a model: latency (quantile MLP) or a routing policy (dqn | ppo); exported to ONNX with metadata',
+    )
+    .argument('<model>', 'latency | dqn | ppo')
+    .option('--out <dir>', 'where model.onnx and metadata.json go (default models/<model>/)')
+    .option('--seed <n>', 'training seed (initial weights, shuffling, simulated streams or episodes)', '1')
+    .option('--samples <file>', 'latency: samples as CSV (timestamp_ns,venue,latency_ns) or a recording')
+    .option('--epochs <n>', 'latency: passes over the training rows')
+    .option('--streams <n>', 'latency: simulated training streams per venue (without --samples)')
+    .option('--stream-seconds <s>', 'latency: length of each simulated stream (without --samples)')
+    .option('--episodes <n>', 'dqn, ppo: training episodes (default dqn 1000, ppo 3000)')
+    .option('--eval-episodes <n>', 'dqn, ppo: held-out episodes scored into metadata.json (0 skips)')
+    .option('--threads <n>', 'dqn, ppo: rollout threads (default every core)')
+    .option('--mode <mode>', 'whose config/<mode>.yaml venues (default production; dqn, ppo: fast)')
+    .option('--config <path>', 'YAML config file')
+    .option('--log-level <level>', 'quiet | normal | verbose | debug')
+    .action(async (model: string, opts: TrainCliOptions) => {
+      const venues = model === 'latency' ? configVenues(opts) : [];
+      await runTrainCommand(
+        model,
+        opts,
+        venues,
+        argvText(),
+        (line) => process.stdout.write(`${line}\n`),
+        CONFIG_DIR,
+      );
+    });
+  program
+    .command('eval')
+    .description(
+      'score a trained model on held-out data: latency (vs baselines) or routing (vs fixed routers)',
+    )
+    .argument('<model>', 'latency | routing')
+    .option('--samples <file>', 'latency: samples as CSV (timestamp_ns,venue,latency_ns) or a recording')
+    .option(
+      '--model <path>',
+      'the model to score (default the shipped models/: latency/model.onnx, or the dqn and ppo for the venues)',
+    )
+    .option('--report <dir>', 'write eval.json and eval.svg there (routing default reports/<utc-stamp>/)')
+    .option('--episodes <n>', 'routing: held-out episodes (default 24)')
+    .option('--mode <mode>', 'whose config/<mode>.yaml venues (default production; routing: fast)')
+    .option('--config <path>', 'YAML config file')
+    .option('--log-level <level>', 'quiet | normal | verbose | debug')
+    .action(async (model: string, opts: EvalCliOptions) => {
+      const venues = model === 'latency' ? configVenues(opts) : [];
+      await runEvalCommand(model, opts, venues, (line) => process.stdout.write(`${line}\n`), CONFIG_DIR);
+    });
+
+  program
     .command('record')
     .description('run the simulated market and record its ticks and latency samples to a file')
     .requiredOption('--duration <seconds>', 'how long to record')
@@ -158,8 +208,20 @@ function buildProgram(): Command {
       const r = summary.recording;
       process.stdout.write(`recorded ${r.ticks} ticks and ${r.latency_samples} latency samples to ${out}\n`);
     });
-  registerMlCommands(program, CONFIG_DIR);
   return program;
+}
+
+/** The simulated venues (their latency models) of the chosen mode and config file. */
+function configVenues(opts: { mode?: string; config?: string }) {
+  const cfg = resolveConfig({ mode: 'production', ...opts }, process.env, {
+    configDir: CONFIG_DIR,
+    cwd: process.cwd(),
+  });
+  return cfg.market.venues;
+}
+
+function argvText(): string {
+  return ['hft', ...process.argv.slice(2)].join(' ');
 }
 
 /** `NAME=US,NAME=US` -> { NAME: US }; undefined when not given. */

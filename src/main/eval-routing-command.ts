@@ -41,17 +41,17 @@ export async function runEvalRoutingCommand(
         '--model',
         `${p.kind} was trained for venues ${p.metadata.venues.join(', ')}, not ${venues.join(', ')}`,
       );
-  const bar = new ProgressBar('eval routing', o.progress);
+  const bar = o.progress ? new ProgressBar(process.stderr) : null;
   let ev: RoutingEvaluation;
   try {
     ev = await evaluateRouting(
       env,
       [...fixedRouterPolicies(), ...trained.map(trainedPolicy)],
       o.episodes,
-      (d, t) => bar.update(d, t),
+      (d, t) => bar?.update(d / t, `episode ${d}/${t}`),
     );
   } finally {
-    bar.end();
+    bar?.done();
     await Promise.all(trained.map((p) => p.release()));
   }
   for (const line of formatEvaluation(ev)) print(line);

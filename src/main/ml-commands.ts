@@ -1,89 +1,137 @@
-/** `hft train dqn|ppo` and `hft eval routing` (CONTRACT.md), registered on the CLI program. */
+/**
+ * `hft train <model>` and `hft eval <model>`: flag parsing and dispatch by model name. The
+ * training code (tfjs) is imported only when a command needs it, so `hft run` never loads it.
+ */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { modelsDir } from '../ml/rl/policy-store.js';
 import { resolveConfig } from './config.js';
-import type { CliOverrides } from './config-types.js';
-import { ConfigError } from './errors.js';
-import { runEvalRoutingCommand } from './eval-routing-command.js';
+import type { CliOverrides, VenueConfig } from './config-types.js';
+import { ConfigError, UsageError } from './errors.js';
 import { defaultReportDir } from './run-command.js';
-import { DEFAULT_EPISODES, runTrainRoutingCommand } from './train-routing-command.js';
 
-const print = (line: string) => process.stdout.write(`${line}\n`);
+export interface TrainCliOptions {
+  out?: string;
+  seed: string;
+  samples?: string;
+  epochs?: string;
+  streams?: string;
+  streamSeconds?: string;
+  mode?: string;
+  config?: string;
+  /** dqn, ppo: training episodes, held-out episodes scored after training, rollout threads. */
+  episodes?: string;
+  evalEpisodes?: string;
+  threads?: string;
+  logLevel?: string;
+}
 
-export function registerMlCommands(program: Command, configDir: string): void {
-  program
-    .command('train')
-    .description(
-      'train a routing policy (dqn | ppo) in the simulated market; writes model.onnx + metadata.json',
-    )
-    .argument('<model>', 'dqn | ppo')
-    .option('--out <dir>', 'output directory (default models/<model>)')
-    .option('--seed <n>', 'training seed, 0..2999', '1')
-    .option('--episodes <n>', 'training episodes (default dqn 1000, ppo 3000)')
-    .option('--eval-episodes <n>', 'held-out episodes scored into metadata.json (0 skips)', '24')
-    .option('--threads <n>', 'rollout threads (default: every core)')
-    .option('--mode <mode>', 'fast | balanced | production: whose venues and quote rate (default fast)')
-    .option('--config <path>', 'YAML config file')
-    .option('--log-level <level>', 'quiet | normal | verbose | debug')
-    .action(async (model: string, opts: CliOverrides & Record<string, string | undefined>) => {
-      if (model !== 'dqn' && model !== 'ppo')
-        throw new ConfigError(
-          'train',
-          `expected dqn or ppo, got "${model}" (latency comes with the latency predictor)`,
-        );
-      const cfg = resolveConfig(
-        { mode: opts.mode ?? 'fast', config: opts.config, logLevel: opts.logLevel } as CliOverrides,
-        process.env,
-        {
-          configDir,
-          cwd: process.cwd(),
-        },
-      );
-      await runTrainRoutingCommand(
-        model,
-        cfg,
-        {
-          out: opts.out,
-          seed: Number(opts.seed),
-          episodes: opts.episodes === undefined ? DEFAULT_EPISODES[model] : Number(opts.episodes),
-          evalEpisodes: Number(opts.evalEpisodes),
-          threads: opts.threads === undefined ? undefined : Number(opts.threads),
-          command: `hft ${process.argv.slice(2).join(' ')}`,
-          progress: cfg.system.log_level !== 'quiet' && process.stderr.isTTY === true,
-        },
-        print,
-      );
-    });
-  program
-    .command('eval')
-    .description('evaluate routing policies on held-out episodes; writes eval.json and eval.svg')
-    .argument('<what>', 'routing')
-    .option('--model <path>', 'a model directory or a directory of them (default: the shipped models/)')
-    .option('--report <dir>', 'where eval.json and eval.svg go (default reports/<utc-stamp>/)')
-    .option('--episodes <n>', 'held-out episodes (>= 20 for the README figures)', '24')
-    .option('--mode <mode>', 'fast | balanced | production (default fast)')
-    .option('--config <path>', 'YAML config file')
-    .option('--log-level <level>', 'quiet | normal | verbose | debug')
-    .action(async (what: string, opts: Record<string, string | undefined>) => {
-      if (what !== 'routing') throw new ConfigError('eval', `expected routing, got "${what}"`);
-      const cfg = resolveConfig(
-        { mode: opts.mode ?? 'fast', config: opts.config, logLevel: opts.logLevel } as CliOverrides,
-        process.env,
-        {
-          configDir,
-          cwd: process.cwd(),
-        },
-      );
-      await runEvalRoutingCommand(
-        cfg,
-        {
-          modelPath: opts.model === undefined ? modelsDir() : resolve(opts.model),
-          reportDir: resolve(opts.report ?? defaultReportDir()),
-          episodes: Number(opts.episodes),
-          progress: cfg.system.log_level !== 'quiet' && process.stderr.isTTY === true,
-        },
-        print,
-      );
-    });
+export interface EvalCliOptions {
+  samples?: string;
+  model?: string;
+  report?: string;
+  mode?: string;
+  config?: string;
+  /** routing: held-out episodes. */
+  episodes?: string;
+  logLevel?: string;
+}
+
+const TRAINABLE = ['latency', 'dqn', 'ppo'];
+const EVALUABLE = ['latency', 'routing'];
+
+function positiveInt(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(flag, `must be a positive integer, got ${text}`);
+  return n;
+}
+
+function nonNegativeInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(flag, `must be a non-negative integer, got ${text}`);
+  return n;
+}
+
+function unknownModel(model: string, command: string, known = TRAINABLE): UsageError {
+  return new UsageError(`${command}: unknown model "${model}"; expected one of ${known.join(', ')}`);
+}
+
+/** The routing commands' config: the chosen mode's venues, market rate and limits (default fast). */
+function routingConfig(o: { mode?: string; config?: string; logLevel?: string }, configDir: string) {
+  const cli: CliOverrides = { mode: o.mode ?? 'fast', config: o.config, logLevel: o.logLevel };
+  return resolveConfig(cli, process.env, { configDir, cwd: process.cwd() });
+}
+
+export async function runTrainCommand(
+  model: string,
+  o: TrainCliOptions,
+  venues: readonly VenueConfig[],
+  command: string,
+  print: (line: string) => void,
+  configDir = '',
+): Promise<void> {
+  if (model === 'dqn' || model === 'ppo') {
+    const { DEFAULT_EPISODES, runTrainRoutingCommand } = await import('./train-routing-command.js');
+    const cfg = routingConfig(o, configDir);
+    await runTrainRoutingCommand(
+      model,
+      cfg,
+      {
+        out: o.out,
+        seed: nonNegativeInt('--seed', o.seed),
+        episodes: positiveInt('--episodes', o.episodes) ?? DEFAULT_EPISODES[model],
+        evalEpisodes: nonNegativeInt('--eval-episodes', o.evalEpisodes ?? '24'),
+        threads: positiveInt('--threads', o.threads),
+        command,
+        progress: cfg.system.log_level !== 'quiet',
+      },
+      print,
+    );
+    return;
+  }
+  if (model !== 'latency') throw unknownModel(model, 'hft train');
+  const { runTrainLatency } = await import('./train-command.js');
+  await runTrainLatency(
+    {
+      out: o.out,
+      seed: nonNegativeInt('--seed', o.seed),
+      samples: o.samples,
+      epochs: positiveInt('--epochs', o.epochs),
+      streams: positiveInt('--streams', o.streams),
+      streamSeconds: positiveInt('--stream-seconds', o.streamSeconds),
+      venues,
+      command,
+    },
+    print,
+  );
+}
+
+export async function runEvalCommand(
+  model: string,
+  o: EvalCliOptions,
+  venues: readonly VenueConfig[],
+  print: (line: string) => void,
+  configDir = '',
+): Promise<void> {
+  if (model === 'routing') {
+    const { runEvalRoutingCommand } = await import('./eval-routing-command.js');
+    const cfg = routingConfig(o, configDir);
+    const episodes = positiveInt('--episodes', o.episodes) ?? 24;
+    if (episodes < 2) throw new ConfigError('--episodes', `must be at least 2, got ${episodes}`);
+    await runEvalRoutingCommand(
+      cfg,
+      {
+        modelPath: o.model === undefined ? modelsDir() : resolve(o.model),
+        reportDir: resolve(o.report ?? defaultReportDir()),
+        episodes,
+        progress: cfg.system.log_level !== 'quiet',
+      },
+      print,
+    );
+    return;
+  }
+  if (model !== 'latency') throw unknownModel(model, 'hft eval', EVALUABLE);
+  const { runEvalLatency } = await import('./eval-command.js');
+  await runEvalLatency({ samples: o.samples, model: o.model, report: o.report, venues }, print);
 }

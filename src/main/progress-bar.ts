@@ -1,24 +1,31 @@
-/** A one-line progress bar redrawn in place on stderr (only on a terminal, never at quiet). */
+/**
+ * A one-line progress bar for long commands (training): redrawn in place on a terminal, and
+ * printed as a plain line at most every `lineEveryPct` percent elsewhere (logs, CI).
+ */
 export class ProgressBar {
-  private readonly t0 = performance.now();
+  private lastPct = -1;
 
   constructor(
-    private readonly label: string,
-    private readonly enabled: boolean,
-    private readonly write: (s: string) => void = (s) => process.stderr.write(s),
+    private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly width = 30,
+    private readonly lineEveryPct = 10,
   ) {}
 
-  update(done: number, total: number, detail = ''): void {
-    if (!this.enabled) return;
-    const width = 30;
-    const filled = Math.round((Math.min(done, total) / Math.max(total, 1)) * width);
-    const s = ((performance.now() - this.t0) / 1000).toFixed(0);
-    this.write(
-      `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${s}s ${detail}`,
-    );
+  /** `fraction` in [0, 1]; `label` follows the bar (e.g. "epoch 2/6 loss 0.16"). */
+  update(fraction: number, label: string): void {
+    const f = Math.min(1, Math.max(0, fraction));
+    const pct = Math.floor(f * 100);
+    const filled = Math.round(f * this.width);
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${String(pct).padStart(3)}% ${label}`;
+    if (this.out.isTTY) {
+      this.out.write(`\r${line}`);
+    } else if (pct >= this.lastPct + this.lineEveryPct || (pct === 100 && this.lastPct < 100)) {
+      this.out.write(`${line}\n`);
+      this.lastPct = pct;
+    }
   }
 
-  end(): void {
-    if (this.enabled) this.write('\n');
+  done(): void {
+    if (this.out.isTTY) this.out.write('\n');
   }
 }

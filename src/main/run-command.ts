@@ -14,6 +14,7 @@ import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { RecordingWriter } from '../market/recording/recording-writer.js';
 import { ForecastTable } from '../ml/forecast-table.js';
+import { servedLatencyModelPath } from '../ml/latency/latency-model-files.js';
 import { Breaker, ControlBlock } from '../pipeline/control-block.js';
 import { JournalDrain } from '../pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
@@ -185,9 +186,12 @@ export async function runDaemon(
   if (Object.keys(calibration).length > 0) {
     log.info({ symbols: Object.keys(calibration) }, 'simulated market calibrated from the history cache');
   }
+  const latencyModelPath = servedLatencyModelPath(process.env);
+  // Stamps count from epochNs; this maps them to wall-clock time (time-of-day features).
+  const wallOffsetNs = Date.now() * 1e6 - Number(process.hrtime.bigint() - epochNs);
   const handles = createPipelineHandles(
     registry.toData(),
-    { ...settingsFromConfig(cfg), recovery, calibration },
+    { ...settingsFromConfig(cfg), recovery, calibration, latencyModelPath, wallOffsetNs },
     epochNs,
   );
   const journalWriter = new JournalWriter(
@@ -220,6 +224,7 @@ export async function runDaemon(
     process.env.HFT_CHAOS,
     handles.hosts.map((h) => h.name),
   );
+  log.info({ model: latencyModelPath ?? 'none (EWMA)' }, 'latency forecasts');
   const breakers = new BreakerWatch(control, registry, metrics, log);
   const killSwitch = (source: string) => {
     if (control.trip(Breaker.killSwitch))

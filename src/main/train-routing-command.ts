@@ -53,13 +53,16 @@ export async function runTrainRoutingCommand(
   const dir = resolve(o.out ?? `models/${kind}`);
   const env = envOptionsFromConfig(cfg, o.envOverrides);
   const pool = new RolloutPool(o.threads);
-  const bar = new ProgressBar(`train ${kind}`, o.progress);
+  const bar = o.progress ? new ProgressBar(process.stderr) : null;
   const t0 = performance.now();
   let trained: { layers: Parameters<typeof writePolicy>[1]; losses: number[]; roundRewards: number[] };
   let hyper: Record<string, unknown>;
   try {
     const onProgress = (p: { episodes: number; total: number; loss: number; reward: number }) =>
-      bar.update(p.episodes, p.total, `loss ${p.loss.toFixed(4)} reward ${p.reward.toFixed(3)} bps`);
+      bar?.update(
+        p.episodes / p.total,
+        `${kind} episode ${p.episodes}/${p.total} loss ${p.loss.toFixed(4)} reward ${p.reward.toFixed(3)} bps`,
+      );
     if (kind === 'dqn') {
       hyper = { ...DQN_DEFAULTS };
       trained = await trainDqn(
@@ -76,7 +79,7 @@ export async function runTrainRoutingCommand(
       );
     }
   } finally {
-    bar.end();
+    bar?.done();
     await pool.close();
   }
   const trainWallS = (performance.now() - t0) / 1000;

@@ -6,8 +6,24 @@ import type { Clock } from '../core/clock.js';
 import { VenueFlag, type VenueFlagSink } from '../pipeline/control-block.js';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { LatencyKind, type LatencySample } from '../shm/records.js';
-import type { EwmaLatencyForecaster } from './ewma-latency-forecaster.js';
 import { FORECAST_COLS, ForecastCol, type ForecastTable } from './forecast-table.js';
+
+/**
+ * What predict needs from a forecaster: the EWMA one (synchronous) or the ONNX model's
+ * (ModelLatencyForecaster), whose inference runs asynchronously between refreshes.
+ */
+export interface VenueForecaster {
+  observe(venueId: number, latencyNs: number, tsNs: number, orderQty: number): void;
+  /** [p50, p90, p99, mean] ns into `out`; false before any sample. */
+  forecast(venueId: number, out: Float64Array): boolean;
+  samples(venueId: number): number;
+  /** Asynchronous forecasters: start computing fresh forecasts as of `nowNs`. */
+  beginRefresh?(nowNs: number): void;
+  /** Asynchronous forecasters: true when a finished inference waits to be published. */
+  hasFresh?(): boolean;
+  /** Asynchronous forecasters: the finished inference's duration in ns (0: none), consuming it. */
+  takeFresh?(): number;
+}
 
 /** Weight of each refresh in a venue's baseline p50 (slow, and frozen while the breaker is open). */
 const BASELINE_ALPHA = 0.01;
@@ -33,7 +49,7 @@ export class PredictStage {
   private readonly tripSlot: number;
 
   constructor(
-    private readonly forecaster: EwmaLatencyForecaster,
+    private readonly forecaster: VenueForecaster,
     private readonly table: ForecastTable,
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
@@ -56,17 +72,27 @@ export class PredictStage {
     // Our own processing time says nothing about the venue (it is recorded for backtests).
     if (sample.kind === LatencyKind.decision) return;
     this.scoreForecast(sample.venueId, sample.latencyNs);
-    this.forecaster.observe(sample.venueId, sample.latencyNs);
+    this.forecaster.observe(sample.venueId, sample.latencyNs, sample.tsNs, sample.orderQty);
     this.metrics.counters.add(this.samplesSlot, 1);
     this.metrics.hist.stage_predict.record(this.clock.nowNs() - sample.tsNs);
     this.dirty = true;
   }
 
-  /** Publishes fresh forecasts for every venue if samples arrived since the last refresh. */
+  /** True when an asynchronous forecaster has finished forecasts to publish. */
+  hasFreshForecasts(): boolean {
+    return this.forecaster.hasFresh?.() === true;
+  }
+
+  /**
+   * Publishes forecasts for every venue if samples arrived since the last refresh or an
+   * asynchronous inference finished; with samples, also starts the next inference.
+   */
   refresh(): boolean {
-    if (!this.dirty) return false;
-    this.dirty = false;
+    const inferredNs = this.forecaster.takeFresh?.() ?? 0;
+    if (!this.dirty && inferredNs === 0) return false;
     const start = this.clock.nowNs();
+    if (this.dirty) this.forecaster.beginRefresh?.(start);
+    this.dirty = false;
     for (let v = 0; v < this.table.venueCount; v++) {
       if (!this.forecaster.forecast(v, this.row)) continue;
       this.row[ForecastCol.samples] = this.forecaster.samples(v);
@@ -75,7 +101,10 @@ export class PredictStage {
       this.publishedP50Ns[v] = this.row[ForecastCol.p50Ns];
       this.watchSpike(v, this.row[ForecastCol.p50Ns]);
     }
-    this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
+    // An asynchronous forecaster reports how long its inference took; the EWMA is timed here.
+    if (this.forecaster.takeFresh === undefined)
+      this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
+    else if (inferredNs > 0) this.metrics.hist.predict_inference.record(inferredNs);
     this.metrics.counters.add(this.refreshSlot, 1);
     return true;
   }

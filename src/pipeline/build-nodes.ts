@@ -22,7 +22,7 @@ import { ReplaySource } from '../market/recording/replay-source.js';
 import { SimMarket } from '../market/sim-market.js';
 import { TickConflator } from '../market/tick-conflator.js';
 import { VenueFeedSource } from '../market/venue-feed-source.js';
-import { EwmaLatencyForecaster } from '../ml/ewma-latency-forecaster.js';
+import { createForecaster } from '../ml/create-forecaster.js';
 import { ForecastTable } from '../ml/forecast-table.js';
 import { PredictStage } from '../ml/predict-stage.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
@@ -184,7 +184,14 @@ function buildNode(
       return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, paced, metrics, record, done);
     }
     case 'predict': {
-      const forecaster = new EwmaLatencyForecaster(registry.venueCount);
+      const forecaster = createForecaster({
+        venues: registry.venueCount,
+        modelPath: s.latencyModelPath ?? null,
+        clock,
+        wake,
+        wallOffsetNs: s.wallOffsetNs ?? 0,
+        warn: (message) => workerLogger().warn(message),
+      });
       const forecasts = new ForecastTable(h.forecasts);
       const predict = new PredictStage(
         forecaster,
@@ -198,6 +205,7 @@ function buildNode(
         predict,
         attachRing(h, 'samples'),
         h.recordSamples ? new SpscRing(h.recordSamples) : null,
+        forecaster.beginRefresh !== undefined,
       );
     }
     case 'route': {

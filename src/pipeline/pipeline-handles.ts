@@ -49,6 +49,10 @@ export interface PipelineSettings {
   readonly calibration?: Readonly<Record<string, { price: number; volPerSqrtSec: number }>>;
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */
   readonly recovery: RecoveredState | null;
+  /** The ONNX latency model predict serves (null or absent: the EWMA forecaster). */
+  readonly latencyModelPath?: string | null;
+  /** Wall-clock ns since the Unix epoch at stamp 0, for time-of-day features. */
+  readonly wallOffsetNs?: number;
   /** A restarted worker: how many restarts so far, and the ids its predecessors used. */
   readonly restart?: { generation: number; clientOrderIdBase: number; execIdBase: number };
 }

@@ -100,8 +100,11 @@ describe.skipIf(skipNote !== null)('Prometheus scraping a running daemon', () =>
     const rates = await waitFor(
       'a positive rate(hft_ticks_total[15s])',
       async () => {
+        // Wait for a rate over several scrapes on every venue: the first two samples of a fresh
+        // series can give a rate on one venue only, or a small one.
         const r = await query('rate(hft_ticks_total[15s])');
-        return r.some((s) => Number(s.value[1]) > 0) ? r : undefined;
+        const total = r.reduce((a, s) => a + Number(s.value[1]), 0);
+        return r.length === 3 && r.every((s) => Number(s.value[1]) > 0) && total > 500 ? r : undefined;
       },
       60_000,
       500,

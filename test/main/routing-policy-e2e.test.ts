@@ -65,7 +65,7 @@ describe('trained routers end to end (shipped models/)', () => {
   it('refuses what it cannot do with exit 2 and one line', () => {
     const empty = mkdtempSync(join(tmpdir(), 'hft-no-models-'));
     for (const [args, env, pattern] of [
-      [['train', 'latency'], {}, /expected dqn or ppo/],
+      [['train', 'bogus'], {}, /unknown model "bogus"; expected one of latency, dqn, ppo/],
       [['train', 'dqn', '--episodes', '0'], {}, /--episodes/],
       [['eval', 'routing', '--model', '/nonexistent'], {}, /--model/],
       [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.js';
-import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-exporter.js';
+import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-onnx-exporter.js';
 import { OnnxPolicy } from '../../src/ml/rl/onnx-policy.js';
 import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
 import { featureCount, featureNames, VENUE_FEATURES } from '../../src/ml/rl/routing-features.js';

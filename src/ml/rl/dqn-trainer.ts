@@ -7,13 +7,13 @@
  */
 import type { Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import { Random } from '../../core/random.js';
-import type { MlpLayer } from '../onnx/mlp-exporter.js';
+import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
+import { loadTf, type Tf } from '../training/tf-runtime.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import { buildMlp, mlpLayers, setMlpLayers } from './policy-network.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import type { RolloutPool } from './rollout-pool.js';
 import { RoutingEnv } from './routing-env.js';
-import { loadTf, type Tf } from './tf-runtime.js';
 import { type TrainProgress, trainingSeed } from './training-seeds.js';
 
 export interface DqnOptions {
@@ -50,7 +50,7 @@ export const DQN_DEFAULTS: Omit<DqnOptions, 'env' | 'episodes' | 'seed'> = {
 };
 
 export interface DqnResult {
-  layers: MlpLayer[];
+  layers: DenseLayerWeights[];
   /** Huber loss of every gradient step, in order. */
   losses: number[];
   /** Mean reward (bps) of each round's episodes, exploration included. */
@@ -63,7 +63,7 @@ export async function trainDqn(
   pool: RolloutPool,
   onProgress?: (p: TrainProgress) => void,
 ): Promise<DqnResult> {
-  const tf = await loadTf();
+  const { tf } = await loadTf();
 
   const shape = new RoutingEnv(opts.env);
   const online = buildMlp(tf, shape.obsSize, shape.venueCount, opts.seed);

@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoundRobinRouter } from '../../routing/round-robin-router.js';
-import { exportMlpToOnnx, type MlpLayer } from '../onnx/mlp-exporter.js';
+import { type DenseLayerWeights, exportMlpToOnnx } from '../onnx/mlp-onnx-exporter.js';
+import { loadTf } from '../training/tf-runtime.js';
 import type { PolicyKind } from './action-choice.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import { routerPolicy, runEpisodeSync } from './episode.js';
@@ -16,7 +17,6 @@ import { mlpFromLayers, predictRows } from './policy-network.js';
 import { RoutingEnv } from './routing-env.js';
 import { featureNames } from './routing-features.js';
 import { splitMenu } from './split-actions.js';
-import { loadTf } from './tf-runtime.js';
 
 export const PARITY_TOLERANCE = 1e-5;
 /** Rows of parity.json shipped beside each model. */
@@ -41,11 +41,11 @@ export function parityObservations(env: RoutingEnvOptions, seed: number, rows: n
 
 /** The trainer's (tfjs) outputs for `rows` rows of `obs`. */
 export async function trainerOutputs(
-  layers: MlpLayer[],
+  layers: DenseLayerWeights[],
   obs: Float32Array,
   rows: number,
 ): Promise<Float32Array> {
-  const tf = await loadTf();
+  const { tf } = await loadTf();
   const model = mlpFromLayers(tf, layers);
   const out = predictRows(tf, model, obs, rows);
   model.dispose();
@@ -54,7 +54,7 @@ export async function trainerOutputs(
 
 /** Largest |onnxruntime - trainer| over the rows of `obs`. */
 export async function parityMaxAbsDiff(
-  layers: MlpLayer[],
+  layers: DenseLayerWeights[],
   bytes: Uint8Array,
   meta: PolicyMetadata,
   obs: Float32Array,
@@ -81,7 +81,7 @@ export async function maxAbsDiffOnnx(
 
 export async function writePolicy(
   dir: string,
-  layers: MlpLayer[],
+  layers: DenseLayerWeights[],
   meta: Omit<PolicyMetadata, 'onnx' | 'features' | 'venues' | 'actions'>,
   env: RoutingEnvOptions,
 ): Promise<PolicyMetadata> {

@@ -4,8 +4,8 @@
  * writes. The same layer list rebuilds an identical tfjs model anywhere.
  */
 import type { LayersModel, Sequential } from '@tensorflow/tfjs';
-import type { MlpLayer } from '../onnx/mlp-exporter.js';
-import type { Tf } from './tf-runtime.js';
+import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
+import type { Tf } from '../training/tf-runtime.js';
 
 export const HIDDEN_UNITS = [64, 64] as const;
 
@@ -34,7 +34,7 @@ export function buildMlp(tf: Tf, inputs: number, outputs: number, seed: number, 
 }
 
 /** The model's dense layers as exporter/worker layers (copies). */
-export function mlpLayers(model: LayersModel): MlpLayer[] {
+export function mlpLayers(model: LayersModel): DenseLayerWeights[] {
   return model.layers.map((layer) => {
     const [kernel, bias] = layer.getWeights();
     const [inputs, outputs] = kernel.shape as [number, number];
@@ -50,7 +50,7 @@ export function mlpLayers(model: LayersModel): MlpLayer[] {
 }
 
 /** A tfjs model with exactly these layers. */
-export function mlpFromLayers(tf: Tf, layers: readonly MlpLayer[]): Sequential {
+export function mlpFromLayers(tf: Tf, layers: readonly DenseLayerWeights[]): Sequential {
   const model = tf.sequential();
   layers.forEach((l, k) => {
     model.add(
@@ -65,7 +65,7 @@ export function mlpFromLayers(tf: Tf, layers: readonly MlpLayer[]): Sequential {
   return model;
 }
 
-export function setMlpLayers(tf: Tf, model: LayersModel, layers: readonly MlpLayer[]): void {
+export function setMlpLayers(tf: Tf, model: LayersModel, layers: readonly DenseLayerWeights[]): void {
   const tensors = layers.flatMap((l) => [tf.tensor2d(l.weights, [l.inputs, l.outputs]), tf.tensor1d(l.bias)]);
   model.setWeights(tensors);
   for (const t of tensors) t.dispose();

@@ -6,14 +6,14 @@
  */
 import type { Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import { Random } from '../../core/random.js';
-import type { MlpLayer } from '../onnx/mlp-exporter.js';
+import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
+import { loadTf, type Tf } from '../training/tf-runtime.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import type { EpisodeTrace } from './episode.js';
 import { buildMlp, mlpLayers, predictRows } from './policy-network.js';
 import type { RolloutPool } from './rollout-pool.js';
 import { RoutingEnv } from './routing-env.js';
 import { splitMenu } from './split-actions.js';
-import { loadTf, type Tf } from './tf-runtime.js';
 import { type TrainProgress, trainingSeed } from './training-seeds.js';
 
 export interface PpoOptions {
@@ -46,7 +46,7 @@ export const PPO_DEFAULTS: Omit<PpoOptions, 'env' | 'episodes' | 'seed'> = {
 
 export interface PpoResult {
   /** The actor: obs -> split-menu logits. */
-  layers: MlpLayer[];
+  layers: DenseLayerWeights[];
   /** Clipped surrogate loss (with entropy bonus) per minibatch step. */
   losses: number[];
   valueLosses: number[];
@@ -58,7 +58,7 @@ export async function trainPpo(
   pool: RolloutPool,
   onProgress?: (p: TrainProgress) => void,
 ): Promise<PpoResult> {
-  const tf = await loadTf();
+  const { tf } = await loadTf();
   const shape = new RoutingEnv(opts.env);
   const actions = splitMenu(shape.venueCount).length;
   const actor = buildMlp(tf, shape.obsSize, actions, opts.seed, 0.01);

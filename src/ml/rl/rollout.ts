@@ -4,18 +4,18 @@
  * or inline in tests.
  */
 import { Random } from '../../core/random.js';
-import type { MlpLayer } from '../onnx/mlp-exporter.js';
+import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
+import { loadTf } from '../training/tf-runtime.js';
 import { chooseSplit, chooseVenue, type PolicyKind } from './action-choice.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import { createTrace, type EpisodeTrace, recordStep } from './episode.js';
 import { mlpFromLayers, predictRows } from './policy-network.js';
 import { RoutingEnv } from './routing-env.js';
 import { splitMenu, venueWeights } from './split-actions.js';
-import { loadTf } from './tf-runtime.js';
 
 export interface RolloutTask {
   kind: PolicyKind;
-  layers: MlpLayer[];
+  layers: DenseLayerWeights[];
   env: RoutingEnvOptions;
   seeds: number[];
   /** DQN exploration rate. */
@@ -31,7 +31,7 @@ export interface RolloutResult {
 }
 
 export async function runRollout(task: RolloutTask): Promise<RolloutResult> {
-  const tf = await loadTf();
+  const { tf } = await loadTf();
   const model = mlpFromLayers(tf, task.layers);
   try {
     return rolloutWith((obs, batch) => predictRows(tf, model, obs, batch), task);

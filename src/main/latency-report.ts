@@ -1,0 +1,60 @@
+/** `hft eval latency` output: the comparison table, and the chart written beside eval.json. */
+import { renderBarChart } from '../backtest/report/bar-chart.js';
+import { BASELINES } from '../ml/latency/latency-dataset.js';
+import type { LatencyEvalReport } from '../ml/latency/latency-evaluation.js';
+import type { ForecastScore } from '../ml/latency/latency-metrics.js';
+
+const COLUMNS = ['forecaster', 'pinball p50', 'p90', 'p99', 'mean', 'MAE us', 'cov p90', 'cov p99'];
+
+function rowOf(name: string, s: ForecastScore): string[] {
+  const us = (v: number) => v.toFixed(2);
+  const pct = (v: number) => v.toFixed(3);
+  const p = s.pinball;
+  return [
+    name,
+    us(p.p50),
+    us(p.p90),
+    us(p.p99),
+    us(p.mean),
+    us(s.mae_us),
+    pct(s.coverage.p90),
+    pct(s.coverage.p99),
+  ];
+}
+
+/** The table as lines of text (pinball loss and MAE in microseconds). */
+export function latencyEvalTable(r: LatencyEvalReport): string[] {
+  const rows = [
+    COLUMNS,
+    rowOf('model', r.model),
+    ...BASELINES.map((b) => rowOf(`${b} (baseline)`, r.baselines[b])),
+    rowOf('oracle, sees +-25 samples incl. future', r.oracle_centred_window),
+  ];
+  const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const fmt = (row: string[]) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const gain = (r.improvement_vs_best * 100).toFixed(1);
+  return [
+    `${r.test_samples} test samples of ${r.samples}; pinball loss and MAE in microseconds`,
+    fmt(rows[0]),
+    ...rows.slice(1).map(fmt),
+    `model mean pinball vs best baseline (${r.best_baseline}): ${gain}% lower`,
+  ];
+}
+
+/** Bar chart of pinball loss per quantile and mean, model against each baseline (standalone SVG). */
+export function latencyEvalChart(r: LatencyEvalReport, title: string): string {
+  const keys = ['p50', 'p90', 'p99', 'mean'] as const;
+  const series = [
+    { name: 'model', values: keys.map((k) => r.model.pinball[k]) },
+    ...BASELINES.map((b) => ({ name: b, values: keys.map((k) => r.baselines[b].pinball[k]) })),
+  ];
+  return renderBarChart({
+    title,
+    yTitle: 'pinball loss (us)',
+    categories: keys.map((k) => ({ label: k === 'mean' ? 'mean' : `pinball ${k}` })),
+    series,
+    formatValue: (v) => v.toFixed(1),
+    size: { width: 640, height: 340 },
+  });
+}
