@@ -94,7 +94,14 @@ export class PolicyRouter implements RoutingSignals {
   }
 
   onQuote(tick: Tick, book: BookTops): void {
-    this.features.onQuote(tick.symbolId, tick.venueId, tick.exchTsNs, book);
+    // Quote age is measured on this process's clock: the receive stamp (exchange stamps of a
+    // replay or a live feed are on another clock).
+    this.features.onQuote(
+      tick.symbolId,
+      tick.venueId,
+      tick.recvTsNs > 0 ? tick.recvTsNs : tick.exchTsNs,
+      book,
+    );
   }
 
   /**
