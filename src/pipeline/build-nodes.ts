@@ -247,6 +247,7 @@ function buildNode(
       return node;
     }
     case 'execute': {
+      let exec: ExecutionStage | null = null;
       const ws =
         overrides.gateway === undefined && s.source.kind === 'venues'
           ? new WsVenueGateway({
@@ -255,11 +256,11 @@ function buildNode(
               clock,
               wake,
               logger: workerLogger(),
+              onConnection: (v, up) => exec?.onVenueConnection(v, up),
             })
           : null;
-      ws?.start();
       const gateway = overrides.gateway ?? ws ?? simVenues(s, quotes, feeBps);
-      const exec = new ExecutionStage(
+      exec = new ExecutionStage(
         registry.venueCount,
         gateway,
         clock,
@@ -268,6 +269,7 @@ function buildNode(
         s.risk.ack_timeout_ms * 1e6,
         Math.max(s.recovery?.maxExecId ?? 0, s.restart?.execIdBase ?? 0),
       );
+      ws?.start();
       const samples = attachRing(h, 'samples');
       return new ExecuteNode(
         exec,

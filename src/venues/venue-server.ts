@@ -18,6 +18,12 @@
  * A cancel takes effect while its order is still on the inbound leg (the order is then answered
  * with a cancel report instead of being matched); later it finds nothing to cancel and is dropped,
  * since the IOC's own reports are already on their way, again as `SimVenueGateway` does.
+ *
+ * Faults can be injected while it runs (`setFaults`, `dropConnections`; `hft venues` exposes them
+ * on its control endpoint): a slow venue, a stalled matching engine that holds orders unanswered,
+ * a reject storm, refused connections. Orders of a session that closes before they are matched
+ * are cancelled, not matched (cancel on disconnect), so a client that lost its session never
+ * misses a fill it could not hear about.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -68,7 +74,35 @@ export interface VenueServerStats {
   quotesSent: number;
   /** Frames that were not a well-formed client frame: counted, ignored, connection kept. */
   malformed: number;
+  subscribes: number;
+  /** Connections closed by `dropConnections`. */
+  dropped: number;
+  /** Upgrade requests refused while `faults.refuseConnections` was set. */
+  refused: number;
+  /** Orders of a closed session cancelled before matching (nobody left to tell). */
+  cancelledOnDisconnect: number;
+  /** Orders held unanswered by `faults.stall`, now. */
+  held: number;
 }
+
+/** Faults a test or an operator injects into a running venue (all off by default). */
+export interface VenueFaults {
+  /** Added to every reply's outbound leg (reports and pongs), ms: a slow venue. */
+  extraDelayMs: number;
+  /** Orders are taken but not answered (a stalled matching engine); clearing it answers them. */
+  stall: boolean;
+  /** Every order is rejected (`VenueRejectReason.venueHalted`): a reject storm. */
+  rejectAll: boolean;
+  /** New connections are refused with HTTP 503 (the venue is down; clients back off). */
+  refuseConnections: boolean;
+}
+
+export const NO_FAULTS: Readonly<VenueFaults> = {
+  extraDelayMs: 0,
+  stall: false,
+  rejectAll: false,
+  refuseConnections: false,
+};
 
 interface PendingOrder {
   clientOrderId: number;
@@ -111,8 +145,16 @@ export class VenueServer {
     pings: 0,
     quotesSent: 0,
     malformed: 0,
+    subscribes: 0,
+    dropped: 0,
+    refused: 0,
+    cancelledOnDisconnect: 0,
+    held: 0,
   };
   readonly name: string;
+  private faultState: VenueFaults = { ...NO_FAULTS };
+  /** Orders held by a stall, with their session and outbound leg, answered when it clears. */
+  private readonly heldOrders: { ws: WebSocket; session: Session; order: PendingOrder; outMs: number }[] = [];
   private readonly wss: WebSocketServer;
   private readonly scheduler: PreciseScheduler;
   private readonly ownsScheduler: boolean;
@@ -156,7 +198,35 @@ export class VenueServer {
 
   /** Takes over an HTTP upgrade request routed to this venue. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.faultState.refuseConnections) {
+      this.stats.refused++;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+  }
+
+  get faults(): Readonly<VenueFaults> {
+    return this.faultState;
+  }
+
+  /** Changes the injected faults (unset fields keep their value); clearing a stall answers the held orders. */
+  setFaults(patch: Partial<VenueFaults>): void {
+    const next = { ...this.faultState, ...patch };
+    if (!(next.extraDelayMs >= 0 && next.extraDelayMs < 3_600_000))
+      throw new RangeError(
+        `venue ${this.name}: extraDelayMs must be in [0, 3600000), got ${patch.extraDelayMs}`,
+      );
+    this.faultState = next;
+    if (!next.stall) this.releaseHeld();
+  }
+
+  /** Closes every client connection abruptly (no close handshake), as a network failure would; returns how many. */
+  dropConnections(): number {
+    const n = this.sessions.size;
+    for (const ws of this.sessions.keys()) ws.terminate();
+    this.stats.dropped += n;
+    return n;
   }
 
   /** Sets the venue's top of book for a symbol and streams it to subscribers. */
@@ -180,6 +250,7 @@ export class VenueServer {
   close(): Promise<void> {
     for (const ws of this.sessions.keys()) ws.terminate();
     this.sessions.clear();
+    this.heldOrders.length = 0;
     if (this.ownsScheduler) this.scheduler.close();
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
@@ -200,7 +271,15 @@ export class VenueServer {
       if (isBinary || !Buffer.isBuffer(data)) this.stats.malformed++;
       else this.onFrame(ws, session, data.toString('utf8'), arrivalMs);
     });
-    ws.on('close', () => this.sessions.delete(ws));
+    ws.on('close', () => {
+      this.sessions.delete(ws);
+      // Cancel on disconnect: orders not yet matched die with their session.
+      for (const o of session.inbound.values()) {
+        if (o.cancelled) continue;
+        o.cancelled = true;
+        this.stats.cancelledOnDisconnect++;
+      }
+    });
     ws.on('error', (err) =>
       this.opts.logger?.warn({ venue: this.name, err: err.message }, 'venue server: socket error'),
     );
@@ -220,7 +299,7 @@ export class VenueServer {
     if (ot >= 0 && ot < MAX_TRANSIT_MS) recordOutTransit(session, ot);
     const outTransitMs = Number.isNaN(session.outTransitMs) ? session.transitMs : session.outTransitMs;
     this.inDueMs = Math.max(arrivalMs, sentMs + halfMs);
-    this.outMs = Math.max(0, halfMs - outTransitMs);
+    this.outMs = Math.max(0, halfMs - outTransitMs) + this.faultState.extraDelayMs;
   }
 
   /** Round trip for one message, ms. */
@@ -252,6 +331,7 @@ export class VenueServer {
         return;
       }
       case ClientFrameKind.subscribe:
+        this.stats.subscribes++;
         session.subscribed = true;
         this.sendSnapshot(ws);
         return;
@@ -275,12 +355,30 @@ export class VenueServer {
     this.legs(session, f, arrivalMs);
     const outMs = this.outMs;
     this.scheduler.at(this.inDueMs, () => {
-      if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
-      const frames = this.match(order);
-      this.scheduler.at(performance.now() + outMs, () => {
-        for (const text of frames) sendIfOpen(ws, text);
-      });
+      if (this.faultState.stall && !order.cancelled) {
+        // Stays on the inbound map: a cancel still reaches it while it is held.
+        this.heldOrders.push({ ws, session, order, outMs });
+        this.stats.held++;
+        return;
+      }
+      this.answer(ws, session, order, outMs);
     });
+  }
+
+  /** Matches the order and sends its reports after the outbound leg. */
+  private answer(ws: WebSocket, session: Session, order: PendingOrder, outMs: number): void {
+    if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
+    if (order.cancelled && !this.sessions.has(ws)) return; // cancelled on disconnect: nobody to tell
+    const frames = this.match(order);
+    this.scheduler.at(performance.now() + outMs, () => {
+      for (const text of frames) sendIfOpen(ws, text);
+    });
+  }
+
+  private releaseHeld(): void {
+    const held = this.heldOrders.splice(0);
+    this.stats.held = 0;
+    for (const h of held) this.answer(h.ws, h.session, h.order, h.outMs);
   }
 
   /** The order's reports (ack, fill, expired; or one reject/cancel), encoded at match time. */
@@ -291,6 +389,10 @@ export class VenueServer {
     if (o.cancelled) {
       this.stats.cancels++;
       return [this.encode(ExecKind.cancel, 0, 0, o.qty, VenueRejectReason.cancelled)];
+    }
+    if (this.faultState.rejectAll) {
+      this.stats.rejects++;
+      return [this.encode(ExecKind.reject, 0, 0, o.qty, VenueRejectReason.venueHalted)];
     }
     const s = o.symbolId;
     const buy = o.side > 0;
