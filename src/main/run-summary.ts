@@ -31,6 +31,8 @@ export interface RunSummary {
     dropped: number;
     /** Orders whose ack was later than risk.ack_timeout_ms (they stay open until answered). */
     ack_timeouts: number;
+    /** Approved orders not yet filled, expired, rejected or cancelled when the run ended. */
+    open: number;
   };
   /** Venue breaker openings and venue sessions lost and re-established (socket venues). */
   venue_faults: {
@@ -106,6 +108,7 @@ export function buildSummary(
       expired: c('orders_expired'),
       dropped: c('orders_dropped'),
       ack_timeouts: c('orders_ack_timeouts'),
+      open: c('open_orders'),
     },
     venue_faults: {
       outage_trips: c('venue_outage_trips'),
