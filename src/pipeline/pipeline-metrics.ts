@@ -57,7 +57,13 @@ export const HISTOGRAMS = [
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
-export const WORKER_GAUGES = ['gc_count', 'gc_max_pause_ms', 'heap_used_bytes'] as const;
+/** Per host thread: GCs, the longest pause, heap used and heap used outside the young generation (gc-monitor.ts). */
+export const WORKER_GAUGES = [
+  'gc_count',
+  'gc_max_pause_ms',
+  'heap_used_bytes',
+  'heap_retained_bytes',
+] as const;
 
 export function counterNames(registry: RegistryData, hostNames: readonly string[]): string[] {
   const names = [

@@ -42,6 +42,7 @@ export class PredictNode implements StageNode {
       this.samples.release();
       this.pending = true;
     }
+    this.stage.retryOpenBreakers(nowNs);
     if (this.pending && nowNs >= this.nextRefreshNs) {
       this.stage.refresh();
       this.pending = false;
