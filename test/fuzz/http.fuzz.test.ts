@@ -1,7 +1,7 @@
 /**
  * Fuzzing the daemon's HTTP server (src/main/http-server.ts) with random methods, paths, headers
  * and bodies, and with bytes that are not HTTP at all: every request gets a 2xx or 4xx answer
- * (503 only from /health when degraded), the control endpoints act only for the right bearer
+ * (405 for a wrong method on a known path), the control endpoints act only for the right bearer
  * token, and the server keeps answering afterwards.
  */
 import { request } from 'node:http';
@@ -20,7 +20,19 @@ beforeAll(async () => {
   const prom = new PromRegistry();
   const server = await startHttpServer('127.0.0.1', 0, {
     prom,
-    health: () => ({ ok: true, body: { status: 'ok' } }),
+    health: () => ({
+      ok: true,
+      body: {
+        status: 'ok',
+        uptime_s: 1,
+        halted: false,
+        trading_state: 'active',
+        breakers: {},
+        venues: {},
+        workers: [],
+        problems: [],
+      },
+    }),
     kill: () => {
       calls.kill++;
     },
@@ -30,8 +42,8 @@ beforeAll(async () => {
     },
     adminToken: TOKEN,
   });
-  port = (server.address() as { port: number }).port;
-  close = () => new Promise((r) => server.close(() => r()));
+  port = (server.server.address() as { port: number }).port;
+  close = async () => server.close();
 });
 afterAll(() => close());
 

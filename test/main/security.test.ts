@@ -44,7 +44,19 @@ async function server(adminToken: string | null) {
   const cfg = resolveConfig({ mode: 'fast' }, {}, { configDir: join(ROOT, 'config'), cwd: '/' });
   const srv = await startHttpServer(cfg.system.metrics_host, 0, {
     prom: new PromRegistry(),
-    health: () => ({ ok: true, body: {} }),
+    health: () => ({
+      ok: true,
+      body: {
+        status: 'ok',
+        uptime_s: 1,
+        halted: false,
+        trading_state: 'active',
+        breakers: {},
+        venues: {},
+        workers: [],
+        problems: [],
+      },
+    }),
     kill: () => {
       calls.kill++;
     },
@@ -54,13 +66,13 @@ async function server(adminToken: string | null) {
     },
     adminToken,
   });
-  const port = (srv.address() as { port: number }).port;
+  const port = (srv.server.address() as { port: number }).port;
   const post = (path: string, auth?: string) =>
     fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
       headers: auth === undefined ? {} : { authorization: auth },
     }).then((r) => r.status);
-  return { cfg, srv, port, calls, post, close: () => new Promise((r) => srv.close(r)) };
+  return { cfg, srv, port, calls, post, close: async () => srv.close() };
 }
 
 describe('HTTP control endpoints', () => {
@@ -68,7 +80,7 @@ describe('HTTP control endpoints', () => {
     const s = await server('t0ken');
     try {
       expect(s.cfg.system.metrics_host).toBe('127.0.0.1');
-      expect((s.srv.address() as { address: string }).address).toBe('127.0.0.1');
+      expect((s.srv.server.address() as { address: string }).address).toBe('127.0.0.1');
     } finally {
       await s.close();
     }
@@ -96,7 +108,8 @@ describe('HTTP control endpoints', () => {
       expect(await s.post('/kill', 'Bearer t0ken')).toBe(200);
       expect(s.calls).toEqual({ kill: 1, resume: 1 });
       // Only POST acts.
-      expect((await fetch(`http://127.0.0.1:${s.port}/kill`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${s.port}/kill`)).status).toBe(405);
+      expect(s.calls).toEqual({ kill: 1, resume: 1 });
     } finally {
       await s.close();
     }
