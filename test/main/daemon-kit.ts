@@ -1,18 +1,11 @@
-/** Helpers for tests that run `hft` as a child process: free ports, venue servers, scrapes. */
+/** Helpers for tests that run `hft` (any command) as a child process: venue servers, scrapes (see also ../daemon-process.ts). */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const HFT = resolve(ROOT, 'bin/hft.js');
 
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+export { freePort } from '../daemon-process.js';
 
 /** A child `hft` process with its output collected and its exit awaited. */
 export interface HftChild {

@@ -49,6 +49,9 @@ describe('venue faults end to end (hft venues + hft run --source venues:)', () =
         '  max_drawdown_usd: 100000000',
         'routing:',
         '  router: round-robin',
+        // No worker busy-spins: this test watches routing, and leaves the other core to parallel tests.
+        'system:',
+        '  busy_spin_host: null',
       ].join('\n'),
     );
     const port = await freePort();
