@@ -35,6 +35,7 @@ import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-mode
 import { ExecKind } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import type { VenueLogger } from './venue-connection.js';
+import { NO_FAULTS, type VenueFaults } from './venue-faults.js';
 import {
   type ClientFrame,
   ClientFrameKind,
@@ -48,6 +49,16 @@ import {
   monoUsToPerfMs,
   type ReportFields,
 } from './venue-protocol.js';
+import {
+  createSession,
+  MAX_TRANSIT_MS,
+  type PendingOrder,
+  recordOutTransit,
+  type Session,
+  TRANSIT_EWMA,
+} from './venue-session.js';
+
+export { NO_FAULTS, type VenueFaults } from './venue-faults.js';
 
 export interface VenueServerOptions {
   venue: VenueConfig;
@@ -85,54 +96,7 @@ export interface VenueServerStats {
   held: number;
 }
 
-/** Faults a test or an operator injects into a running venue (all off by default). */
-export interface VenueFaults {
-  /** Added to every reply's outbound leg (reports and pongs), ms: a slow venue. */
-  extraDelayMs: number;
-  /** Orders are taken but not answered (a stalled matching engine); clearing it answers them. */
-  stall: boolean;
-  /** Every order is rejected (`VenueRejectReason.venueHalted`): a reject storm. */
-  rejectAll: boolean;
-  /** New connections are refused with HTTP 503 (the venue is down; clients back off). */
-  refuseConnections: boolean;
-}
-
-export const NO_FAULTS: Readonly<VenueFaults> = {
-  extraDelayMs: 0,
-  stall: false,
-  rejectAll: false,
-  refuseConnections: false,
-};
-
-interface PendingOrder {
-  clientOrderId: number;
-  symbolId: number;
-  side: number;
-  qty: number;
-  limitPx: number;
-  cancelled: boolean;
-}
-
-interface Session {
-  subscribed: boolean;
-  /** Smoothed inbound transit (client send -> server handler), ms. */
-  transitMs: number;
-  /** Last outbound transits the client reported, ms (ring); their median is the estimate. */
-  outTransits: Float64Array;
-  outTransitCount: number;
-  /** Median of `outTransits`, ms; NaN until the first report. */
-  outTransitMs: number;
-  /** Orders on their inbound leg, by client order id. */
-  inbound: Map<number, PendingOrder>;
-}
-
 const MAX_PAYLOAD_BYTES = 1 << 16;
-/** Smoothing of the transit estimate per message. */
-const TRANSIT_EWMA = 0.1;
-/** Outbound transit reports kept per session for the median. */
-const OUT_TRANSIT_WINDOW = 31;
-/** A send stamp older than this on arrival is not from this host's clock: ignored. */
-const MAX_TRANSIT_MS = 1000;
 
 export class VenueServer {
   readonly stats: VenueServerStats = {
@@ -256,14 +220,7 @@ export class VenueServer {
   }
 
   private attach(ws: WebSocket): void {
-    const session: Session = {
-      subscribed: false,
-      transitMs: 0,
-      outTransits: new Float64Array(OUT_TRANSIT_WINDOW),
-      outTransitCount: 0,
-      outTransitMs: Number.NaN,
-      inbound: new Map(),
-    };
+    const session = createSession();
     this.sessions.set(ws, session);
     this.stats.connections++;
     ws.on('message', (data, isBinary) => {
@@ -440,16 +397,6 @@ export class VenueServer {
       sendIfOpen(ws, text);
     }
   }
-}
-
-/**
- * The median, not the mean: a measured round trip is `rtt + transit - estimate`, so the median
- * transit makes the median round trip come out at the configured value, whatever the tail.
- */
-function recordOutTransit(session: Session, ms: number): void {
-  session.outTransits[session.outTransitCount++ % OUT_TRANSIT_WINDOW] = ms;
-  const sorted = session.outTransits.slice(0, Math.min(session.outTransitCount, OUT_TRANSIT_WINDOW)).sort();
-  session.outTransitMs = sorted[sorted.length >> 1];
 }
 
 function sendIfOpen(ws: WebSocket, text: string): void {

@@ -18,7 +18,8 @@ import { SimMarket } from '../market/sim-market.js';
 import { TickCodec } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import type { VenueLogger } from './venue-connection.js';
-import { type VenueFaults, VenueServer } from './venue-server.js';
+import { parseFaultPatch } from './venue-faults.js';
+import { VenueServer } from './venue-server.js';
 
 export interface VenuesCommandOptions {
   /** 0 picks a free port. */
@@ -116,12 +117,6 @@ export async function runVenuesCommand(opts: VenuesCommandOptions): Promise<Venu
 }
 
 const MAX_CONTROL_BODY = 4096;
-const FAULT_KEYS: Record<keyof VenueFaults, 'number' | 'boolean'> = {
-  extraDelayMs: 'number',
-  stall: 'boolean',
-  rejectAll: 'boolean',
-  refuseConnections: 'boolean',
-};
 
 /** The control endpoint (module comment): stats and faults per venue. */
 async function control(
@@ -142,28 +137,20 @@ async function control(
     text += chunk;
     if (text.length > MAX_CONTROL_BODY) return { status: 413, body: { error: 'body too large' } };
   }
-  let patch: Record<string, unknown>;
+  let patch: unknown;
   try {
     patch = JSON.parse(text || '{}');
   } catch {
     return { status: 400, body: { error: 'body must be JSON' } };
   }
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
-    return { status: 400, body: { error: 'body must be a JSON object' } };
-  const faults: Partial<VenueFaults> = {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (k === 'drop') continue;
-    const want = Object.hasOwn(FAULT_KEYS, k) ? FAULT_KEYS[k as keyof VenueFaults] : undefined;
-    if (want === undefined || typeof v !== want)
-      return { status: 400, body: { error: `${k}: unknown fault or wrong type (${typeof v})` } };
-    (faults as Record<string, unknown>)[k] = v;
-  }
+  const parsed = parseFaultPatch(patch);
+  if (typeof parsed === 'string') return { status: 400, body: { error: parsed } };
   try {
-    server.setFaults(faults);
+    server.setFaults(parsed.patch);
   } catch (err) {
     return { status: 400, body: { error: (err as Error).message } };
   }
-  const dropped = patch.drop === true ? server.dropConnections() : 0;
+  const dropped = parsed.drop ? server.dropConnections() : 0;
   return { status: 200, body: { venue: server.name, faults: server.faults, dropped } };
 }
 
