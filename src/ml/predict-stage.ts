@@ -143,6 +143,15 @@ export class PredictStage {
    * venues get orders again until new samples say whether they are still slow. Cheap; called on
    * every poll, samples or not (with every venue out, no sample would ever come).
    */
+  /** When the next open latency breaker is due to be half-opened (ns); +Infinity when none is open. */
+  nextRetryNs(): number {
+    if (this.openCount === 0) return Number.POSITIVE_INFINITY;
+    let due = Number.POSITIVE_INFINITY;
+    for (let v = 0; v < this.table.venueCount; v++)
+      if (this.spiking[v] === Breaker.open) due = Math.min(due, this.openedNs[v] + this.retryNs);
+    return due;
+  }
+
   retryOpenBreakers(nowNs: number): void {
     if (this.openCount === 0) return;
     for (let v = 0; v < this.table.venueCount; v++) {

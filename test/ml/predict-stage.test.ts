@@ -131,6 +131,7 @@ describe('PredictStage latency breaker without samples (half-open retry)', () =>
     predict.refresh();
     const spiking = () => (control.venueFlags(0) & VenueFlag.latencySpike) !== 0;
     expect(spiking()).toBe(true);
+    expect(predict.nextRetryNs()).toBe(clock.nowNs() + SPIKE_RETRY_NS);
     // No orders go there, so no samples come: only time can give it another chance.
     clock.advance(SPIKE_RETRY_NS - 1);
     predict.retryOpenBreakers(clock.nowNs());
@@ -138,6 +139,7 @@ describe('PredictStage latency breaker without samples (half-open retry)', () =>
     clock.advance(1);
     predict.retryOpenBreakers(clock.nowNs());
     expect(spiking()).toBe(false);
+    expect(predict.nextRetryNs()).toBe(Number.POSITIVE_INFINITY);
     // Half-open: a refresh with too few new samples decides nothing; five still-slow ones re-open it.
     feed(0, 5000, 4);
     predict.refresh();
