@@ -16,7 +16,7 @@ const TICK_PATH = new Set(['ingest', 'route']);
 
 export interface EventLoopParts {
   readonly nodes: readonly StageNode[];
-  /** Every ring between the nodes. */
+  /** Every ring between the nodes (views for `depth()`: records published and not yet released). */
   readonly rings: readonly SpscRing[];
   /** The ring route writes orders to: the only one the tick path can fill for the other nodes. */
   readonly orders: SpscRing;
@@ -33,7 +33,7 @@ export function runEventLoop(p: EventLoopParts): void {
   const head = nodes.filter((n) => TICK_PATH.has(n.name));
   const rest = nodes.filter((n) => !TICK_PATH.has(n.name));
   const ringsBusy = () => {
-    for (let i = 0; i < rings.length; i++) if (rings[i].available() > 0) return true;
+    for (let i = 0; i < rings.length; i++) if (rings[i].depth() > 0) return true;
     return false;
   };
   let now = clock.nowNs();
@@ -41,7 +41,7 @@ export function runEventLoop(p: EventLoopParts): void {
   let stalls = 0;
   for (;;) {
     let work = pollAll(head, now);
-    if (now >= restDue || orders.available() > 0) {
+    if (now >= restDue || orders.depth() > 0) {
       work += pollAll(rest, now);
       // Reports flow back to risk and samples to predict: poll until every ring is empty.
       while (work > 0 && ringsBusy()) work = pollAll(nodes, now);

@@ -28,6 +28,11 @@ export class ExecutionStage {
   private execSeq: number;
   private readonly lastExecSlot: number;
   private readonly ackedSlot: number;
+  private readonly outageTripSlot: number;
+  private readonly disconnectSlot: number;
+  private readonly reconnectSlot: number;
+  /** Sessions opened per venue (a socket gateway's), to tell a reconnect from the first connect. */
+  private readonly sessions: Int32Array;
   /** venueStatusSlots[status][venue] */
   private readonly venueStatusSlots: Record<OrderStatus, Int32Array>;
 
@@ -46,6 +51,10 @@ export class ExecutionStage {
     this.lastExecSlot = metrics.slot('last_exec_id');
     this.sentSlot = metrics.slot('orders_sent');
     this.ackedSlot = metrics.slot('orders_acked');
+    this.outageTripSlot = metrics.slot('venue_outage_trips');
+    this.disconnectSlot = metrics.slot('venue_disconnects');
+    this.reconnectSlot = metrics.slot('venue_reconnects');
+    this.sessions = new Int32Array(venueCount);
     this.venueStatusSlots = {} as Record<OrderStatus, Int32Array>;
     for (const s of ORDER_STATUSES) {
       this.venueStatusSlots[s] = metrics.slots(venueCount, (v) => `venue_${v}_orders_${s}`);
@@ -66,7 +75,9 @@ export class ExecutionStage {
       return true;
     }
     if (!this.gateway.submit(order, sentNs)) {
-      fillReject(order, sentNs, out);
+      const down = this.gateway.connected?.(order.venueId) === false;
+      fillReject(order, sentNs, out, down ? VenueRejectReason.disconnected : VenueRejectReason.capacity);
+      if (down) this.setOutage(order.venueId, true);
       out.execId = this.nextExecId();
       return true;
     }
@@ -87,13 +98,17 @@ export class ExecutionStage {
     out.execId = this.nextExecId();
     const v = out.venueId;
     const c = this.metrics.counters;
+    if (out.kind !== ExecKind.ackTimeout) {
+      // Any answer ends the wait for an ack (a reject or a disconnect comes without one). An answer
+      // from the venue shows it is alive; the gateway's own disconnect report shows it is not.
+      this.timeouts.acked(out.clientOrderId);
+      this.setOutage(v, out.reason === VenueRejectReason.disconnected && out.kind !== ExecKind.fill);
+    }
     switch (out.kind) {
       case ExecKind.ack: {
         const ackNs = out.recvTsNs - out.sentTsNs;
         c.add(this.ackedSlot, 1);
         c.add(this.venueStatusSlots.acked[v], 1);
-        this.timeouts.acked(out.clientOrderId);
-        this.venueFlags.setVenueFlag(v, VenueFlag.outage, false);
         this.metrics.hist.order_to_ack.record(ackNs);
         this.metrics.venueAck[v].record(ackNs);
         break;
@@ -147,12 +162,29 @@ export class ExecutionStage {
     return Math.min(this.gateway.nextDueNs(), this.timeouts.nextDueNs());
   }
 
+  /**
+   * A socket gateway's session to venue `v` opened or closed: a closed venue is out (routers skip
+   * it) until its session is back, when it gets its chance again.
+   */
+  onVenueConnection(v: number, up: boolean): void {
+    const c = this.metrics.counters;
+    if (up && this.sessions[v]++ > 0) c.add(this.reconnectSlot, 1);
+    if (!up) c.add(this.disconnectSlot, 1);
+    this.setOutage(v, !up);
+  }
+
+  /** Opens or closes venue `v`'s outage flag, counting each opening. */
+  private setOutage(v: number, on: boolean): void {
+    if (this.venueFlags.setVenueFlag(v, VenueFlag.outage, on) && on)
+      this.metrics.counters.add(this.outageTripSlot, 1);
+  }
+
   /** An order whose ack is overdue: reported (not ended: a late fill still counts) and its venue marked out. */
   private nextAckTimeout(nowNs: number, out: ExecReport): boolean {
     const id = this.timeouts.nextExpired(nowNs, this.timeoutVenue);
     if (id < 0) return false;
     const v = this.timeoutVenue[0];
-    this.venueFlags.setVenueFlag(v, VenueFlag.outage, true);
+    this.setOutage(v, true);
     out.clientOrderId = id;
     out.venueId = v;
     out.kind = ExecKind.ackTimeout;
@@ -177,10 +209,10 @@ function fillIdentity(order: Order, r: ExecReport): void {
   r.side = order.side;
 }
 
-function fillReject(order: Order, nowNs: number, r: ExecReport): void {
+function fillReject(order: Order, nowNs: number, r: ExecReport, reason: number): void {
   fillIdentity(order, r);
   r.kind = ExecKind.reject;
-  r.reason = VenueRejectReason.capacity;
+  r.reason = reason;
   r.fillQty = 0;
   r.fillPx = 0;
   r.feeUsd = 0;

@@ -1,7 +1,19 @@
 /** The order side of a venue connection: orders go in, execution reports come out. */
 import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
 
-export const VenueRejectReason = { noQuote: 1, capacity: 2, unknownOrder: 3, cancelled: 4 } as const;
+/**
+ * Why a venue (or the gateway on its behalf) ended an order: `venueHalted` the venue refuses every
+ * order; `disconnected` the session to the venue was lost before the order was answered (reported
+ * by the gateway, with the venue cancelling on disconnect) or was down when the order was sent.
+ */
+export const VenueRejectReason = {
+  noQuote: 1,
+  capacity: 2,
+  unknownOrder: 3,
+  cancelled: 4,
+  venueHalted: 5,
+  disconnected: 6,
+} as const;
 
 /** The immediate answer to a cancel for an order the venue does not know: done, nothing left open. */
 export function unknownOrderCancel(clientOrderId: number, nowNs: number, out: ExecReport): void {
@@ -31,4 +43,6 @@ export interface VenueGateway {
   /** When the next report could be due (ns), +Infinity when nothing is in flight. */
   nextDueNs(): number;
   readonly inFlight: number;
+  /** Whether the session to the venue is up (socket gateways; absent: always). */
+  connected?(venueId: number): boolean;
 }

@@ -9,10 +9,14 @@
  * Latency is measured, not assumed: every `pingIntervalMs` each venue gets a ping whose echo
  * gives one round-trip sample (`nextLatencySample`, kind `probe`).
  *
- * A venue that drops keeps its in-flight orders open (no report is invented; the execution stage
- * times out the missing acks). Their replies can never arrive on a new session, so on reconnect
- * their slots are released and counted as `orphaned`. New orders to a venue that is down are
- * refused (`submit` returns false).
+ * A venue session that closes takes its unanswered orders with it: the venue cancels orders it
+ * has not matched when their session closes (docs/venue-protocol.md), and no reply can arrive on
+ * a new session, so each in-flight order of that venue is ended at once with an `expired` report,
+ * reason `disconnected` (counted as `orphaned`), and its slot is released. (An order the venue
+ * matched in the last outbound half round trip before the drop is the one case this misreports:
+ * its fill was on the wire; a venue with order status requests would settle it on reconnect.)
+ * New orders to a venue that is down are refused (`submit` returns false). `onConnection` tells
+ * the owner when a venue's session opens or closes (the execution stage marks the venue out).
  */
 import type { Clock } from '../core/clock.js';
 import type { Registry } from '../core/registry.js';
@@ -35,7 +39,8 @@ import {
   monoUsAtClockZero,
   ServerFrameKind,
 } from '../venues/venue-protocol.js';
-import { unknownOrderCancel, type VenueGateway } from './venue-gateway.js';
+import { OrderIndex, pow2 } from './order-index.js';
+import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from './venue-gateway.js';
 
 export interface WsVenueGatewayOptions {
   /** ws URL of each venue, indexed by registry venue id. */
@@ -55,6 +60,8 @@ export interface WsVenueGatewayOptions {
   sampleQueueCapacity?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** A venue's session opened (`up`) or closed. */
+  onConnection?: (venueId: number, up: boolean) => void;
 }
 
 export interface WsVenueGatewayStats {
@@ -70,15 +77,11 @@ export interface WsVenueGatewayStats {
   malformed: number;
   pongs: number;
   samplesDropped: number;
-  /** In-flight orders released because their venue reconnected (no reply can come). */
+  /** In-flight orders ended (`expired`, reason `disconnected`) because their venue's session closed. */
   orphaned: number;
-}
-
-/** Power of two >= n. */
-function pow2(n: number): number {
-  let c = 2;
-  while (c < n) c *= 2;
-  return c;
+  /** Sessions opened after a venue's first, across venues. */
+  reconnects: number;
+  disconnects: number;
 }
 
 export class WsVenueGateway implements VenueGateway {
@@ -92,6 +95,8 @@ export class WsVenueGateway implements VenueGateway {
     pongs: 0,
     samplesDropped: 0,
     orphaned: 0,
+    reconnects: 0,
+    disconnects: 0,
   };
   readonly capacity: number;
   private readonly conns: VenueConnection[];
@@ -102,6 +107,8 @@ export class WsVenueGateway implements VenueGateway {
   private readonly symbolId: Int32Array;
   private readonly venueId: Int32Array;
   private readonly side: Int32Array;
+  /** Quantity not yet filled, as of the last report (what a disconnect expires). */
+  private readonly leavesQty: Float64Array;
   private readonly sentTsNs: Float64Array;
   /** Connection generation per venue, and per slot the generation its order was sent on. */
   private readonly generation: Int32Array;
@@ -133,6 +140,7 @@ export class WsVenueGateway implements VenueGateway {
     this.symbolId = new Int32Array(cap);
     this.venueId = new Int32Array(cap);
     this.side = new Int32Array(cap);
+    this.leavesQty = new Float64Array(cap);
     this.sentTsNs = new Float64Array(cap);
     this.slotGeneration = new Int32Array(cap);
     this.generation = new Int32Array(opts.urls.length);
@@ -153,6 +161,7 @@ export class WsVenueGateway implements VenueGateway {
           backoffMaxMs: opts.backoffMaxMs,
           onFrame: (text) => this.onFrame(v, text),
           onOpen: () => this.onOpen(v),
+          onClose: () => this.onClose(v),
         }),
     );
   }
@@ -194,6 +203,7 @@ export class WsVenueGateway implements VenueGateway {
     this.symbolId[s] = order.symbolId;
     this.venueId[s] = v;
     this.side[s] = order.side;
+    this.leavesQty[s] = order.qty;
     this.sentTsNs[s] = nowNs;
     this.slotGeneration[s] = this.generation[v];
     this.index.set(order.clientOrderId, s);
@@ -240,14 +250,51 @@ export class WsVenueGateway implements VenueGateway {
 
   private onOpen(v: number): void {
     // A new session: replies to orders sent on the old one can never arrive.
+    if (this.generation[v] > 0) this.stats.reconnects++;
     this.generation[v]++;
     this.outTransitUs[v] = Number.NaN;
+    this.orphan(v);
+    this.opts.onConnection?.(v, true);
+  }
+
+  private onClose(v: number): void {
+    this.stats.disconnects++;
+    this.orphan(v);
+    this.opts.onConnection?.(v, false);
+    this.opts.wake();
+  }
+
+  /** Ends every in-flight order sent to venue `v` on an earlier or the closed session (class comment). */
+  private orphan(v: number): void {
+    const nowNs = this.opts.clock.nowNs();
     for (let s = 0; s < this.capacity; s++) {
-      if (this.index.get(this.clientOrderId[s]) !== s || this.venueId[s] !== v) continue;
-      if (this.slotGeneration[s] === this.generation[v]) continue;
+      if (this.venueId[s] !== v || this.index.get(this.clientOrderId[s]) !== s) continue;
+      if (this.slotGeneration[s] === this.generation[v] && this.conns[v].isOpen) continue;
+      this.queueLocalReport(s, ExecKind.expired, VenueRejectReason.disconnected, nowNs);
       this.release(s);
       this.stats.orphaned++;
     }
+  }
+
+  /** A report the gateway writes on the venue's behalf (no venue stamp, nothing filled). */
+  private queueLocalReport(s: number, kind: number, reason: number, nowNs: number): void {
+    if (this.reportTail - this.reportHead === this.reports.length) this.growReports();
+    const r = this.reports[this.reportTail & (this.reports.length - 1)];
+    r.clientOrderId = this.clientOrderId[s];
+    r.execId = 0;
+    r.fillQty = 0;
+    r.fillPx = 0;
+    r.leavesQty = this.leavesQty[s];
+    r.feeUsd = 0;
+    r.sentTsNs = this.sentTsNs[s];
+    r.venueTsNs = nowNs;
+    r.recvTsNs = nowNs;
+    r.symbolId = this.symbolId[s];
+    r.venueId = this.venueId[s];
+    r.side = this.side[s];
+    r.kind = kind;
+    r.reason = reason;
+    this.reportTail++;
   }
 
   private ping(): void {
@@ -302,6 +349,7 @@ export class WsVenueGateway implements VenueGateway {
     r.reason = f.reason;
     this.reportTail++;
     this.stats.reports++;
+    this.leavesQty[s] = f.leavesQty;
     const k = f.execKind;
     const terminal = k === ExecKind.expired || k === ExecKind.reject || k === ExecKind.cancel;
     if (terminal || (k === ExecKind.fill && f.leavesQty <= 0)) this.release(s);
@@ -342,58 +390,5 @@ export class WsVenueGateway implements VenueGateway {
     this.reports = grown;
     this.reportTail -= this.reportHead;
     this.reportHead = 0;
-  }
-}
-
-/**
- * Client order id -> slot, open addressing with linear probing and backward-shift deletion
- * (no tombstones, so probe lengths stay short under churn). Table at most half full.
- */
-class OrderIndex {
-  private readonly keys: Float64Array;
-  private readonly vals: Int32Array;
-  private readonly mask: number;
-
-  constructor(capacity: number) {
-    const size = pow2(capacity * 2);
-    this.keys = new Float64Array(size);
-    this.vals = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-  }
-
-  private home(key: number): number {
-    const lo = key | 0;
-    const hi = (key / 4294967296) | 0;
-    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) & this.mask;
-  }
-
-  get(key: number): number {
-    for (let i = this.home(key); ; i = (i + 1) & this.mask) {
-      const v = this.vals[i];
-      if (v < 0 || this.keys[i] === key) return v;
-    }
-  }
-
-  set(key: number, slot: number): void {
-    let i = this.home(key);
-    while (this.vals[i] >= 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
-    this.keys[i] = key;
-    this.vals[i] = slot;
-  }
-
-  delete(key: number): void {
-    let i = this.home(key);
-    while (this.vals[i] >= 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
-    if (this.vals[i] < 0) return;
-    // Backward shift: pull later entries of the run into the hole if their home allows it.
-    for (let j = (i + 1) & this.mask; this.vals[j] >= 0; j = (j + 1) & this.mask) {
-      const h = this.home(this.keys[j]);
-      // Entry j may move to i unless its home lies cyclically in (i, j].
-      if (i <= j ? h > i && h <= j : h > i || h <= j) continue;
-      this.keys[i] = this.keys[j];
-      this.vals[i] = this.vals[j];
-      i = j;
-    }
-    this.vals[i] = -1;
   }
 }

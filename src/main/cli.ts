@@ -106,7 +106,8 @@ function buildProgram(): Command {
         delayUs,
       });
       process.stdout.write(
-        `trade against them with: hft run --source venues:ws://127.0.0.1:${venues.port}\n`,
+        `trade against them with: hft run --source venues:ws://127.0.0.1:${venues.port}\n` +
+          `inject faults with: POST http://127.0.0.1:${venues.port}/control/<venue> (docs/venue-protocol.md)\n`,
       );
       await new Promise<void>((resolveStop) => {
         process.once('SIGINT', () => resolveStop());

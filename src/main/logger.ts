@@ -9,20 +9,13 @@ const PINO_LEVEL: Record<LogLevel, pino.Level> = {
   debug: 'trace',
 };
 
-/** Paths pino blanks out wherever they appear, so secrets never reach a log line. */
-export const REDACT_PATHS = [
-  'secrets',
-  '*.secrets',
-  'finnhub_api_key',
-  '*.finnhub_api_key',
-  'admin_token',
-  '*.admin_token',
-  'token',
-  '*.token',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-];
+/**
+ * Paths pino blanks out, so secrets never reach a log line: each secret's key at the top level
+ * and up to two levels down (pino's wildcards match one level each; `apiKey` is the Finnhub key
+ * in the pipeline settings, `authorization` a request header).
+ */
+const SECRET_KEYS = ['secrets', 'finnhub_api_key', 'admin_token', 'apiKey', 'token', 'authorization'];
+export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export function createLogger(
   level: LogLevel,

@@ -31,6 +31,17 @@ export interface RunSummary {
     cancelled: number;
     expired: number;
     dropped: number;
+    /** Orders whose ack was later than risk.ack_timeout_ms (they stay open until answered). */
+    ack_timeouts: number;
+    /** Approved orders not yet filled, expired, rejected or cancelled when the run ended. */
+    open: number;
+  };
+  /** Venue breaker openings and venue sessions lost and re-established (socket venues). */
+  venue_faults: {
+    outage_trips: number;
+    latency_spike_trips: number;
+    disconnects: number;
+    reconnects: number;
   };
   fill_rate: number;
   pnl: { realized: number; unrealized: number; fees: number; total: number };
@@ -99,6 +110,14 @@ export function buildSummary(
       cancelled: c('orders_cancelled'),
       expired: c('orders_expired'),
       dropped: c('orders_dropped'),
+      ack_timeouts: c('orders_ack_timeouts'),
+      open: c('open_orders'),
+    },
+    venue_faults: {
+      outage_trips: c('venue_outage_trips'),
+      latency_spike_trips: c('venue_breaker_trips'),
+      disconnects: c('venue_disconnects'),
+      reconnects: c('venue_reconnects'),
     },
     fill_rate: sent > 0 ? Math.round((c('orders_filled') / sent) * 1e4) / 1e4 : 0,
     pnl: { realized, unrealized, fees, total: cents(realized + unrealized - fees) },

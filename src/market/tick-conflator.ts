@@ -32,6 +32,18 @@ export class TickConflator {
     return this.count;
   }
 
+  /** Whether `tick`'s symbol and venue ids make a key this conflator holds. */
+  fits(tick: Tick): boolean {
+    const key = tick.symbolId * this.venueCount + tick.venueId;
+    return (
+      Number.isInteger(key) &&
+      key >= 0 &&
+      key < this.pending.length &&
+      tick.venueId >= 0 &&
+      tick.venueId < this.venueCount
+    );
+  }
+
   /** Keeps `tick` as its key's latest; returns true when it replaced a pending tick. */
   hold(tick: Tick): boolean {
     const key = tick.symbolId * this.venueCount + tick.venueId;
@@ -41,6 +53,17 @@ export class TickConflator {
     this.queue[(this.head + this.count) % this.queue.length] = key;
     this.count++;
     return false;
+  }
+
+  /** Takes the oldest pending key's tick into `out`; false when none is pending. */
+  takeInto(out: Tick): boolean {
+    if (this.count === 0) return false;
+    const key = this.queue[this.head];
+    TickCodec.read(this.f64, this.i32, key * this.recordBytes, out);
+    this.pending[key] = 0;
+    this.head = (this.head + 1) % this.queue.length;
+    this.count--;
+    return true;
   }
 
   /** Moves pending ticks into `ring` while it has room; the caller publishes. */

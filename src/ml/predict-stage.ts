@@ -33,6 +33,13 @@ const RECOVER_FRACTION = 0.75;
 const WARMUP_REFRESHES = 10;
 /** Weight of each sample in a venue's mean absolute forecast error (about the last 20 samples). */
 const ERROR_ALPHA = 0.05;
+/**
+ * An open latency breaker gets no orders, so (without probes) no samples that could close it:
+ * after this long it is half-opened, letting orders through until PROBE_SAMPLES new samples decide.
+ */
+export const SPIKE_RETRY_NS = 5e9;
+const PROBE_SAMPLES = 5;
+const Breaker = { closed: 0, open: 1, halfOpen: 2 } as const;
 
 export class PredictStage {
   private readonly row = new Float64Array(FORECAST_COLS);
@@ -43,6 +50,10 @@ export class PredictStage {
   private readonly publishedP50Ns: Float64Array;
   private readonly errorSlots: Int32Array;
   private readonly errorCountSlots: Int32Array;
+  /** When each venue's breaker opened (ns), and its sample count when it was half-opened. */
+  private readonly openedNs: Float64Array;
+  private readonly probeFrom: Float64Array;
+  private openCount = 0;
   private dirty = false;
   private readonly samplesSlot: number;
   private readonly refreshSlot: number;
@@ -55,7 +66,10 @@ export class PredictStage {
     private readonly metrics: PipelineMetrics,
     private readonly venueFlags: VenueFlagSink,
     private readonly spikeFactor: number,
+    private readonly retryNs = SPIKE_RETRY_NS,
   ) {
+    this.openedNs = new Float64Array(table.venueCount);
+    this.probeFrom = new Float64Array(table.venueCount);
     this.baselineP50 = new Float64Array(table.venueCount);
     this.refreshesSeen = new Float64Array(table.venueCount);
     this.spiking = new Uint8Array(table.venueCount);
@@ -125,25 +139,71 @@ export class PredictStage {
   }
 
   /**
+   * Half-opens the latency breakers that have been open for `retryNs` (SPIKE_RETRY_NS): their
+   * venues get orders again until new samples say whether they are still slow. Cheap; called on
+   * every poll, samples or not (with every venue out, no sample would ever come).
+   */
+  /** When the next open latency breaker is due to be half-opened (ns); +Infinity when none is open. */
+  nextRetryNs(): number {
+    if (this.openCount === 0) return Number.POSITIVE_INFINITY;
+    let due = Number.POSITIVE_INFINITY;
+    for (let v = 0; v < this.table.venueCount; v++)
+      if (this.spiking[v] === Breaker.open) due = Math.min(due, this.openedNs[v] + this.retryNs);
+    return due;
+  }
+
+  retryOpenBreakers(nowNs: number): void {
+    if (this.openCount === 0) return;
+    for (let v = 0; v < this.table.venueCount; v++) {
+      if (this.spiking[v] !== Breaker.open || nowNs - this.openedNs[v] < this.retryNs) continue;
+      this.spiking[v] = Breaker.halfOpen;
+      this.openCount--;
+      this.probeFrom[v] = this.forecaster.samples(v);
+      this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, false);
+    }
+  }
+
+  /**
    * Venue latency breaker: opens when the forecast p50 exceeds `spikeFactor` times the venue's
    * baseline, in the same refresh that publishes the forecast, so the router stops sending there
-   * from its next order; closes once p50 is back under 75% of the trip level.
+   * from its next order; closes once p50 is back under 75% of the trip level. Half-opened after
+   * `retryNs` (retryOpenBreakers), it closes or opens again on the next PROBE_SAMPLES samples.
    */
   private watchSpike(v: number, p50: number): void {
     const seen = ++this.refreshesSeen[v];
     if (seen === 1) this.baselineP50[v] = p50;
     const trip = this.spikeFactor * this.baselineP50[v];
-    if (this.spiking[v] === 0) {
-      if (seen > WARMUP_REFRESHES && p50 > trip) {
-        this.spiking[v] = 1;
-        this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, true);
-        this.metrics.counters.add(this.tripSlot, 1);
+    switch (this.spiking[v]) {
+      case Breaker.closed:
+        if (seen > WARMUP_REFRESHES && p50 > trip) {
+          this.open(v);
+          this.metrics.counters.add(this.tripSlot, 1);
+          return;
+        }
+        this.baselineP50[v] += BASELINE_ALPHA * (p50 - this.baselineP50[v]);
         return;
-      }
-      this.baselineP50[v] += BASELINE_ALPHA * (p50 - this.baselineP50[v]);
-    } else if (p50 < RECOVER_FRACTION * trip) {
-      this.spiking[v] = 0;
-      this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, false);
+      case Breaker.open:
+        if (p50 < RECOVER_FRACTION * trip) this.close(v);
+        return;
+      default:
+        if (this.forecaster.samples(v) - this.probeFrom[v] < PROBE_SAMPLES) return;
+        if (p50 > trip) {
+          this.open(v);
+          this.metrics.counters.add(this.tripSlot, 1);
+        } else this.spiking[v] = Breaker.closed;
     }
+  }
+
+  private open(v: number): void {
+    this.spiking[v] = Breaker.open;
+    this.openCount++;
+    this.openedNs[v] = this.clock.nowNs();
+    this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, true);
+  }
+
+  private close(v: number): void {
+    this.spiking[v] = Breaker.closed;
+    this.openCount--;
+    this.venueFlags.setVenueFlag(v, VenueFlag.latencySpike, false);
   }
 }

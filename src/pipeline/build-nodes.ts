@@ -13,6 +13,7 @@ import type { VenueGateway } from '../execution/venue-gateway.js';
 import { WsVenueGateway } from '../execution/ws-venue-gateway.js';
 import { createLogger } from '../main/logger.js';
 import { AnchoredSimSource } from '../market/anchored-sim-source.js';
+import { BurstSource } from '../market/burst-source.js';
 import { FinnhubSource } from '../market/finnhub/finnhub-source.js';
 import { IngestStage } from '../market/ingest-stage.js';
 import { createLatencyModel } from '../market/latency/create-latency-model.js';
@@ -34,13 +35,13 @@ import { SpscRing } from '../shm/spsc-ring.js';
 import { createStrategy } from '../strategies/create-strategy.js';
 import { ControlBlock } from './control-block.js';
 import { ExecuteNode } from './execute-node.js';
-import { IngestNode } from './ingest-node.js';
+import { IngestNode, PACED_BATCH } from './ingest-node.js';
 import type { PipelineHandles } from './pipeline-handles.js';
 import { PipelineMetrics } from './pipeline-metrics.js';
 import { PredictNode } from './predict-node.js';
 import { RiskNode } from './risk-node.js';
 import { RouteNode } from './route-node.js';
-import type { StageNode } from './stage-node.js';
+import { BATCH, type StageNode } from './stage-node.js';
 import { hostOf, RING_CONSUMERS, type RingName, type StageName, WAKING_RINGS } from './topology.js';
 
 /** Parts a backtest supplies instead of the live ones: its data feed and its simulated venues. */
@@ -110,7 +111,7 @@ function createSource(
       return new AnchoredSimSource(simMarket(s, registry), feed, metrics);
     }
     default:
-      return simMarket(s, registry);
+      return s.burst ? new BurstSource(simMarket(s, registry), s.burst) : simMarket(s, registry);
   }
 }
 
@@ -174,14 +175,27 @@ function buildNode(
     case 'ingest': {
       const source = overrides.source ?? createSource(s, registry, clock, wake, metrics);
       const ingest = new IngestStage(registry.symbolCount, registry.venueCount, quotes, clock, metrics);
-      const conflator = new TickConflator(registry.venueCount, registry.symbolCount * registry.venueCount);
+      const keys = registry.symbolCount * registry.venueCount;
+      const conflator = new TickConflator(registry.venueCount, keys);
       // A supplied source is stepped by a simulated clock: never more due than the ring takes.
       const paced =
         overrides.source === undefined &&
         (s.source.kind === 'sim' ? s.ratePerSec > 0 : s.source.kind === 'replay' && s.source.speed > 0);
       const record = h.recordTicks ? new SpscRing(h.recordTicks) : null;
       const done = () => control.markSourceDone();
-      return new IngestNode(source, ingest, attachRing(h, 'ticks'), conflator, paced, metrics, record, done);
+      const alone = h.hosts[hostOf(h.hosts, 'ingest')].stages.length === 1;
+      return new IngestNode(
+        source,
+        ingest,
+        attachRing(h, 'ticks'),
+        conflator,
+        paced,
+        metrics,
+        record,
+        done,
+        alone ? BATCH : PACED_BATCH,
+        alone ? new TickConflator(registry.venueCount, keys) : null,
+      );
     }
     case 'predict': {
       const forecaster = createForecaster({
@@ -258,6 +272,7 @@ function buildNode(
       return node;
     }
     case 'execute': {
+      let exec: ExecutionStage | null = null;
       const ws =
         overrides.gateway === undefined && s.source.kind === 'venues'
           ? new WsVenueGateway({
@@ -266,11 +281,11 @@ function buildNode(
               clock,
               wake,
               logger: workerLogger(),
+              onConnection: (v, up) => exec?.onVenueConnection(v, up),
             })
           : null;
-      ws?.start();
       const gateway = overrides.gateway ?? ws ?? simVenues(s, quotes, feeBps);
-      const exec = new ExecutionStage(
+      exec = new ExecutionStage(
         registry.venueCount,
         gateway,
         clock,
@@ -279,6 +294,7 @@ function buildNode(
         s.risk.ack_timeout_ms * 1e6,
         Math.max(s.recovery?.maxExecId ?? 0, s.restart?.execIdBase ?? 0),
       );
+      ws?.start();
       const samples = attachRing(h, 'samples');
       return new ExecuteNode(
         exec,

@@ -10,13 +10,24 @@ import { BATCH, type StageNode } from './stage-node.js';
  * Pulls due ticks from the source through the ingest stage into the tick ring. When the ring is
  * full, paced ticks are conflated (latest per symbol and venue) and counted; an unpaced source
  * ("as fast as it goes") is simply not asked for more than the ring can take.
+ *
+ * A paced source can also fall behind ingest itself (a burst over what ingest validates and
+ * publishes per second): its due ticks would then queue in the source and reach the pipeline ever
+ * later. On a thread of its own, ingest catches up instead: while the source still has due ticks
+ * after a full batch, it reads them raw, up to CATCH_UP_BATCH a poll, keeps only the latest per
+ * symbol and venue (the others are counted received and conflated, never processed), and passes
+ * those through the stage. Ingest stays current; the strategy sees the newest book.
  */
 /**
- * Ticks taken from a paced source per poll. Small, so that when ingest shares a thread with route
- * (fused, inline) a burst of due ticks is interleaved with routing instead of queueing behind the
- * whole burst; a flat-out source takes full batches for throughput.
+ * Ticks taken from a paced source per poll when ingest shares a thread with route (fused, inline):
+ * small, so a burst of due ticks is interleaved with routing instead of queueing behind the whole
+ * burst. On a thread of its own (threads) there is nothing to interleave with, and a backlog is
+ * taken in full batches (BATCH), so a burst reaches the tick ring at full speed and is conflated
+ * there rather than queueing in the source; a flat-out source takes full batches too.
  */
-const PACED_BATCH = 16;
+export const PACED_BATCH = 16;
+/** Raw ticks read per poll while catching up (class comment). */
+const CATCH_UP_BATCH = 4096;
 
 export class IngestNode implements StageNode {
   readonly name = 'ingest';
@@ -24,6 +35,10 @@ export class IngestNode implements StageNode {
   private readonly processedSlot: number;
   private readonly conflatedSlot: number;
   private readonly recordDroppedSlot: number;
+  private readonly receivedSlot: number;
+  /** Latest raw tick per key while catching up; null when this node never catches up. */
+  private readonly backlog: TickConflator | null;
+  private behind = false;
 
   constructor(
     private readonly source: MarketSource,
@@ -36,7 +51,13 @@ export class IngestNode implements StageNode {
     private readonly record: SpscRing | null = null,
     /** Called once the source is exhausted (a replay at its end). */
     private readonly onExhausted: () => void = () => {},
+    /** Ticks taken from a paced source per poll (see PACED_BATCH). */
+    private readonly pacedBatch = PACED_BATCH,
+    /** Conflates a paced source's backlog (class comment): a conflator of the same keys, or null. */
+    backlog: TickConflator | null = null,
   ) {
+    this.backlog = paced ? backlog : null;
+    this.receivedSlot = metrics.slot('ticks_received');
     this.processedSlot = metrics.slot('ticks_processed');
     this.conflatedSlot = metrics.slot('ticks_conflated');
     this.recordDroppedSlot = metrics.slot('record_dropped');
@@ -52,16 +73,15 @@ export class IngestNode implements StageNode {
 
   poll(nowNs: number): number {
     let n = this.conflator.size > 0 ? this.conflator.drainInto(this.out) : 0;
-    const budget = this.paced ? PACED_BATCH : Math.min(BATCH, this.out.freeSlots());
-    const c = this.metrics.counters;
-    for (let i = 0; i < budget && this.source.poll(nowNs, this.tick); i++) {
-      n++;
-      if (!this.stage.onTick(this.tick)) continue;
-      c.add(this.processedSlot, 1);
-      if (this.record !== null) this.recordTick();
-      const off = this.conflator.size > 0 ? -1 : this.out.claim();
-      if (off >= 0) TickCodec.write(this.out.f64, this.out.i32, off, this.tick);
-      else if (this.conflator.hold(this.tick)) c.add(this.conflatedSlot, 1);
+    if (this.behind) n += this.catchUp(nowNs);
+    else {
+      const budget = this.paced ? this.pacedBatch : Math.min(BATCH, this.out.freeSlots());
+      let i = 0;
+      for (; i < budget && this.source.poll(nowNs, this.tick); i++) {
+        n++;
+        this.accept();
+      }
+      this.behind = this.backlog !== null && i === budget && this.source.nextDueNs() <= nowNs;
     }
     if (n > 0) {
       this.out.publish();
@@ -70,9 +90,39 @@ export class IngestNode implements StageNode {
     return n;
   }
 
+  /** One tick from the source through the stage, into the ring (or the conflator when it is full). */
+  private accept(): void {
+    if (!this.stage.onTick(this.tick)) return;
+    const c = this.metrics.counters;
+    c.add(this.processedSlot, 1);
+    if (this.record !== null) this.recordTick();
+    const off = this.conflator.size > 0 ? -1 : this.out.claim();
+    if (off >= 0) TickCodec.write(this.out.f64, this.out.i32, off, this.tick);
+    else if (this.conflator.hold(this.tick)) c.add(this.conflatedSlot, 1);
+  }
+
+  /** Reads a paced source's backlog raw, keeps the latest tick per key, and passes those on. */
+  private catchUp(nowNs: number): number {
+    const backlog = this.backlog!;
+    const c = this.metrics.counters;
+    let read = 0;
+    while (read < CATCH_UP_BATCH && this.source.poll(nowNs, this.tick)) {
+      read++;
+      // A tick with ids out of range has no key: the stage refuses it, counted by reason.
+      if (!backlog.fits(this.tick)) this.accept();
+      else if (backlog.hold(this.tick)) {
+        c.add(this.receivedSlot, 1);
+        c.add(this.conflatedSlot, 1);
+      }
+    }
+    if (read < CATCH_UP_BATCH) this.behind = false;
+    while (backlog.takeInto(this.tick)) this.accept();
+    return read;
+  }
+
   hasWork(): boolean {
     if (this.eventDriven && this.source.nextDueNs() <= 0) return true;
-    return this.conflator.size > 0 && this.out.freeSlots() > 0;
+    return this.behind || (this.conflator.size > 0 && this.out.freeSlots() > 0);
   }
 
   /** A socket source: ticks arrive on the event loop, so the host must idle asynchronously. */
@@ -89,8 +139,8 @@ export class IngestNode implements StageNode {
   }
 
   nextDueNs(): number {
-    // Pending conflated ticks: retry soon rather than sleep until the next source tick.
-    return this.conflator.size > 0 ? 0 : this.source.nextDueNs();
+    // Pending conflated ticks or a backlog: retry soon rather than sleep until the next source tick.
+    return this.conflator.size > 0 || this.behind ? 0 : this.source.nextDueNs();
   }
 
   close(): void {

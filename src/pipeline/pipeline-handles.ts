@@ -5,6 +5,7 @@
 import { Registry, type RegistryData } from '../core/registry.js';
 import type { RecoveredState } from '../execution/journal-replay.js';
 import type { HftConfig, PipelineTopology } from '../main/config-types.js';
+import type { TickBurst } from '../market/burst-source.js';
 import { createQuoteTable } from '../market/quote-table.js';
 import { createForecastTable } from '../ml/forecast-table.js';
 import { DOORBELL_BYTES } from '../shm/doorbell.js';
@@ -45,6 +46,8 @@ export interface PipelineSettings {
     | { kind: 'venues'; baseUrl: string }
     /** Finnhub trades anchor the simulated market's prices (the key travels only to ingest). */
     | { kind: 'finnhub'; url: string; apiKey: string };
+  /** A tick burst on the simulated market (tests, soak drills); never set from config. */
+  readonly burst?: TickBurst;
   /** Per-symbol price and volatility from `hft history`'s cache, for the simulated market. */
   readonly calibration?: Readonly<Record<string, { price: number; volPerSqrtSec: number }>>;
   /** State rebuilt from a journal with --recover, applied by risk and route at start. */

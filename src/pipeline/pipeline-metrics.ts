@@ -58,7 +58,13 @@ export const HISTOGRAMS = [
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
-export const WORKER_GAUGES = ['gc_count', 'gc_max_pause_ms', 'heap_used_bytes'] as const;
+/** Per host thread: GCs, the longest pause, heap used and heap used outside the young generation (gc-monitor.ts). */
+export const WORKER_GAUGES = [
+  'gc_count',
+  'gc_max_pause_ms',
+  'heap_used_bytes',
+  'heap_retained_bytes',
+] as const;
 
 export function counterNames(registry: RegistryData, hostNames: readonly string[]): string[] {
   const names = [
@@ -93,6 +99,9 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
     'last_client_order_id',
     'last_exec_id',
     'worker_restarts',
+    'venue_outage_trips',
+    'venue_disconnects',
+    'venue_reconnects',
     'open_orders',
     'journal_records',
     'kill_switch_cancels',

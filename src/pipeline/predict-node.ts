@@ -42,6 +42,7 @@ export class PredictNode implements StageNode {
       this.samples.release();
       this.pending = true;
     }
+    this.stage.retryOpenBreakers(nowNs);
     if (this.pending && nowNs >= this.nextRefreshNs) {
       this.stage.refresh();
       this.pending = false;
@@ -57,7 +58,9 @@ export class PredictNode implements StageNode {
   }
 
   nextDueNs(): number {
-    return this.pending ? this.nextRefreshNs : Number.POSITIVE_INFINITY;
+    // An open latency breaker is half-opened on time even when no sample comes (the backtest's
+    // event loop polls this node only when it is fed or due).
+    return Math.min(this.pending ? this.nextRefreshNs : Number.POSITIVE_INFINITY, this.stage.nextRetryNs());
   }
 
   /** Takes in the samples measured before the stop (the last acks' round trips), then refreshes. */

@@ -18,6 +18,12 @@
  * A cancel takes effect while its order is still on the inbound leg (the order is then answered
  * with a cancel report instead of being matched); later it finds nothing to cancel and is dropped,
  * since the IOC's own reports are already on their way, again as `SimVenueGateway` does.
+ *
+ * Faults can be injected while it runs (`setFaults`, `dropConnections`; `hft venues` exposes them
+ * on its control endpoint): a slow venue, a stalled matching engine that holds orders unanswered,
+ * a reject storm, refused connections. Orders of a session that closes before they are matched
+ * are cancelled, not matched (cancel on disconnect), so a client that lost its session never
+ * misses a fill it could not hear about.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -29,6 +35,7 @@ import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-mode
 import { ExecKind } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import type { VenueLogger } from './venue-connection.js';
+import { NO_FAULTS, type VenueFaults } from './venue-faults.js';
 import {
   type ClientFrame,
   ClientFrameKind,
@@ -42,6 +49,16 @@ import {
   monoUsToPerfMs,
   type ReportFields,
 } from './venue-protocol.js';
+import {
+  createSession,
+  MAX_TRANSIT_MS,
+  type PendingOrder,
+  recordOutTransit,
+  type Session,
+  TRANSIT_EWMA,
+} from './venue-session.js';
+
+export { NO_FAULTS, type VenueFaults } from './venue-faults.js';
 
 export interface VenueServerOptions {
   venue: VenueConfig;
@@ -68,37 +85,18 @@ export interface VenueServerStats {
   quotesSent: number;
   /** Frames that were not a well-formed client frame: counted, ignored, connection kept. */
   malformed: number;
-}
-
-interface PendingOrder {
-  clientOrderId: number;
-  symbolId: number;
-  side: number;
-  qty: number;
-  limitPx: number;
-  cancelled: boolean;
-}
-
-interface Session {
-  subscribed: boolean;
-  /** Smoothed inbound transit (client send -> server handler), ms. */
-  transitMs: number;
-  /** Last outbound transits the client reported, ms (ring); their median is the estimate. */
-  outTransits: Float64Array;
-  outTransitCount: number;
-  /** Median of `outTransits`, ms; NaN until the first report. */
-  outTransitMs: number;
-  /** Orders on their inbound leg, by client order id. */
-  inbound: Map<number, PendingOrder>;
+  subscribes: number;
+  /** Connections closed by `dropConnections`. */
+  dropped: number;
+  /** Upgrade requests refused while `faults.refuseConnections` was set. */
+  refused: number;
+  /** Orders of a closed session cancelled before matching (nobody left to tell). */
+  cancelledOnDisconnect: number;
+  /** Orders held unanswered by `faults.stall`, now. */
+  held: number;
 }
 
 const MAX_PAYLOAD_BYTES = 1 << 16;
-/** Smoothing of the transit estimate per message. */
-const TRANSIT_EWMA = 0.1;
-/** Outbound transit reports kept per session for the median. */
-const OUT_TRANSIT_WINDOW = 31;
-/** A send stamp older than this on arrival is not from this host's clock: ignored. */
-const MAX_TRANSIT_MS = 1000;
 
 export class VenueServer {
   readonly stats: VenueServerStats = {
@@ -111,8 +109,16 @@ export class VenueServer {
     pings: 0,
     quotesSent: 0,
     malformed: 0,
+    subscribes: 0,
+    dropped: 0,
+    refused: 0,
+    cancelledOnDisconnect: 0,
+    held: 0,
   };
   readonly name: string;
+  private faultState: VenueFaults = { ...NO_FAULTS };
+  /** Orders held by a stall, with their session and outbound leg, answered when it clears. */
+  private readonly heldOrders: { ws: WebSocket; session: Session; order: PendingOrder; outMs: number }[] = [];
   private readonly wss: WebSocketServer;
   private readonly scheduler: PreciseScheduler;
   private readonly ownsScheduler: boolean;
@@ -156,7 +162,35 @@ export class VenueServer {
 
   /** Takes over an HTTP upgrade request routed to this venue. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.faultState.refuseConnections) {
+      this.stats.refused++;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+  }
+
+  get faults(): Readonly<VenueFaults> {
+    return this.faultState;
+  }
+
+  /** Changes the injected faults (unset fields keep their value); clearing a stall answers the held orders. */
+  setFaults(patch: Partial<VenueFaults>): void {
+    const next = { ...this.faultState, ...patch };
+    if (!(next.extraDelayMs >= 0 && next.extraDelayMs < 3_600_000))
+      throw new RangeError(
+        `venue ${this.name}: extraDelayMs must be in [0, 3600000), got ${patch.extraDelayMs}`,
+      );
+    this.faultState = next;
+    if (!next.stall) this.releaseHeld();
+  }
+
+  /** Closes every client connection abruptly (no close handshake), as a network failure would; returns how many. */
+  dropConnections(): number {
+    const n = this.sessions.size;
+    for (const ws of this.sessions.keys()) ws.terminate();
+    this.stats.dropped += n;
+    return n;
   }
 
   /** Sets the venue's top of book for a symbol and streams it to subscribers. */
@@ -180,19 +214,13 @@ export class VenueServer {
   close(): Promise<void> {
     for (const ws of this.sessions.keys()) ws.terminate();
     this.sessions.clear();
+    this.heldOrders.length = 0;
     if (this.ownsScheduler) this.scheduler.close();
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
 
   private attach(ws: WebSocket): void {
-    const session: Session = {
-      subscribed: false,
-      transitMs: 0,
-      outTransits: new Float64Array(OUT_TRANSIT_WINDOW),
-      outTransitCount: 0,
-      outTransitMs: Number.NaN,
-      inbound: new Map(),
-    };
+    const session = createSession();
     this.sessions.set(ws, session);
     this.stats.connections++;
     ws.on('message', (data, isBinary) => {
@@ -200,7 +228,15 @@ export class VenueServer {
       if (isBinary || !Buffer.isBuffer(data)) this.stats.malformed++;
       else this.onFrame(ws, session, data.toString('utf8'), arrivalMs);
     });
-    ws.on('close', () => this.sessions.delete(ws));
+    ws.on('close', () => {
+      this.sessions.delete(ws);
+      // Cancel on disconnect: orders not yet matched die with their session.
+      for (const o of session.inbound.values()) {
+        if (o.cancelled) continue;
+        o.cancelled = true;
+        this.stats.cancelledOnDisconnect++;
+      }
+    });
     ws.on('error', (err) =>
       this.opts.logger?.warn({ venue: this.name, err: err.message }, 'venue server: socket error'),
     );
@@ -220,7 +256,7 @@ export class VenueServer {
     if (ot >= 0 && ot < MAX_TRANSIT_MS) recordOutTransit(session, ot);
     const outTransitMs = Number.isNaN(session.outTransitMs) ? session.transitMs : session.outTransitMs;
     this.inDueMs = Math.max(arrivalMs, sentMs + halfMs);
-    this.outMs = Math.max(0, halfMs - outTransitMs);
+    this.outMs = Math.max(0, halfMs - outTransitMs) + this.faultState.extraDelayMs;
   }
 
   /** Round trip for one message, ms. */
@@ -252,6 +288,7 @@ export class VenueServer {
         return;
       }
       case ClientFrameKind.subscribe:
+        this.stats.subscribes++;
         session.subscribed = true;
         this.sendSnapshot(ws);
         return;
@@ -275,12 +312,30 @@ export class VenueServer {
     this.legs(session, f, arrivalMs);
     const outMs = this.outMs;
     this.scheduler.at(this.inDueMs, () => {
-      if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
-      const frames = this.match(order);
-      this.scheduler.at(performance.now() + outMs, () => {
-        for (const text of frames) sendIfOpen(ws, text);
-      });
+      if (this.faultState.stall && !order.cancelled) {
+        // Stays on the inbound map: a cancel still reaches it while it is held.
+        this.heldOrders.push({ ws, session, order, outMs });
+        this.stats.held++;
+        return;
+      }
+      this.answer(ws, session, order, outMs);
     });
+  }
+
+  /** Matches the order and sends its reports after the outbound leg. */
+  private answer(ws: WebSocket, session: Session, order: PendingOrder, outMs: number): void {
+    if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
+    if (order.cancelled && !this.sessions.has(ws)) return; // cancelled on disconnect: nobody to tell
+    const frames = this.match(order);
+    this.scheduler.at(performance.now() + outMs, () => {
+      for (const text of frames) sendIfOpen(ws, text);
+    });
+  }
+
+  private releaseHeld(): void {
+    const held = this.heldOrders.splice(0);
+    this.stats.held = 0;
+    for (const h of held) this.answer(h.ws, h.session, h.order, h.outMs);
   }
 
   /** The order's reports (ack, fill, expired; or one reject/cancel), encoded at match time. */
@@ -291,6 +346,10 @@ export class VenueServer {
     if (o.cancelled) {
       this.stats.cancels++;
       return [this.encode(ExecKind.cancel, 0, 0, o.qty, VenueRejectReason.cancelled)];
+    }
+    if (this.faultState.rejectAll) {
+      this.stats.rejects++;
+      return [this.encode(ExecKind.reject, 0, 0, o.qty, VenueRejectReason.venueHalted)];
     }
     const s = o.symbolId;
     const buy = o.side > 0;
@@ -338,16 +397,6 @@ export class VenueServer {
       sendIfOpen(ws, text);
     }
   }
-}
-
-/**
- * The median, not the mean: a measured round trip is `rtt + transit - estimate`, so the median
- * transit makes the median round trip come out at the configured value, whatever the tail.
- */
-function recordOutTransit(session: Session, ms: number): void {
-  session.outTransits[session.outTransitCount++ % OUT_TRANSIT_WINDOW] = ms;
-  const sorted = session.outTransits.slice(0, Math.min(session.outTransitCount, OUT_TRANSIT_WINDOW)).sort();
-  session.outTransitMs = sorted[sorted.length >> 1];
 }
 
 function sendIfOpen(ws: WebSocket, text: string): void {

@@ -4,6 +4,11 @@
  * one efficient price per symbol, as in the embedded simulation; it is polled every millisecond
  * and each tick becomes its venue's new top of book. One `PreciseScheduler` serves every venue's
  * latency deadlines.
+ *
+ * Plain HTTP on the same port is the control endpoint (loopback only, like the venues): `GET
+ * /control` answers every venue's stats and injected faults as JSON; `POST /control/<venue>` with a
+ * JSON body `{"extraDelayMs":50,"stall":true,"rejectAll":false,"refuseConnections":false,"drop":true}`
+ * (any subset) changes that venue's faults, `drop` closing its connections (fault tests, drills).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,6 +18,7 @@ import { SimMarket } from '../market/sim-market.js';
 import { TickCodec } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import type { VenueLogger } from './venue-connection.js';
+import { parseFaultPatch } from './venue-faults.js';
 import { VenueServer } from './venue-server.js';
 
 export interface VenuesCommandOptions {
@@ -65,7 +71,17 @@ export async function runVenuesCommand(opts: VenuesCommandOptions): Promise<Venu
     byName.set(venue.name, server);
     return server;
   });
-  const http = createServer((_req, res) => {
+  const http = createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/control')) {
+      control(req, byName).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(`${JSON.stringify(body)}\n`);
+        },
+        () => res.destroy(),
+      );
+      return;
+    }
     res.writeHead(426, { 'content-type': 'text/plain' });
     res.end(
       `WebSocket only: ${Object.keys(servers)
@@ -98,6 +114,44 @@ export async function runVenuesCommand(opts: VenuesCommandOptions): Promise<Venu
   };
   // Idempotent: a signal handler and a test teardown may both close.
   return { urls, servers, port, close: () => (closing ??= close()) };
+}
+
+const MAX_CONTROL_BODY = 4096;
+
+/** The control endpoint (module comment): stats and faults per venue. */
+async function control(
+  req: IncomingMessage,
+  byName: Map<string, VenueServer>,
+): Promise<{ status: number; body: unknown }> {
+  const path = (req.url ?? '').split('?')[0];
+  if (req.method === 'GET' && path === '/control') {
+    return {
+      status: 200,
+      body: Object.fromEntries([...byName].map(([n, s]) => [n, { stats: s.stats, faults: s.faults }])),
+    };
+  }
+  const server = byName.get(venueFromPath(path.slice('/control'.length)));
+  if (req.method !== 'POST' || server === undefined) return { status: 404, body: { error: 'not found' } };
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > MAX_CONTROL_BODY) return { status: 413, body: { error: 'body too large' } };
+  }
+  let patch: unknown;
+  try {
+    patch = JSON.parse(text || '{}');
+  } catch {
+    return { status: 400, body: { error: 'body must be JSON' } };
+  }
+  const parsed = parseFaultPatch(patch);
+  if (typeof parsed === 'string') return { status: 400, body: { error: parsed } };
+  try {
+    server.setFaults(parsed.patch);
+  } catch (err) {
+    return { status: 400, body: { error: (err as Error).message } };
+  }
+  const dropped = parsed.drop ? server.dropConnections() : 0;
+  return { status: 200, body: { venue: server.name, faults: server.faults, dropped } };
 }
 
 function venueFromPath(url: string | undefined): string {

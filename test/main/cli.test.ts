@@ -160,8 +160,18 @@ describe('kill switch and resume over HTTP (end to end)', () => {
       stderr += d;
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await new Promise((r) => setTimeout(r, 1500));
     const url = `http://127.0.0.1:${port}`;
+    // Poll until the daemon answers (a fixed sleep failed when other work slowed its start-up).
+    for (let end = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 50))) {
+      if (
+        await fetch(`${url}/health`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not answer: ${stderr}`);
+    }
     expect((await fetch(`${url}/kill`, { method: 'POST' })).status).toBe(401);
     const wrong = await fetch(`${url}/kill`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/main/config.js';
+import { stolenShare } from '../venues/venue-test-kit.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HFT = resolve(ROOT, 'bin/hft.js');
@@ -25,6 +26,7 @@ describe('hft venues + hft run --source venues: (trading over real sockets)', ()
         setTimeout(() => reject(new Error(`no URL from hft venues: ${out}`)), 15_000);
       });
       const report = mkdtempSync(join(tmpdir(), 'hft-venues-'));
+      const busyBefore = stolenShare(200) > 0.02 || loadavg()[0] > cpus().length;
       const run = spawnSync(
         process.execPath,
         [
@@ -56,12 +58,16 @@ describe('hft venues + hft run --source venues: (trading over real sockets)', ()
         string,
         { p50: number; count: number }
       >;
+      // The latency bound is judged only when nothing else was fighting for the 2 cores (as in
+      // test/execution/ws-venue-gateway.test.ts): under outside load, event loops add milliseconds.
+      const busy = busyBefore || stolenShare(200) > 0.02 || loadavg()[0] > cpus().length;
+      if (busy) console.warn('venues e2e: machine busy, order->ack p50 only sanity checked (< base + 5 ms)');
       for (const v of cfg.market.venues) {
         if (byVenue[v.name].count < 10) continue; // a venue the router rarely picked
         // Measured over real sockets between two processes: never faster than the configured
         // median round trip, and at most a millisecond of socket and event-loop time above it.
         expect(byVenue[v.name].p50, v.name).toBeGreaterThan(0.9 * v.latency.base_us);
-        expect(byVenue[v.name].p50, v.name).toBeLessThan(v.latency.base_us + 1000);
+        expect(byVenue[v.name].p50, v.name).toBeLessThan(v.latency.base_us + (busy ? 5000 : 1000));
       }
       // The ticks really came over the sockets: the venue servers quote ~1,000/s, where the
       // embedded simulator of fast mode would have produced 5,000/s.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EwmaLatencyForecaster } from '../../src/ml/ewma-latency-forecaster.js';
 import { createForecastTable, ForecastCol, ForecastTable } from '../../src/ml/forecast-table.js';
-import { PredictStage } from '../../src/ml/predict-stage.js';
+import { PredictStage, SPIKE_RETRY_NS } from '../../src/ml/predict-stage.js';
 import { ControlBlock, createControlBlock, VenueFlag } from '../../src/pipeline/control-block.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
@@ -117,5 +117,48 @@ describe('PredictStage', () => {
       kind: LatencyKind.decision,
     });
     expect(scored(0)).toBe(before);
+  });
+});
+
+describe('PredictStage latency breaker without samples (half-open retry)', () => {
+  it('half-opens an open breaker after SPIKE_RETRY_NS, re-opens on still-slow samples, closes on fast ones', () => {
+    const { predict, feed, control, clock, metrics } = setup();
+    for (let r = 0; r < 20; r++) {
+      feed(0, 200, 5);
+      predict.refresh();
+    }
+    feed(0, 5000, 40);
+    predict.refresh();
+    const spiking = () => (control.venueFlags(0) & VenueFlag.latencySpike) !== 0;
+    expect(spiking()).toBe(true);
+    expect(predict.nextRetryNs()).toBe(clock.nowNs() + SPIKE_RETRY_NS);
+    // No orders go there, so no samples come: only time can give it another chance.
+    clock.advance(SPIKE_RETRY_NS - 1);
+    predict.retryOpenBreakers(clock.nowNs());
+    expect(spiking()).toBe(true);
+    clock.advance(1);
+    predict.retryOpenBreakers(clock.nowNs());
+    expect(spiking()).toBe(false);
+    expect(predict.nextRetryNs()).toBe(Number.POSITIVE_INFINITY);
+    // Half-open: a refresh with too few new samples decides nothing; five still-slow ones re-open it.
+    feed(0, 5000, 4);
+    predict.refresh();
+    expect(spiking()).toBe(false);
+    feed(0, 5000, 1);
+    predict.refresh();
+    expect(spiking()).toBe(true);
+    expect(metrics.counters.byName('venue_breaker_trips')).toBe(2);
+    // Next retry: the venue is fast again, and the breaker closes for good.
+    clock.advance(SPIKE_RETRY_NS);
+    predict.retryOpenBreakers(clock.nowNs());
+    feed(0, 200, 200);
+    predict.refresh();
+    expect(spiking()).toBe(false);
+    clock.advance(10 * SPIKE_RETRY_NS);
+    predict.retryOpenBreakers(clock.nowNs());
+    feed(0, 200, 10);
+    predict.refresh();
+    expect(spiking()).toBe(false);
+    expect(metrics.counters.byName('venue_breaker_trips')).toBe(2);
   });
 });
