@@ -1,7 +1,6 @@
 import type { RouterName } from '../main/config-types.js';
 import { BestPriceRouter } from './best-price-router.js';
 import { LowestLatencyRouter } from './lowest-latency-router.js';
-import { PredictedLatencyRouter } from './predicted-latency-router.js';
 import { RoundRobinRouter } from './round-robin-router.js';
 import type { Router } from './router.js';
 
@@ -28,7 +27,7 @@ export function createRouter(name: RouterName): Router {
     case 'lowest-latency':
       return new LowestLatencyRouter();
     case 'predicted-latency':
-      return new PredictedLatencyRouter();
+      return new LowestLatencyRouter('predicted-latency');
     default:
       throw new Error(`router ${name}: a policy router; build it with createPolicyRouter (src/ml/rl)`);
   }
