@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type BacktestData, loadRecording } from '../backtest/backtest-data.js';
 import { BacktestInputError, type BacktestRun, runBacktest } from '../backtest/backtest-engine.js';
-import type { BacktestResult } from '../backtest/backtest-result.js';
+import type { BacktestResult, BacktestSummary } from '../backtest/backtest-result.js';
 import { RecordingFormatError } from '../market/recording/recording-format.js';
 import type { HftConfig } from './config-types.js';
 import { ConfigError } from './errors.js';
+import type { Logger } from './logger.js';
 import { checkBacktestRouter } from './run-command.js';
 
 export const REPORT_HTML = 'report.html';
@@ -84,4 +85,27 @@ export async function runBacktestCommand(
   await writeBacktestReport(opts.reportDir, run.result);
   if (cfg.system.log_level !== 'quiet') out(backtestText(run, opts.reportDir));
   return run;
+}
+
+/**
+ * The backtest phase: the run's own recording replayed through the same stages on a simulated
+ * clock, with the order latencies the run measured. A failure here is logged, never fatal: the
+ * live run's summary is still written.
+ */
+export async function backtestPhase(
+  cfg: HftConfig,
+  recordingPath: string,
+  reportDir: string,
+  log: Logger,
+  out: (line: string) => void,
+): Promise<BacktestSummary | null> {
+  try {
+    const run = backtestData(cfg, loadBacktestData(recordingPath, 'recording'));
+    await writeBacktestReport(reportDir, run.result);
+    if (cfg.system.log_level !== 'quiet') out(backtestText(run, reportDir));
+    return run.result.summary;
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'backtest phase failed; summary.backtest is null');
+    return null;
+  }
 }

@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BacktestSummary } from '../backtest/backtest-result.js';
 import { Registry } from '../core/registry.js';
 import { createLiveDashboard } from '../dashboard/live-dashboard.js';
 import { JournalWriter } from '../execution/journal-file.js';
@@ -22,7 +21,7 @@ import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { RecordingDrain } from '../pipeline/recording-drain.js';
 import { isPolicyRouterName, policyProblem } from '../routing/create-policy-router.js';
 import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
-import { backtestData, backtestText, loadBacktestData, writeBacktestReport } from './backtest-command.js';
+import { backtestPhase } from './backtest-command.js';
 import { BreakerWatch } from './breaker-watch.js';
 import { parseChaos, scheduleChaos } from './chaos.js';
 import type { HftConfig } from './config-types.js';
@@ -127,29 +126,6 @@ export function defaultReportDir(now = new Date()): string {
 }
 
 export const JOURNAL_FILE = 'journal.hftj';
-
-/**
- * The backtest phase: the run's own recording replayed through the same stages on a simulated
- * clock, with the order latencies the run measured. A failure here is logged, never fatal: the
- * live run's summary is still written.
- */
-async function backtestPhase(
-  cfg: HftConfig,
-  recordingPath: string,
-  reportDir: string,
-  log: Logger,
-  out: (line: string) => void,
-): Promise<BacktestSummary | null> {
-  try {
-    const run = backtestData(cfg, loadBacktestData(recordingPath, 'recording'));
-    await writeBacktestReport(reportDir, run.result);
-    if (cfg.system.log_level !== 'quiet') out(backtestText(run, reportDir));
-    return run.result.summary;
-  } catch (err) {
-    log.error({ err: (err as Error).message }, 'backtest phase failed; summary.backtest is null');
-    return null;
-  }
-}
 
 export async function runDaemon(
   cfg: HftConfig,
