@@ -7,41 +7,19 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import { Registry as PromRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../src/main/http-server.js';
+import { stubHttpDeps } from '../http-stub-deps.js';
 
 const TOKEN = 'fuzz-admin-token';
 let port = 0;
 let close: () => Promise<void> = async () => {};
-const calls = { kill: 0, resume: 0 };
+let calls = { kill: 0, resume: 0 };
 
 beforeAll(async () => {
-  const prom = new PromRegistry();
-  const server = await startHttpServer('127.0.0.1', 0, {
-    prom,
-    health: () => ({
-      ok: true,
-      body: {
-        status: 'ok',
-        uptime_s: 1,
-        halted: false,
-        trading_state: 'active',
-        breakers: {},
-        venues: {},
-        workers: [],
-        problems: [],
-      },
-    }),
-    kill: () => {
-      calls.kill++;
-    },
-    resume: () => {
-      calls.resume++;
-      return [];
-    },
-    adminToken: TOKEN,
-  });
+  const stub = stubHttpDeps(TOKEN);
+  calls = stub.calls;
+  const server = await startHttpServer('127.0.0.1', 0, stub.deps);
   port = (server.server.address() as { port: number }).port;
   close = async () => server.close();
 });

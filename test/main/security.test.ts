@@ -11,11 +11,11 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Registry as PromRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/main/config.js';
 import { startHttpServer } from '../../src/main/http-server.js';
 import { createLogger } from '../../src/main/logger.js';
+import { stubHttpDeps } from '../http-stub-deps.js';
 import { freePort, getJson, poll, ROOT, spawnHft } from './daemon-kit.js';
 
 const KEY_MARK = 'finnhub-key-MARK-7f3a9c';
@@ -40,32 +40,9 @@ function listenAddress(port: number): string | null {
 }
 
 async function server(adminToken: string | null) {
-  const calls = { kill: 0, resume: 0 };
+  const { deps, calls } = stubHttpDeps(adminToken);
   const cfg = resolveConfig({ mode: 'fast' }, {}, { configDir: join(ROOT, 'config'), cwd: '/' });
-  const srv = await startHttpServer(cfg.system.metrics_host, 0, {
-    prom: new PromRegistry(),
-    health: () => ({
-      ok: true,
-      body: {
-        status: 'ok',
-        uptime_s: 1,
-        halted: false,
-        trading_state: 'active',
-        breakers: {},
-        venues: {},
-        workers: [],
-        problems: [],
-      },
-    }),
-    kill: () => {
-      calls.kill++;
-    },
-    resume: () => {
-      calls.resume++;
-      return [];
-    },
-    adminToken,
-  });
+  const srv = await startHttpServer(cfg.system.metrics_host, 0, deps);
   const port = (srv.server.address() as { port: number }).port;
   const post = (path: string, auth?: string) =>
     fetch(`http://127.0.0.1:${port}${path}`, {
