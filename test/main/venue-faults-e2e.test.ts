@@ -154,7 +154,10 @@ describe('venue faults end to end (hft venues + hft run --source venues:)', () =
     expect(s.venue_faults.disconnects).toBe(1);
     expect(s.venue_faults.reconnects).toBe(1);
     expect(s.risk.breaker_trips).toBeGreaterThanOrEqual(1);
-    expect(s.orders.rejected_venue).toBeGreaterThanOrEqual(20);
+    // The breaker trips on a one-second window of >= 20 answers with more than half rejected, so
+    // it cannot have tripped on fewer than 11 rejects; after the trip trading only reduces, so how
+    // many more orders reach the rejecting venues depends on timing.
+    expect(s.orders.rejected_venue).toBeGreaterThanOrEqual(11);
     // Nothing lost: every approved order ended exactly once, or is still open.
     const approved = s.risk.checks - s.orders.rejected_risk;
     const ended = s.orders.filled + s.orders.expired + s.orders.rejected_venue + s.orders.cancelled;
