@@ -1,7 +1,7 @@
 /**
  * Predict-stage forecast refresh for all venues with the shipped ONNX latency model: features of
- * every venue into the preallocated input, one batched onnxruntime-node `session.run` (awaited:
- * the threadpool hop and the event-loop turn included), decode and publish to the forecast table
+ * every venue into the preallocated input, one batched synchronous onnxruntime-node run into a
+ * preallocated output (src/ml/sync-onnx-session.ts), decode and publish to the forecast table
  * (seqlock). Also the feature computation alone and the EWMA fallback's refresh. The venues are
  * production mode's; one new sample per venue arrives before each refresh (outside the timing).
  *
@@ -15,6 +15,7 @@ import { createForecaster } from '../src/ml/create-forecaster.js';
 import { createForecastTable, ForecastTable } from '../src/ml/forecast-table.js';
 import { FEATURE_COUNT, LatencyFeatures } from '../src/ml/latency/latency-features.js';
 import { defaultLatencyModelDir, MODEL_FILE } from '../src/ml/latency/latency-model-files.js';
+import { ModelLatencyForecaster } from '../src/ml/model-latency-forecaster.js';
 import { PredictStage } from '../src/ml/predict-stage.js';
 import { ControlBlock, createControlBlock } from '../src/pipeline/control-block.js';
 import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
@@ -24,7 +25,7 @@ import { type BenchReport, isMainModule, latencyOf, printReport, sig } from './b
 const VENUES = 4;
 const WARM_SAMPLES = 100;
 
-function stage(modelPath: string | null, clock: MonotonicClock, wake: () => void) {
+function stage(modelPath: string | null, clock: MonotonicClock) {
   const registry: RegistryData = {
     symbols: ['AAPL'],
     venues: Array.from({ length: VENUES }, (_, v) => `V${v}`),
@@ -33,8 +34,7 @@ function stage(modelPath: string | null, clock: MonotonicClock, wake: () => void
   const forecaster = createForecaster({
     venues: VENUES,
     modelPath,
-    clock,
-    wake,
+    warmIntervalNs: 0,
     wallOffsetNs: 0,
     warn: (m) => console.warn(m),
   });
@@ -66,35 +66,19 @@ function stage(modelPath: string | null, clock: MonotonicClock, wake: () => void
 
 export async function run(): Promise<BenchReport> {
   const clock = new MonotonicClock(process.hrtime.bigint());
-  let resolveFresh: (() => void) | null = null;
-  const model = stage(join(defaultLatencyModelDir(), MODEL_FILE), clock, () => resolveFresh?.());
-  const fresh = () => new Promise<void>((r) => (resolveFresh = r));
-  // Wait for the model to load: a refresh starts an inference only once it has.
-  for (let i = 0; i < 2000 && !model.predict.hasFreshForecasts(); i++) {
-    model.feedAll();
-    model.predict.refresh();
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  if (!model.predict.hasFreshForecasts()) throw new Error('latency bench: the model never answered');
-  model.predict.refresh();
-
-  const ewma = stage(null, clock, () => {});
+  const model = stage(join(defaultLatencyModelDir(), MODEL_FILE), clock);
+  if (!(model.forecaster instanceof ModelLatencyForecaster))
+    throw new Error('latency bench: the shipped model did not load');
+  const ewma = stage(null, clock);
   const features = new LatencyFeatures(VENUES);
   const x = new Float32Array(VENUES * FEATURE_COUNT);
   for (let i = 0; i < WARM_SAMPLES; i++)
     for (let v = 0; v < VENUES; v++) features.observe(v, i * 1e6, 3e5 + i, 100);
 
   const bench = new Bench({ time: 2000, warmupTime: 300, throws: true });
-  bench.add(
-    `refresh ${VENUES} venues: features + ORT session.run (awaited) + publish`,
-    async () => {
-      const done = fresh();
-      model.predict.refresh(); // starts the batched inference
-      await done;
-      model.predict.refresh(); // publishes it
-    },
-    { beforeEach: () => model.feedAll() },
-  );
+  bench.add(`refresh ${VENUES} venues: features + ORT run + publish`, () => model.predict.refresh(), {
+    beforeEach: () => model.feedAll(),
+  });
   bench.add(`features of ${VENUES} venues (LatencyFeatures.write)`, () => {
     const now = clock.nowNs();
     for (let v = 0; v < VENUES; v++) features.write(v, now, x, v * FEATURE_COUNT);
@@ -117,7 +101,4 @@ export async function run(): Promise<BenchReport> {
   return { name: `Latency forecast refresh (shipped model, ${VENUES} venues, batch ${VENUES})`, rows };
 }
 
-if (isMainModule(import.meta.url)) {
-  printReport(await run());
-  process.exit(0); // the ORT session holds the loop open
-}
+if (isMainModule(import.meta.url)) printReport(await run());

@@ -1,9 +1,9 @@
 /**
  * Route-stage policy decisions served by onnxruntime-node (src/routing/policy-router.ts), with
  * the shipped models/dqn and models/ppo. One op = one order's whole decision as the route stage
- * lives it: features into the batch row, `session.run` (which onnxruntime-node runs on a later
- * event-loop turn), the turn, the masked argmax, the decided order taken back. Also the bare
- * `session.run` at batch 1 and the per-order cost when 16 orders share one inference.
+ * lives it: features into the batch row, the synchronous onnxruntime-node run into preallocated
+ * tensors, the masked argmax, the decided order taken back. Also the bare run at batch 1 (a
+ * new input tensor per call) and the per-order cost when 16 orders share one inference.
  *
  *   npm run build && node dist/bench/policy.bench.js
  */
@@ -22,8 +22,6 @@ import { type BenchReport, isMainModule, latencyOf, printReport, sig } from './b
 
 const MODELS = modelsDir();
 const BATCH = 16;
-
-const turn = () => new Promise<void>((r) => setImmediate(r));
 
 function context(venues: number): RouteContext {
   const book = new BookTops(1, venues);
@@ -48,15 +46,14 @@ function context(venues: number): RouteContext {
   };
 }
 
-async function decide(router: PolicyRouter, ctx: RouteContext, orders: number): Promise<number> {
+function decide(router: PolicyRouter, ctx: RouteContext, orders: number): number {
   const tick = TickCodec.create();
   const intent = createIntent();
   intent.side = 1;
   intent.qty = 200;
   intent.arrivalMid = 100;
   for (let k = 0; k < orders; k++) router.submit(intent, tick, ctx, performance.now() * 1e6);
-  router.flush(ctx);
-  while (router.inFlight) await turn();
+  router.flush(ctx, performance.now() * 1e6);
   let venueSum = 0;
   for (let p = router.takeReady(); p !== null; p = router.takeReady()) venueSum += p.weights[0];
   return venueSum;
@@ -71,7 +68,7 @@ export async function run(): Promise<BenchReport> {
     const obs = new Float32Array(policy.obsSize);
     const bench = new Bench({ time: 1500, warmupTime: 300 });
     bench.add(`${kind}: decision (submit -> onnxruntime -> order)`, () => decide(router, ctx, 1));
-    bench.add(`${kind}: session.run, batch 1`, () => policy.scores(obs, 1));
+    bench.add(`${kind}: ORT run, batch 1`, () => policy.scores(obs, 1));
     bench.add(`${kind}: ${BATCH} decisions per inference`, () => decide(router, ctx, BATCH));
     await bench.run();
     for (const task of bench.tasks) {

@@ -61,7 +61,8 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     market: { ...cfg.market, venues, source: 'sim' },
     system: { ...cfg.system, pipeline: 'inline' },
   };
-  const settings = { ...settingsFromConfig(runCfg), journal: false, record: false };
+  // No keep-warm inferences on simulated time: they would only cost wall time.
+  const settings = { ...settingsFromConfig(runCfg), journal: false, record: false, inferenceWarmNs: 0 };
   const handles = createPipelineHandles(registry.toData(), settings, 0n);
   const feed = new TableFeed(data);
   const clock = new ManualClock(feed.firstTsNs);

@@ -122,6 +122,7 @@ const system = mapping({
   wait_strategy: oneOf(WAIT_STRATEGIES),
   spin_ns: nonNegative(),
   busy_spin_host: oneOf(HOST_NAMES).nullable(),
+  inference_warm_us: nonNegative(),
   metrics_port: intBetween(0, 65535, 'an integer port from 0 to 65535 (0 disables the HTTP server)'),
   metrics_host: nonEmptyText('a host name or address'),
   heartbeat_timeout_ms: positive(),

@@ -104,6 +104,11 @@ export interface HftConfig {
      * (default: execute, the last hop to the venue); null: every worker parks when idle.
      */
     busy_spin_host: (typeof HOST_NAMES)[number] | null;
+    /**
+     * Route and predict run a throw-away ONNX inference when none ran for this long, so the next
+     * real one finds onnxruntime in cache (0: off).
+     */
+    inference_warm_us: number;
     metrics_port: number;
     metrics_host: string;
     heartbeat_timeout_ms: number;

@@ -42,7 +42,7 @@ export async function runEvalLatency(
   const rows = buildRows(data.samples, data.part, { baselines: true });
   if (rows.count === 0)
     throw new UsageError(`--samples: no test rows in ${data.description} (too few samples per venue)`);
-  const model = await OnnxLatencyModel.load(modelPath);
+  const model = OnnxLatencyModel.load(modelPath);
   const forecasts = await modelForecasts(model, rows);
   await model.release();
   const report = evaluateForecasts(data.samples, rows, forecasts, totalSamples(data.samples));

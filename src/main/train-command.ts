@@ -69,7 +69,7 @@ export async function runTrainLatency(
     docString: 'p50, p90, p99 of the next latency sample, log ns relative to the reference level',
     metadata: { features: LATENCY_FEATURES.join(','), outputs: 'p50,p90,p99' },
   });
-  const model = await OnnxLatencyModel.load(onnx, 'trained model');
+  const model = OnnxLatencyModel.load(onnx, 'trained model');
   const forecasts = await modelForecasts(model, testRows);
   const report = evaluateForecasts(test.samples, testRows, forecasts, totalSamples(test.samples));
   await model.release();

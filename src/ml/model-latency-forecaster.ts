@@ -1,24 +1,15 @@
 /**
  * Latency forecasts from the trained ONNX model, served by onnxruntime-node, batched over venues.
  * Features come from the same LatencyFeatures the model was trained on and are written into one
- * preallocated input buffer; `session.run` is asynchronous (predict is beside the order path), so
- * a refresh starts an inference and the next one publishes its result. Until the model is loaded,
- * for a venue with too little history, or if inference fails, the EWMA forecaster answers.
+ * preallocated input tensor; a refresh runs one synchronous inference for every venue into a
+ * preallocated output (sync-onnx-session.ts). Until the model is loaded, for a venue with too
+ * little history, or if inference fails, the EWMA forecaster answers.
  */
 import type { Tensor } from 'onnxruntime-node';
 import type { EwmaLatencyForecaster } from './ewma-latency-forecaster.js';
 import { FEATURE_COUNT, LatencyFeatures } from './latency/latency-features.js';
 import { decodeQuantiles, MODEL_OUTPUTS } from './latency/latency-quantiles.js';
 import type { OnnxLatencyModel } from './latency/onnx-latency-model.js';
-
-export interface ModelForecasterHooks {
-  /** Called (on the event loop) when an inference finished: wake the host so it publishes. */
-  readonly onResult: () => void;
-  /** Called once if the model cannot be loaded or run; the EWMA forecaster stays in charge. */
-  readonly onError: (err: Error) => void;
-  /** Monotonic ns, to time inferences. */
-  readonly nowNs: () => number;
-}
 
 export class ModelLatencyForecaster {
   readonly features: LatencyFeatures;
@@ -29,20 +20,24 @@ export class ModelLatencyForecaster {
   private readonly hasForecast: Uint8Array;
   private readonly fallbackRow = new Float64Array(4);
   private model: OnnxLatencyModel | null = null;
-  private tensor: Tensor | null = null;
-  private inFlight = false;
-  private startedNs = 0;
-  /** Duration of the last finished inference not yet taken by `takeFresh` (0: none). */
-  private freshNs = 0;
-  private readonly onDone = (out: Float32Array) => this.accept(out);
-  private readonly onFail = (err: Error) => this.fail(err);
+  private tensors: { input: Tensor; output: Tensor } | null = null;
+  /** Same shape, rows no forecast uses: for `keepWarm`. */
+  /** (null when keep-warm is off) */
+  private readonly warm: { input: Tensor; output: Tensor } | null;
+  private lastRunNs = Number.NEGATIVE_INFINITY;
 
+  /**
+   * `onError` is called if the model fails to run; the EWMA is in charge from then on. A
+   * throw-away inference runs when none ran for `warmIntervalNs` (0: never), as in
+   * PolicyRouter.keepWarm: an inference after an idle spell finds onnxruntime out of cache.
+   */
   constructor(
     private readonly venues: number,
     private readonly fallback: EwmaLatencyForecaster,
-    modelReady: Promise<OnnxLatencyModel>,
-    private readonly hooks: ModelForecasterHooks,
+    model: OnnxLatencyModel,
+    private readonly onError: (err: Error) => void,
     wallOffsetNs: number,
+    private readonly warmIntervalNs = 0,
   ) {
     this.features = new LatencyFeatures(venues, wallOffsetNs);
     this.input = new Float32Array(venues * FEATURE_COUNT);
@@ -50,10 +45,15 @@ export class ModelLatencyForecaster {
     this.asked = new Uint8Array(venues);
     this.forecastNs = new Float64Array(venues * 3);
     this.hasForecast = new Uint8Array(venues);
-    modelReady.then((m) => {
-      this.model = m;
-      this.tensor = m.inputFor(this.input, venues);
-    }, this.onFail);
+    this.model = model;
+    this.tensors = { input: model.inputFor(this.input, venues), output: model.outputFor(venues) };
+    this.warm =
+      warmIntervalNs > 0
+        ? {
+            input: model.inputFor(new Float32Array(this.input.length), venues),
+            output: model.outputFor(venues),
+          }
+        : null;
   }
 
   observe(venueId: number, latencyNs: number, tsNs: number, orderQty: number): void {
@@ -61,9 +61,9 @@ export class ModelLatencyForecaster {
     this.fallback.observe(venueId, latencyNs);
   }
 
-  /** Starts an inference over every venue with enough history, unless one is running. */
-  beginRefresh(nowNs: number): void {
-    if (this.model === null || this.tensor === null || this.inFlight) return;
+  /** Forecasts every venue with enough history: one inference over all of them. */
+  update(nowNs: number): void {
+    if (this.model === null || this.tensors === null) return;
     let any = false;
     for (let v = 0; v < this.venues; v++) {
       const ready = this.features.ready(v);
@@ -75,25 +75,38 @@ export class ModelLatencyForecaster {
       } else this.input.fill(0, v * FEATURE_COUNT, (v + 1) * FEATURE_COUNT);
     }
     if (!any) return;
-    this.inFlight = true;
-    this.startedNs = this.hooks.nowNs();
-    this.model.runTensor(this.tensor).then(this.onDone, this.onFail);
+    let out: Float32Array;
+    try {
+      out = this.model.runInto(this.tensors.input, this.tensors.output);
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.lastRunNs = nowNs;
+    for (let v = 0; v < this.venues; v++) {
+      if (this.asked[v] === 0) continue;
+      decodeQuantiles(this.refLog[v], out, v * MODEL_OUTPUTS, this.forecastNs, v * 3);
+      this.hasForecast[v] = 1;
+    }
   }
 
-  /** The duration (ns) of an inference that finished since the last call, or 0. */
-  takeFresh(): number {
-    const ns = this.freshNs;
-    this.freshNs = 0;
-    return ns;
+  /** Runs a throw-away inference if none ran for the warm interval. */
+  keepWarm(nowNs: number): void {
+    if (this.model === null || this.warm === null || nowNs < this.lastRunNs + this.warmIntervalNs) return;
+    try {
+      this.model.runInto(this.warm.input, this.warm.output);
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.lastRunNs = nowNs;
   }
 
-  /** True when a finished inference waits to be published. */
-  hasFresh(): boolean {
-    return this.freshNs > 0;
-  }
-
-  get inferenceRunning(): boolean {
-    return this.inFlight;
+  /** When `keepWarm` next has work (+Infinity when it is off). */
+  nextWarmNs(): number {
+    return this.model !== null && this.warm !== null
+      ? Math.max(0, this.lastRunNs + this.warmIntervalNs)
+      : Number.POSITIVE_INFINITY;
   }
 
   /** [p50, p90, p99, mean] in ns; mean is the EWMA's (the model forecasts quantiles only). */
@@ -117,22 +130,10 @@ export class ModelLatencyForecaster {
     return this.fallback.samples(venueId);
   }
 
-  private accept(out: Float32Array): void {
-    for (let v = 0; v < this.venues; v++) {
-      if (this.asked[v] === 0) continue;
-      decodeQuantiles(this.refLog[v], out, v * MODEL_OUTPUTS, this.forecastNs, v * 3);
-      this.hasForecast[v] = 1;
-    }
-    this.inFlight = false;
-    this.freshNs = Math.max(1, this.hooks.nowNs() - this.startedNs);
-    this.hooks.onResult();
-  }
-
   private fail(err: Error): void {
     this.model = null;
-    this.tensor = null;
-    this.inFlight = false;
+    this.tensors = null;
     this.hasForecast.fill(0);
-    this.hooks.onError(err);
+    this.onError(err);
   }
 }

@@ -9,20 +9,20 @@ import { LatencyKind, type LatencySample } from '../shm/records.js';
 import { FORECAST_COLS, ForecastCol, type ForecastTable } from './forecast-table.js';
 
 /**
- * What predict needs from a forecaster: the EWMA one (synchronous) or the ONNX model's
- * (ModelLatencyForecaster), whose inference runs asynchronously between refreshes.
+ * What predict needs from a forecaster: the EWMA one, or the ONNX model's
+ * (ModelLatencyForecaster), which runs one inference over every venue per refresh.
  */
 export interface VenueForecaster {
   observe(venueId: number, latencyNs: number, tsNs: number, orderQty: number): void;
   /** [p50, p90, p99, mean] ns into `out`; false before any sample. */
   forecast(venueId: number, out: Float64Array): boolean;
   samples(venueId: number): number;
-  /** Asynchronous forecasters: start computing fresh forecasts as of `nowNs`. */
-  beginRefresh?(nowNs: number): void;
-  /** Asynchronous forecasters: true when a finished inference waits to be published. */
-  hasFresh?(): boolean;
-  /** Asynchronous forecasters: the finished inference's duration in ns (0: none), consuming it. */
-  takeFresh?(): number;
+  /** Model forecasters: compute every venue's forecast as of `nowNs` before they are read. */
+  update?(nowNs: number): void;
+  /** Model forecasters: a throw-away inference after an idle spell (ModelLatencyForecaster). */
+  keepWarm?(nowNs: number): void;
+  /** Model forecasters: when `keepWarm` next has work. */
+  nextWarmNs?(): number;
 }
 
 /** Weight of each refresh in a venue's baseline p50 (slow, and frozen while the breaker is open). */
@@ -92,20 +92,24 @@ export class PredictStage {
     this.dirty = true;
   }
 
-  /** True when an asynchronous forecaster has finished forecasts to publish. */
-  hasFreshForecasts(): boolean {
-    return this.forecaster.hasFresh?.() === true;
+  /** Keeps a model forecaster's inference warm between refreshes. */
+  keepWarm(nowNs: number): void {
+    this.forecaster.keepWarm?.(nowNs);
+  }
+
+  /** When `keepWarm` next has work (+Infinity: never). */
+  nextWarmNs(): number {
+    return this.forecaster.nextWarmNs?.() ?? Number.POSITIVE_INFINITY;
   }
 
   /**
-   * Publishes forecasts for every venue if samples arrived since the last refresh or an
-   * asynchronous inference finished; with samples, also starts the next inference.
+   * Publishes forecasts for every venue if samples arrived since the last refresh; the refresh
+   * (features, the model's inference, publishing) is timed as `predict_inference`.
    */
   refresh(): boolean {
-    const inferredNs = this.forecaster.takeFresh?.() ?? 0;
-    if (!this.dirty && inferredNs === 0) return false;
+    if (!this.dirty) return false;
     const start = this.clock.nowNs();
-    if (this.dirty) this.forecaster.beginRefresh?.(start);
+    this.forecaster.update?.(start);
     this.dirty = false;
     for (let v = 0; v < this.table.venueCount; v++) {
       if (!this.forecaster.forecast(v, this.row)) continue;
@@ -115,10 +119,7 @@ export class PredictStage {
       this.publishedP50Ns[v] = this.row[ForecastCol.p50Ns];
       this.watchSpike(v, this.row[ForecastCol.p50Ns]);
     }
-    // An asynchronous forecaster reports how long its inference took; the EWMA is timed here.
-    if (this.forecaster.takeFresh === undefined)
-      this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
-    else if (inferredNs > 0) this.metrics.hist.predict_inference.record(inferredNs);
+    this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
     this.metrics.counters.add(this.refreshSlot, 1);
     return true;
   }

@@ -201,8 +201,7 @@ function buildNode(
       const forecaster = createForecaster({
         venues: registry.venueCount,
         modelPath: s.latencyModelPath ?? null,
-        clock,
-        wake,
+        warmIntervalNs: s.inferenceWarmNs,
         wallOffsetNs: s.wallOffsetNs ?? 0,
         warn: (message) => workerLogger().warn(message),
       });
@@ -219,7 +218,6 @@ function buildNode(
         predict,
         attachRing(h, 'samples'),
         h.recordSamples ? new SpscRing(h.recordSamples) : null,
-        forecaster.beginRefresh !== undefined,
       );
     }
     case 'route': {
@@ -233,6 +231,7 @@ function buildNode(
             registry.symbolCount,
             registry.venueCount,
             feeBps,
+            s.inferenceWarmNs,
           )
         : createRouter(s.router);
       const forecasts = new ForecastTable(h.forecasts);

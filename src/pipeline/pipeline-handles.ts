@@ -34,6 +34,8 @@ export interface PipelineSettings {
   readonly waitStrategy: HftConfig['system']['wait_strategy'];
   readonly spinNs: number;
   readonly busySpinHost: string | null;
+  /** Keep-warm interval of the ONNX inferences in route and predict, ns (0: off). */
+  readonly inferenceWarmNs: number;
   /** Journal every decision and report (the daemon always does; tests and benches may not drain one). */
   readonly journal: boolean;
   /** Record every accepted tick and latency sample (the daemon does; benches and tests may not). */
@@ -115,6 +117,7 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     waitStrategy: cfg.system.wait_strategy,
     spinNs: cfg.system.spin_ns,
     busySpinHost: cfg.system.busy_spin_host,
+    inferenceWarmNs: cfg.system.inference_warm_us * 1e3,
     journal: true,
     record: true,
     source: sourceFromConfig(cfg),

@@ -5,27 +5,19 @@ import { BATCH, type StageNode } from './stage-node.js';
 
 /** Batches forecasts: at most one refresh of every venue per interval, after samples arrived. */
 const REFRESH_INTERVAL_NS = 1e6;
-const KEEP_ALIVE_MS = 1 << 30;
 
 export class PredictNode implements StageNode {
   readonly name = 'predict';
   private readonly sample = LatencySampleCodec.create();
   private nextRefreshNs = 0;
   private pending = false;
-  private keepAlive: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly stage: PredictStage,
     private readonly samples: SpscRing,
     /** Every sample is also copied here for the run's recording (null: not recording). */
     private readonly record: SpscRing | null = null,
-    /** True when forecasts come back on the event loop (onnxruntime): the host idles asynchronously. */
-    readonly eventDriven = false,
-  ) {
-    // Atomics.waitAsync alone does not keep a worker alive: without a handle the loop would run
-    // empty while the host is parked and the worker exit (code 13) between inferences.
-    if (eventDriven) this.keepAlive = setInterval(() => {}, KEEP_ALIVE_MS);
-  }
+  ) {}
 
   poll(nowNs: number): number {
     const n = Math.min(this.samples.available(), BATCH);
@@ -47,27 +39,27 @@ export class PredictNode implements StageNode {
       this.stage.refresh();
       this.pending = false;
       this.nextRefreshNs = nowNs + REFRESH_INTERVAL_NS;
-    } else if (this.stage.hasFreshForecasts()) {
-      this.stage.refresh(); // an inference finished: publish it now
-    }
+    } else if (n === 0) this.stage.keepWarm(nowNs);
     return n;
   }
 
   hasWork(): boolean {
-    return this.samples.available() > 0 || this.stage.hasFreshForecasts();
+    return this.samples.available() > 0;
   }
 
   nextDueNs(): number {
     // An open latency breaker is half-opened on time even when no sample comes (the backtest's
     // event loop polls this node only when it is fed or due).
-    return Math.min(this.pending ? this.nextRefreshNs : Number.POSITIVE_INFINITY, this.stage.nextRetryNs());
+    return Math.min(
+      this.pending ? this.nextRefreshNs : Number.POSITIVE_INFINITY,
+      this.stage.nextRetryNs(),
+      this.stage.nextWarmNs(),
+    );
   }
 
   /** Takes in the samples measured before the stop (the last acks' round trips), then refreshes. */
   close(): void {
     while (this.samples.available() > 0) this.poll(0);
     this.stage.refresh();
-    if (this.keepAlive !== null) clearInterval(this.keepAlive);
-    this.keepAlive = null;
   }
 }

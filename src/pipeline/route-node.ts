@@ -16,7 +16,7 @@ export class RouteNode implements StageNode {
   private readonly outOrders = Array.from({ length: MAX_INTENTS_PER_TICK }, () => OrderCodec.create());
   private readonly droppedSlot: number;
   private readonly tripSlot: number;
-  /** A policy router's decisions arrive on the event loop (see wantsYield). */
+  /** A policy router decides the poll's orders in one batch after its ticks. */
   private readonly deferred: boolean;
   private readonly decided = OrderCodec.create();
   private completed = 0;
@@ -42,11 +42,17 @@ export class RouteNode implements StageNode {
     this.deferred = stage.deferred;
   }
 
-  poll(): number {
+  poll(nowNs: number): number {
     const n = Math.min(this.ticks.available(), BATCH);
-    if (n === 0 && !this.deferred) return 0;
+    if (n === 0) {
+      if (this.deferred) this.stage.keepWarm(nowNs);
+      return 0;
+    }
     let sent = 0;
+    this.completed = 0;
     for (let i = 0; i < n; i++) {
+      if (this.deferred && this.stage.decisionBatchFull)
+        this.stage.completeDecisions(this.decided, this.emit);
       TickCodec.read(this.ticks.f64, this.ticks.i32, this.ticks.next(), this.tick);
       const k = this.stage.onTick(this.tick, this.outOrders);
       for (let j = 0; j < k; j++) {
@@ -59,20 +65,11 @@ export class RouteNode implements StageNode {
         sent++;
       }
     }
-    if (n > 0) this.ticks.release();
-    this.completed = 0;
+    this.ticks.release();
     if (this.deferred) this.stage.completeDecisions(this.decided, this.emit);
     sent += this.completed;
     if (sent > 0) this.orders.publish();
     return n + this.completed;
-  }
-
-  /**
-   * While a policy inference runs, the host returns to its event loop for one turn so it can
-   * resolve; otherwise the host idles with its usual wait strategy, undisturbed.
-   */
-  wantsYield(): boolean {
-    return this.stage.decisionInFlight;
   }
 
   private orderRingFull(): void {
@@ -81,11 +78,11 @@ export class RouteNode implements StageNode {
   }
 
   hasWork(): boolean {
-    return this.ticks.available() > 0 || this.stage.decisionsReady;
+    return this.ticks.available() > 0;
   }
 
   nextDueNs(): number {
-    return Number.POSITIVE_INFINITY;
+    return this.stage.nextWarmNs();
   }
 
   close(): void {}

@@ -56,7 +56,6 @@ export class StageHost implements WorkProbe {
         this.lastBeatNs = now;
       }
       if (now >= end) return SLICE_DONE;
-      if (this.yieldWanted()) return SLICE_DONE;
       if (work === 0) {
         let due = end;
         for (let i = 0; i < this.nodes.length; i++) {
@@ -68,11 +67,6 @@ export class StageHost implements WorkProbe {
         if (waitNs > 0) this.wait.idle(this.bell, this, waitNs);
       }
     }
-  }
-
-  private yieldWanted(): boolean {
-    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i].wantsYield?.() === true) return true;
-    return false;
   }
 
   close(): void {

@@ -16,8 +16,6 @@ export interface StageNode {
   close(): void;
   /** True when the node's inputs arrive on the event loop (sockets): its host idles asynchronously. */
   readonly eventDriven?: boolean;
-  /** A node waiting on its event loop (an inference in flight) asks its host to yield to it now. */
-  wantsYield?(): boolean;
 }
 
 /** Records handled per ring per poll, so one busy input cannot starve another. */

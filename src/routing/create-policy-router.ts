@@ -33,12 +33,16 @@ export async function loadPolicy(name: PolicyRouterName, venues: readonly string
   return OnnxPolicy.load(dir);
 }
 
-/** A route-stage router over a loaded policy; best-price decides when its queue is full. */
+/**
+ * A route-stage router over a loaded policy; best-price decides when its batch is full. A
+ * throw-away inference runs after `warmIntervalNs` without one (0: never).
+ */
 export function createPolicyRouter(
   policy: OnnxPolicy,
   symbolCount: number,
   venueCount: number,
   feeBps: Float64Array,
+  warmIntervalNs: number,
 ): PolicyRouter {
-  return new PolicyRouter(policy, symbolCount, venueCount, feeBps, new BestPriceRouter());
+  return new PolicyRouter(policy, symbolCount, venueCount, feeBps, new BestPriceRouter(), 64, warmIntervalNs);
 }

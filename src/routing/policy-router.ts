@@ -1,20 +1,20 @@
 /**
  * Serves a trained routing policy (DQN or PPO, ONNX) in the route stage through onnxruntime-node.
  *
- * The route stage is synchronous; `session.run` is not (onnxruntime-node runs it on a later turn
- * of the event loop). So decisions are deferred, never faked: `submit` writes the order's
- * observation into the next row of a batch and keeps the order pending; `flush` (once per route
- * poll) runs one inference over every row submitted since the last; when it resolves the
- * decisions are ready and the route stage completes the orders on its next poll, at the venues'
- * quotes of that moment. The route host yields to its event loop while an inference is in flight
- * (`inFlight`), so a decision costs one inference plus one event-loop turn (bench/policy.bench.ts).
- * When the pending queue is full, the fallback router decides at once: an order is never lost.
+ * `submit` writes the order's observation into the next row of a batch and keeps the order
+ * pending; `flush` runs one synchronous inference over every row submitted since the last
+ * (sync-onnx-session.ts: ~8 us at batch 1, into preallocated tensors) and decides each order; the
+ * route stage then turns the decisions into orders at the venues' quotes (completeDecisions), in
+ * the same poll that read the ticks. Batching the orders of one poll shares an inference.
+ * When the batch is full the route stage flushes before submitting more; if an order still finds
+ * no row, the fallback router decides at once: an order is never lost.
  */
+import type { Tensor } from 'onnxruntime-node';
 import type { BookTops } from '../market/book-tops.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { RoutingFeatures, type RoutingSignals } from '../ml/rl/routing-features.js';
 import type { Tick } from '../shm/records.js';
-import type { OrderIntent } from '../strategies/strategy.js';
+import { MAX_INTENTS_PER_TICK, type OrderIntent } from '../strategies/strategy.js';
 import type { RouteContext, Router } from './router.js';
 
 /** An order waiting for its decision: the intent's fields and its tick's stamps. */
@@ -40,18 +40,29 @@ const FILL_ALPHA = 0.1;
 export class PolicyRouter implements RoutingSignals {
   readonly name: string;
   readonly features: RoutingFeatures;
-  private readonly rows: Float32Array[];
-  private readonly pending: PendingOrder[][];
-  private readonly counts = new Int32Array(2);
-  /** Which of the two batches fills while the other is under inference. */
-  private filling = 0;
-  private running = false;
+  private readonly rows: Float32Array;
+  /** Input and output tensors for a batch of n rows at index n - 1, made once. */
+  private readonly tensors: { input: Tensor; output: Tensor }[];
+  private readonly pending: PendingOrder[];
+  private queued = 0;
+  /** A batch-1 input and output that no order uses, for `keepWarm`. */
+  private readonly warm: { input: Tensor; output: Tensor };
+  private lastRunNs = Number.NEGATIVE_INFINITY;
+  /** Throw-away inferences run to keep onnxruntime's code and data in cache. */
+  warmRuns = 0;
+  /** The order and context `usable` masks venues for (one closure, made once). */
+  private maskOrder: PendingOrder | null = null;
+  private maskCtx: RouteContext | null = null;
+  private readonly usable = (v: number): boolean =>
+    this.maskOrder !== null &&
+    this.maskCtx !== null &&
+    quoting(this.maskCtx.book, this.maskOrder, v) &&
+    this.maskCtx.venues.venueUsable(v);
   private readyCount = 0;
   private readyTaken = 0;
   private readonly rateHz: Float64Array;
   private readonly lastOrderNs: Float64Array;
   private readonly fill: Float64Array;
-  private failure: Error | null = null;
   decisions = 0;
   fallbacks = 0;
 
@@ -62,6 +73,8 @@ export class PolicyRouter implements RoutingSignals {
     feeBps: Float64Array,
     private readonly fallback: Router,
     readonly capacity = 64,
+    /** Run a throw-away inference when none ran for this long (0: never); see `keepWarm`. */
+    private readonly warmIntervalNs = 0,
   ) {
     if (policy.venueCount !== venueCount)
       throw new Error(
@@ -73,21 +86,21 @@ export class PolicyRouter implements RoutingSignals {
       throw new Error(
         `policy ${policy.kind} expects ${policy.obsSize} features, this build makes ${this.features.size}`,
       );
-    this.rows = [0, 1].map(() => new Float32Array(capacity * policy.obsSize));
-    this.pending = [0, 1].map(() =>
-      Array.from({ length: capacity }, () => ({
-        symbolId: 0,
-        side: 0,
-        qty: 0,
-        arrivalMid: 0,
-        type: 0,
-        ttlNs: 0,
-        tickRecvTsNs: 0,
-        tickIngestTsNs: 0,
-        submitTsNs: 0,
-        weights: new Float64Array(venueCount),
-      })),
-    );
+    this.rows = new Float32Array(capacity * policy.obsSize);
+    this.tensors = Array.from({ length: capacity }, (_, n) => policy.tensorsFor(this.rows, n + 1));
+    this.warm = policy.tensorsFor(new Float32Array(policy.obsSize), 1);
+    this.pending = Array.from({ length: capacity }, () => ({
+      symbolId: 0,
+      side: 0,
+      qty: 0,
+      arrivalMid: 0,
+      type: 0,
+      ttlNs: 0,
+      tickRecvTsNs: 0,
+      tickIngestTsNs: 0,
+      submitTsNs: 0,
+      weights: new Float64Array(venueCount),
+    }));
     this.rateHz = new Float64Array(venueCount);
     this.lastOrderNs = new Float64Array(venueCount);
     this.fill = new Float64Array(venueCount).fill(1);
@@ -105,14 +118,13 @@ export class PolicyRouter implements RoutingSignals {
   }
 
   /**
-   * Queues the intent for a decision; returns true when queued, false when the queue is full
-   * (then `fallbackVenue` decides now).
+   * Queues the intent for a decision; returns true when queued, false when the batch is full or
+   * its decisions are not taken yet (then `fallbackVenue` decides now).
    */
   submit(intent: OrderIntent, tick: Tick, ctx: RouteContext, nowNs: number): boolean {
-    const b = this.filling;
-    const n = this.counts[b];
-    if (n >= this.capacity) return false;
-    const p = this.pending[b][n];
+    const n = this.queued;
+    if (n >= this.capacity || this.ready > 0) return false;
+    const p = this.pending[n];
     p.symbolId = intent.symbolId;
     p.side = intent.side;
     p.qty = intent.qty;
@@ -132,11 +144,16 @@ export class PolicyRouter implements RoutingSignals {
       ctx.book,
       ctx.forecasts,
       this,
-      this.rows[b],
+      this.rows,
       n * this.policy.obsSize,
     );
-    this.counts[b] = n + 1;
+    this.queued = n + 1;
     return true;
+  }
+
+  /** True when the next tick's intents might not all find a row: flush before it. */
+  get full(): boolean {
+    return this.queued > this.capacity - MAX_INTENTS_PER_TICK;
   }
 
   fallbackVenue(intent: OrderIntent, ctx: RouteContext): number {
@@ -144,50 +161,57 @@ export class PolicyRouter implements RoutingSignals {
     return this.fallback.route(intent, ctx);
   }
 
-  /** True while an inference runs: the host should turn its event loop so it can finish. */
-  get inFlight(): boolean {
-    return this.running;
-  }
-
   /** Decisions ready to be completed. */
   get ready(): number {
     return this.readyCount - this.readyTaken;
   }
 
-  /** Starts one inference over the queued rows unless one is running; `ctx` masks venues without a quote. */
-  flush(ctx: RouteContext): void {
-    if (this.failure) throw this.failure;
-    if (this.running || this.ready > 0 || this.counts[this.filling] === 0) return;
-    const b = this.filling;
-    const n = this.counts[b];
-    this.filling = 1 - b;
-    this.running = true;
-    this.policy.scores(this.rows[b].subarray(0, n * this.policy.obsSize), n).then(
-      (scores) => {
-        for (let k = 0; k < n; k++) {
-          const p = this.pending[b][k];
-          const book = ctx.book;
-          this.policy.decide(scores, k, (v) => quoting(book, p, v) && ctx.venues.venueUsable(v), p.weights);
-        }
-        this.decisions += n;
-        this.readyCount = n;
-        this.readyTaken = 0;
-        this.running = false;
-      },
-      (err: unknown) => {
-        this.failure = err instanceof Error ? err : new Error(String(err));
-        this.running = false;
-      },
-    );
+  /**
+   * Decides every queued order with one inference at `nowNs`; `ctx` masks venues without a
+   * usable quote.
+   */
+  flush(ctx: RouteContext, nowNs: number): void {
+    const n = this.queued;
+    if (n === 0 || this.ready > 0) return;
+    const t = this.tensors[n - 1];
+    const scores = this.policy.scoresInto(t.input, t.output);
+    this.lastRunNs = nowNs;
+    this.maskCtx = ctx;
+    for (let k = 0; k < n; k++) {
+      this.maskOrder = this.pending[k];
+      this.policy.decide(scores, k, this.usable, this.maskOrder.weights);
+    }
+    this.decisions += n;
+    this.queued = 0;
+    this.readyCount = n;
+    this.readyTaken = 0;
   }
 
-  /** The next decided order (its split in `weights`), or null; call until null after each poll. */
+  /**
+   * An inference after an idle spell is slow because onnxruntime's code and data have left the
+   * caches (measured here, batch 1: 8 us back to back, ~200 us after 20 ms idle, ~12-16 us when
+   * something ran within the last 1-2 ms). When no inference ran for `warmIntervalNs`, this runs
+   * one on a row no order uses and discards it.
+   */
+  keepWarm(nowNs: number): void {
+    if (this.warmIntervalNs <= 0 || nowNs < this.lastRunNs + this.warmIntervalNs) return;
+    this.policy.scoresInto(this.warm.input, this.warm.output);
+    this.lastRunNs = nowNs;
+    this.warmRuns++;
+  }
+
+  /** When `keepWarm` next has work (+Infinity when it is off). */
+  nextWarmNs(): number {
+    return this.warmIntervalNs > 0
+      ? Math.max(0, this.lastRunNs + this.warmIntervalNs)
+      : Number.POSITIVE_INFINITY;
+  }
+
+  /** The next decided order (its split in `weights`), or null; call until null after `flush`. */
   takeReady(): PendingOrder | null {
     if (this.readyTaken >= this.readyCount) return null;
-    const b = 1 - this.filling;
-    const p = this.pending[b][this.readyTaken++];
+    const p = this.pending[this.readyTaken++];
     if (this.readyTaken >= this.readyCount) {
-      this.counts[b] = 0;
       this.readyCount = 0;
       this.readyTaken = 0;
     }

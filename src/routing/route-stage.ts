@@ -27,7 +27,7 @@ export class RouteStage {
   private readonly routedSlot: number;
   private readonly intendedSlot: number;
   private readonly venueRoutedSlots: Int32Array;
-  /** Set when a trained policy routes: decisions then complete on a later poll (policy-router.ts). */
+  /** Set when a trained policy routes: its orders are decided in batches (policy-router.ts). */
   private readonly policy: PolicyRouter | null;
   private readonly router: Router | null;
   private readonly childQty: Float64Array;
@@ -82,30 +82,26 @@ export class RouteStage {
     }
   }
 
-  /** True when a trained policy routes and its decisions complete asynchronously. */
+  /** True when a trained policy routes: its orders leave through `completeDecisions`. */
   get deferred(): boolean {
     return this.policy !== null;
   }
 
-  /** True while a policy inference is running: the host should turn its event loop. */
-  get decisionInFlight(): boolean {
-    return this.policy?.inFlight === true;
-  }
-
-  /** True when policy decisions wait to become orders. */
-  get decisionsReady(): boolean {
-    return this.policy !== null && this.policy.ready > 0;
+  /** True when the policy's batch is full: complete the decisions before the next tick. */
+  get decisionBatchFull(): boolean {
+    return this.policy?.full === true;
   }
 
   /**
-   * Turns the policy's finished decisions into orders (one per venue of a split, each at that
-   * venue's quote now), passing each to `emit` in `order`, then starts the next inference over
-   * the orders queued since. Returns the orders emitted.
+   * Decides the orders the policy queued since the last call (one synchronous inference) and
+   * turns each into orders (one per venue of a split, at that venue's quote now), passing each
+   * to `emit` in `order`. Returns the orders emitted.
    */
   completeDecisions(order: Order, emit: (order: Order) => void): number {
     const p = this.policy;
     if (p === null) return 0;
-    if (!p.inFlight) this.readFillOutcomes(p);
+    this.readFillOutcomes(p);
+    p.flush(this.ctx, this.clock.nowNs());
     let n = 0;
     for (let d = p.takeReady(); d !== null; d = p.takeReady()) {
       splitQty(d.weights, d.qty, this.childQty);
@@ -123,8 +119,17 @@ export class RouteStage {
         n++;
       }
     }
-    p.flush(this.ctx);
     return n;
+  }
+
+  /** Keeps the policy's inference warm while no order needs it (PolicyRouter.keepWarm). */
+  keepWarm(nowNs: number): void {
+    this.policy?.keepWarm(nowNs);
+  }
+
+  /** When `keepWarm` next has work (+Infinity: never). */
+  nextWarmNs(): number {
+    return this.policy === null ? Number.POSITIVE_INFINITY : this.policy.nextWarmNs();
   }
 
   /** Client order ids are unique per run and across a recovery: continue above the journal's. */
@@ -146,7 +151,7 @@ export class RouteStage {
   private toOrder(intent: OrderIntent, tick: Tick, order: Order): boolean {
     let venueId = intent.venueId;
     if (venueId < 0 && this.policy !== null) {
-      // Deferred: the order leaves when the policy's inference resolves (completeDecisions).
+      // Queued: the order leaves when the poll's batch is decided (completeDecisions).
       if (this.policy.submit(intent, tick, this.ctx, this.clock.nowNs())) return false;
       venueId = this.policy.fallbackVenue(intent, this.ctx);
     } else if (venueId < 0 && this.router !== null) venueId = this.router.route(intent, this.ctx);

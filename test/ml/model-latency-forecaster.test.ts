@@ -1,7 +1,7 @@
 /**
- * The predict stage serving the ONNX latency model: after an inference it publishes the model's
- * quantiles (not the EWMA's), the same numbers as running the model on the same features by
- * hand; without a model, or with one that cannot load, the EWMA forecaster answers.
+ * The predict stage serving the ONNX latency model: each refresh publishes the model's quantiles
+ * (not the EWMA's), the same numbers as running the model on the same features by hand; without
+ * a model, or with one that cannot load, the EWMA forecaster answers.
  */
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { createForecastTable, ForecastCol, ForecastTable } from '../../src/ml/fo
 import { FEATURE_COUNT, LatencyFeatures } from '../../src/ml/latency/latency-features.js';
 import { decodeQuantiles } from '../../src/ml/latency/latency-quantiles.js';
 import { OnnxLatencyModel } from '../../src/ml/latency/onnx-latency-model.js';
-import type { ModelLatencyForecaster } from '../../src/ml/model-latency-forecaster.js';
+import { ModelLatencyForecaster } from '../../src/ml/model-latency-forecaster.js';
 import { PredictStage, type VenueForecaster } from '../../src/ml/predict-stage.js';
 import { ControlBlock, createControlBlock } from '../../src/pipeline/control-block.js';
 import { LatencyKind, LatencySampleCodec } from '../../src/shm/records.js';
@@ -24,14 +24,13 @@ import { ROOT } from './latency/latency-test-data.js';
 const VENUES = 3;
 const SHIPPED = join(ROOT, 'models/latency/model.onnx');
 
-function setup(modelPath: string | null, warnings: string[] = []) {
+function setup(modelPath: string | null, warnings: string[] = [], warmIntervalNs = 0) {
   const f = stageFixture(['AAPL'], ['A', 'B', 'C']);
   const clock = new ManualClock(1e9);
   const forecaster = createForecaster({
     venues: VENUES,
     modelPath,
-    clock,
-    wake: () => {},
+    warmIntervalNs,
     wallOffsetNs: 0,
     warn: (m) => warnings.push(m),
   });
@@ -66,26 +65,11 @@ function setup(modelPath: string | null, warnings: string[] = []) {
   return { f, clock, forecaster, table, predict, feed, mirror };
 }
 
-async function untilFresh(predict: PredictStage): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!predict.hasFreshForecasts()) {
-    if (Date.now() > deadline) throw new Error('no inference finished within 10 s');
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
 describe('ModelLatencyForecaster in the predict stage', () => {
-  it('publishes the model quantiles of every venue, batched in one inference', async () => {
+  it('publishes the model quantiles of every venue, batched in one inference', () => {
     const s = setup(SHIPPED);
+    expect(s.forecaster).toBeInstanceOf(ModelLatencyForecaster);
     s.feed(60);
-    // The model loads asynchronously; until then refreshes publish the EWMA.
-    for (let i = 0; i < 1000 && !s.forecaster.hasFresh?.(); i++) {
-      s.clock.advance(1e6);
-      s.feed(1);
-      s.predict.refresh();
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    await untilFresh(s.predict);
     expect(s.predict.refresh()).toBe(true);
     for (let v = 0; v < VENUES; v++) {
       const p50 = s.table.get(v, ForecastCol.p50Ns);
@@ -98,38 +82,39 @@ describe('ModelLatencyForecaster in the predict stage', () => {
     expect(s.f.metrics.hist.predict_inference.count).toBeGreaterThan(0);
   });
 
-  it('matches the model run by hand on the same features', async () => {
+  it('matches the model run by hand on the same features, refresh after refresh', async () => {
     const s = setup(SHIPPED);
-    s.feed(60);
-    const model = await OnnxLatencyModel.load(SHIPPED);
-    // Until the model has loaded a refresh starts nothing; once one starts an inference, stop
-    // feeding, so the features it ran on are the mirror's.
-    const served = s.forecaster as ModelLatencyForecaster;
-    for (let i = 0; i < 5000 && !served.inferenceRunning && !served.hasFresh(); i++) {
-      await new Promise((r) => setTimeout(r, 1));
-      s.predict.onLatencySample(
-        Object.assign(LatencySampleCodec.create(), {
-          venueId: 0,
-          tsNs: s.clock.nowNs(),
-          latencyNs: 300e3,
-          orderQty: 100,
-          kind: LatencyKind.orderAck,
-        }),
-      );
-      s.mirror.observe(0, s.clock.nowNs(), 300e3, 100);
-      s.predict.refresh();
-    }
-    await untilFresh(s.predict);
-    s.predict.refresh();
+    const model = OnnxLatencyModel.load(SHIPPED);
     const x = new Float32Array(VENUES * FEATURE_COUNT);
-    for (let v = 0; v < VENUES; v++) s.mirror.write(v, s.clock.nowNs(), x, v * FEATURE_COUNT);
-    const out = await model.run(x, VENUES);
     const expected = new Float64Array(3);
-    for (let v = 0; v < VENUES; v++) {
-      decodeQuantiles(s.mirror.reference(v), out, v * 3, expected, 0);
-      expect(s.table.get(v, ForecastCol.p50Ns)).toBeCloseTo(expected[0], 0);
-      expect(s.table.get(v, ForecastCol.p99Ns)).toBeCloseTo(expected[2], 0);
+    for (let round = 0; round < 3; round++) {
+      s.feed(40);
+      s.predict.refresh();
+      for (let v = 0; v < VENUES; v++) s.mirror.write(v, s.clock.nowNs(), x, v * FEATURE_COUNT);
+      const out = model.run(x, VENUES);
+      for (let v = 0; v < VENUES; v++) {
+        decodeQuantiles(s.mirror.reference(v), out, v * 3, expected, 0);
+        expect(s.table.get(v, ForecastCol.p50Ns)).toBeCloseTo(expected[0], 0);
+        expect(s.table.get(v, ForecastCol.p90Ns)).toBeCloseTo(expected[1], 0);
+        expect(s.table.get(v, ForecastCol.p99Ns)).toBeCloseTo(expected[2], 0);
+      }
     }
+    await model.release();
+  });
+
+  it('keep-warm runs between refreshes without touching the published forecasts', () => {
+    const s = setup(SHIPPED, [], 1e6);
+    s.feed(40);
+    s.predict.refresh();
+    const at = s.clock.nowNs();
+    const before = [0, 1, 2].map((v) => s.table.get(v, ForecastCol.p50Ns));
+    expect(s.predict.nextWarmNs()).toBe(at + 1e6);
+    s.predict.keepWarm(at + 1e6);
+    expect(s.predict.nextWarmNs()).toBe(at + 2e6);
+    expect([0, 1, 2].map((v) => s.table.get(v, ForecastCol.p50Ns))).toEqual(before);
+    s.feed(1);
+    s.predict.refresh(); // the next refresh still serves the model on the latest features
+    expect(s.table.get(0, ForecastCol.p50Ns)).not.toBe(before[0]);
   });
 
   it('without a model file the EWMA forecaster is used', () => {
@@ -140,15 +125,15 @@ describe('ModelLatencyForecaster in the predict stage', () => {
     expect(s.table.get(0, ForecastCol.p50Ns)).toBeGreaterThan(0);
   });
 
-  it('a model that cannot load warns once and leaves the EWMA in charge', async () => {
+  it('a model that cannot load warns once and leaves the EWMA in charge', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hft-bad-model-'));
     writeFileSync(join(dir, 'model.onnx'), 'not an onnx model');
     copyFileSync(join(ROOT, 'models/latency/metadata.json'), join(dir, 'metadata.json'));
     const warnings: string[] = [];
     const s = setup(join(dir, 'model.onnx'), warnings);
     const forecaster: VenueForecaster = s.forecaster;
+    expect(forecaster).toBeInstanceOf(EwmaLatencyForecaster);
     s.feed(30);
-    await new Promise((r) => setTimeout(r, 200));
     s.predict.refresh();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/cannot load it.*forecasting with the EWMA instead/);

@@ -53,10 +53,10 @@ function buyer(qty = 100): Strategy {
   };
 }
 
-async function setup(p: OnnxPolicy, capacity = 64) {
+async function setup(p: OnnxPolicy, capacity = 64, warmIntervalNs = 0) {
   const f = stageFixture(['AAPL'], VENUES);
   const fees = Float64Array.of(0, 0, 0);
-  const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), capacity);
+  const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), capacity, warmIntervalNs);
   const control = new ControlBlock(createControlBlock(1));
   const forecasts = new ForecastTable(createForecastTable(3));
   const stage = new RouteStage(1, 3, buyer(), router, forecasts, fees, control, f.clock, f.metrics);
@@ -64,23 +64,17 @@ async function setup(p: OnnxPolicy, capacity = 64) {
   const sent: Order[] = [];
   const complete = () =>
     stage.completeDecisions(order, (o) => sent.push(OrderCodec.copy(o, OrderCodec.create())));
-  const settle = async () => {
-    while (stage.decisionInFlight) await new Promise((r) => setImmediate(r));
-  };
-  return { stage, router, order, sent, complete, settle, clock: f.clock };
+  return { stage, router, order, sent, complete, clock: f.clock };
 }
 
 describe('PolicyRouter in the route stage', () => {
-  it('defers the order to onnxruntime and completes it at the venue the policy picks', async () => {
+  it('queues the order and completes it, in the same call as the inference, at the venue the policy picks', async () => {
     const s = await setup(await policy('dqn'));
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     const tick = Object.assign(quoteTick(0, 2, 9.99, 10.02), { recvTsNs: 7, ingestTsNs: 8 });
-    expect(s.stage.onTick(tick, [s.order])).toBe(0); // deferred, not dropped
-    expect(s.complete()).toBe(0); // starts the inference
-    expect(s.stage.decisionInFlight).toBe(true);
-    await s.settle();
-    expect(s.stage.decisionsReady).toBe(true);
+    s.clock.set(500);
+    expect(s.stage.onTick(tick, [s.order])).toBe(0); // queued, not dropped
     s.clock.set(1000);
     expect(s.complete()).toBe(1);
     const o = s.sent[0];
@@ -90,6 +84,7 @@ describe('PolicyRouter in the route stage', () => {
     expect(o.tickRecvTsNs).toBe(7);
     expect(o.routeTsNs).toBe(1000);
     expect(s.router.decisions).toBe(1);
+    expect(s.complete()).toBe(0); // nothing queued since
   });
 
   it('ppo: a split becomes one order per venue, quantities adding up', async () => {
@@ -97,29 +92,56 @@ describe('PolicyRouter in the route stage', () => {
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
-    s.complete();
-    await s.settle();
     expect(s.complete()).toBe(3);
     expect(s.sent.map((o) => o.venueId).sort()).toEqual([0, 1, 2]);
     expect(s.sent.reduce((q, o) => q + o.qty, 0)).toBe(100);
     expect(new Set(s.sent.map((o) => o.clientOrderId)).size).toBe(3);
   });
 
-  it('batches the orders queued during an inference into the next one, and falls back when full', async () => {
-    const s = await setup(await policy('dqn'), 2);
+  it('decides a batch of queued orders in one inference, says when the batch is full, and falls back past it', async () => {
+    const s = await setup(await policy('dqn'), 4);
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
-    s.complete(); // inference over 1 order
     s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    expect(s.stage.decisionBatchFull).toBe(false); // 2 queued, room for a tick's 2 intents
     s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
-    // The queue (capacity 2) is full: best-price decides at once.
+    expect(s.stage.decisionBatchFull).toBe(true);
+    s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    // The batch (capacity 4) is full: best-price decides at once, the order is not lost.
     expect(s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order])).toBe(1);
     expect(s.router.fallbacks).toBe(1);
-    await s.settle();
-    expect(s.complete()).toBe(1); // and the next batch (2 orders) starts
-    await s.settle();
-    expect(s.complete()).toBe(2);
-    expect(s.router.decisions).toBe(3);
+    expect(s.complete()).toBe(4);
+    expect(s.sent.every((o) => o.venueId === 1)).toBe(true);
+    expect(s.router.decisions).toBe(4);
+    expect(s.stage.decisionBatchFull).toBe(false);
+  });
+
+  it('keeps the inference warm: one throw-away run per idle interval, decisions unchanged', async () => {
+    const s = await setup(await policy('dqn'), 64, 1e6);
+    s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
+    s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
+    s.stage.keepWarm(0);
+    expect(s.router.warmRuns).toBe(1);
+    expect(s.stage.nextWarmNs()).toBe(1e6);
+    s.stage.keepWarm(0.5e6); // not due
+    expect(s.router.warmRuns).toBe(1);
+    s.clock.set(0.9e6);
+    s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
+    expect(s.complete()).toBe(1); // a real inference at 0.9 ms restarts the interval
+    expect(s.sent[0].venueId).toBe(1);
+    s.stage.keepWarm(1.5e6);
+    expect(s.router.warmRuns).toBe(1);
+    expect(s.stage.nextWarmNs()).toBe(1.9e6);
+    s.stage.keepWarm(1.9e6);
+    expect(s.router.warmRuns).toBe(2);
+    expect(s.router.decisions).toBe(1);
+  });
+
+  it('keep-warm is off at interval 0', async () => {
+    const s = await setup(await policy('dqn'));
+    s.stage.keepWarm(1e12);
+    expect(s.router.warmRuns).toBe(0);
+    expect(s.stage.nextWarmNs()).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * A trained routing policy served by onnxruntime-node: the exported network (DQN: Q per venue;
- * PPO: logits over the split menu) plus its metadata. `scores` runs a batch of observations;
- * `decide` turns one row into the split the policy would send (greedy, quoting venues only).
+ * PPO: logits over the split menu) plus its metadata. `scores` runs a batch of observations,
+ * synchronously (sync-onnx-session.ts); `decide` turns one row into the split the policy would
+ * send (greedy, quoting venues only).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { SyncOnnxSession } from '../sync-onnx-session.js';
 import { chooseSplit, chooseVenue, type PolicyKind } from './action-choice.js';
 import type { EnvPolicy } from './episode.js';
 import type { PolicyMetadata } from './policy-metadata.js';
@@ -16,10 +18,12 @@ export class OnnxPolicy {
   readonly obsSize: number;
   readonly venueCount: number;
   readonly menu: Float64Array[];
+  /** Network outputs per observation: Q per venue (DQN) or a logit per split (PPO). */
+  readonly outputWidth: number;
   private readonly probs: Float64Array;
 
   private constructor(
-    readonly session: ort.InferenceSession,
+    private readonly session: SyncOnnxSession,
     readonly metadata: PolicyMetadata,
   ) {
     this.kind = metadata.policy;
@@ -27,29 +31,38 @@ export class OnnxPolicy {
     this.venueCount = metadata.venues.length;
     this.menu = splitMenu(this.venueCount);
     this.probs = new Float64Array(this.menu.length);
+    this.outputWidth = this.kind === 'dqn' ? this.venueCount : this.menu.length;
   }
 
   /** Loads `dir/model.onnx` and `dir/metadata.json`. */
   static async load(dir: string): Promise<OnnxPolicy> {
     const metadata = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as PolicyMetadata;
-    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-    });
-    return new OnnxPolicy(session, metadata);
+    return new OnnxPolicy(SyncOnnxSession.load(join(dir, 'model.onnx')), metadata);
   }
 
   static async fromBytes(bytes: Uint8Array, metadata: PolicyMetadata): Promise<OnnxPolicy> {
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-    return new OnnxPolicy(session, metadata);
+    return new OnnxPolicy(SyncOnnxSession.load(bytes), metadata);
   }
 
   /** Network outputs for `batch` rows of observations, row-major. */
-  async scores(obs: Float32Array, batch: number): Promise<Float32Array> {
-    const input = new ort.Tensor('float32', obs, [batch, this.obsSize]);
-    const out = await this.session.run({ [this.session.inputNames[0]]: input });
-    return out[this.session.outputNames[0]].data as Float32Array;
+  scores(obs: Float32Array, batch: number): Float32Array {
+    return this.session.run(new ort.Tensor('float32', obs, [batch, this.obsSize]));
+  }
+
+  /** Tensors for `batch` rows over `obs`, and for their outputs, to reuse with `scoresInto`. */
+  tensorsFor(obs: Float32Array, batch: number): { input: ort.Tensor; output: ort.Tensor } {
+    return {
+      input: new ort.Tensor('float32', obs.subarray(0, batch * this.obsSize), [batch, this.obsSize]),
+      output: new ort.Tensor('float32', new Float32Array(batch * this.outputWidth), [
+        batch,
+        this.outputWidth,
+      ]),
+    };
+  }
+
+  /** Outputs for the rows of `input` written into `output` (from `tensorsFor`): allocates nothing. */
+  scoresInto(input: ort.Tensor, output: ort.Tensor): Float32Array {
+    return this.session.runInto(input, output);
   }
 
   /** Writes the split for row `row` of `scores` into `weights`; returns the action index. */
@@ -67,14 +80,11 @@ export class OnnxPolicy {
   /** This policy acting in the routing environment, one onnxruntime call per order. */
   envPolicy(): EnvPolicy {
     return {
-      act: async (obs, env, weights) => {
-        const s = await this.scores(obs, 1);
-        return this.decide(s, 0, (v) => env.quotes(v), weights);
-      },
+      act: (obs, env, weights) => this.decide(this.scores(obs, 1), 0, (v) => env.quotes(v), weights),
     };
   }
 
-  release(): Promise<void> {
-    return this.session.release();
+  async release(): Promise<void> {
+    this.session.dispose();
   }
 }

@@ -72,7 +72,7 @@ export async function maxAbsDiffOnnx(
 ): Promise<number> {
   const rows = obs.length / meta.features.length;
   const policy = await OnnxPolicy.fromBytes(bytes, meta);
-  const got = await policy.scores(obs, rows);
+  const got = policy.scores(obs, rows);
   await policy.release();
   let max = 0;
   for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i] - got[i]));

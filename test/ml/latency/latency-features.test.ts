@@ -26,10 +26,11 @@ function capturingModel(venues: number) {
   let buffer: Float32Array = new Float32Array(0);
   const model = {
     inputFor: (b: Float32Array) => {
-      buffer = b;
+      if (buffer.length === 0) buffer = b; // the forecast input (a keep-warm input would come later)
       return {};
     },
-    runTensor: async () => {
+    outputFor: () => ({}),
+    runInto: () => {
       inputs.push(buffer.slice());
       return new Float32Array(venues * 3);
     },
@@ -45,19 +46,13 @@ describe('latency features', () => {
     const f = stageFixture(['AAPL'], ['A', 'B']);
     const clock = new ManualClock(0);
     const { model, inputs } = capturingModel(venues);
-    const hooks = {
-      onResult: () => {},
-      onError: (e: Error) => expect.fail(e.message),
-      nowNs: () => clock.nowNs(),
-    };
     const forecaster = new ModelLatencyForecaster(
       venues,
       new EwmaLatencyForecaster(venues),
-      Promise.resolve(model),
-      hooks,
+      model,
+      (e: Error) => expect.fail(e.message),
       0,
     );
-    await Promise.resolve();
     const control = new ControlBlock(createControlBlock(1));
     const predict = new PredictStage(
       forecaster,
@@ -85,7 +80,6 @@ describe('latency features', () => {
       predict.onLatencySample(sample);
       const before = inputs.length;
       predict.refresh();
-      await new Promise((r) => setImmediate(r));
       if (inputs.length > before && forecaster.features.ready(e.v) && e.i < s.tsNs.length - 1)
         served[e.v].push(inputs[inputs.length - 1].slice(e.v * FEATURE_COUNT, (e.v + 1) * FEATURE_COUNT));
     }

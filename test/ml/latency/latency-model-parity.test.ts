@@ -92,8 +92,8 @@ describe('latency model parity, onnxruntime-node vs tfjs', () => {
       finalLrFraction: 0.3,
     });
     expect(trained.lossHistory[2]).toBeLessThan(trained.lossHistory[0]);
-    const ort = await OnnxLatencyModel.load(exportMlpToOnnx(trained.layers), 'trained');
-    const got = await ort.runAll(rows.features, rows.count);
+    const ort = OnnxLatencyModel.load(exportMlpToOnnx(trained.layers), 'trained');
+    const got = ort.runAll(rows.features, rows.count);
     expect(worstDiff(got, await tfjsOutputs(trained.layers, rows.features, rows.count))).toBeLessThanOrEqual(
       TOLERANCE,
     );
@@ -106,8 +106,8 @@ describe('latency model parity, onnxruntime-node vs tfjs', () => {
       FEATURE_COUNT,
       ...layers.slice(0, -1).map((l) => l.outputs),
     ]);
-    const ort = await OnnxLatencyModel.load(path);
-    const got = await ort.runAll(rows.features, rows.count);
+    const ort = OnnxLatencyModel.load(path);
+    const got = ort.runAll(rows.features, rows.count);
     expect(worstDiff(got, await tfjsOutputs(layers, rows.features, rows.count))).toBeLessThanOrEqual(
       TOLERANCE,
     );
