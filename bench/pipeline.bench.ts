@@ -5,16 +5,20 @@
  *
  *   npm run bench:pipeline -- [--json FILE] [--duration S] [--topologies threads,fused,inline] [--rates 10000,100000,0]
  *                             [--router best-price|dqn|ppo|...]   (dqn/ppo: also the policy decision percentiles)
+ *
+ * Like the daemon, predict serves the shipped ONNX latency model (HFT_LATENCY_MODEL=none: the
+ * EWMA; HFT_LATENCY_MODEL=FILE: another model); its refresh percentiles are reported too.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry } from '../src/core/registry.js';
 import { JournalWriter } from '../src/execution/journal-file.js';
 import { resolveConfig } from '../src/main/config.js';
 import type { HftConfig, PipelineTopology } from '../src/main/config-types.js';
 import { Supervisor } from '../src/main/supervisor.js';
+import { servedLatencyModelPath } from '../src/ml/latency/latency-model-files.js';
 import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
@@ -43,6 +47,9 @@ export interface PipelineRunResult {
   gc_per_million_ticks_halves: [number, number];
   /** A trained router's order queued for inference -> order emitted (dqn, ppo). */
   policy_decision_us: LatencySummaryUs;
+  /** The ONNX latency model (or EWMA) served by predict: `latency_model`, refresh of every venue. */
+  latency_model: string;
+  predict_refresh_us: LatencySummaryUs;
 }
 
 interface Snapshot {
@@ -86,7 +93,13 @@ export async function runPipeline(
   });
   const epochNs = process.hrtime.bigint();
   const nowNs = () => Number(process.hrtime.bigint() - epochNs);
-  const handles = createPipelineHandles(registry.toData(), settingsFromConfig(cfg), epochNs);
+  const latencyModelPath = servedLatencyModelPath(process.env);
+  const handles = createPipelineHandles(
+    registry.toData(),
+    // Stamps count from epochNs; this maps them to wall-clock time (time-of-day features).
+    { ...settingsFromConfig(cfg), latencyModelPath, wallOffsetNs: Date.now() * 1e6 - nowNs() },
+    epochNs,
+  );
   const m = new PipelineMetrics(handles.metrics);
   const sup = new Supervisor(handles, nowNs, 5000);
   // All checks on, as in the daemon: the journal is written to a file off the hot path.
@@ -142,6 +155,8 @@ export async function runPipeline(
       perMillion(b.gc - mid.gc, b.ticks - mid.ticks),
     ],
     policy_decision_us: delta('policy_decision'),
+    latency_model: latencyModelPath === null ? 'EWMA' : relative(process.cwd(), latencyModelPath),
+    predict_refresh_us: delta('predict_inference'),
   };
 }
 
@@ -185,8 +200,10 @@ function printTable(runs: PipelineRunResult[]): void {
     'gc/M ticks (1st, 2nd half)': `${r.gc_per_million_ticks} (${r.gc_per_million_ticks_halves.join(', ')})`,
     'decision p50/p99 us':
       r.policy_decision_us.count > 0 ? `${r.policy_decision_us.p50} / ${r.policy_decision_us.p99}` : '-',
+    'forecast refresh p50/p99 us': `${r.predict_refresh_us.p50} / ${r.predict_refresh_us.p99}`,
   }));
   console.table(rows);
+  if (runs.length > 0) console.log(`predict served: ${runs[0].latency_model}`);
 }
 
 async function main(): Promise<void> {
