@@ -19,8 +19,13 @@ function hft(args: string[]) {
 
 const dir = mkdtempSync(join(tmpdir(), 'hft-backtest-'));
 const recording = join(dir, 'market.hftrec');
+/** The fast-mode venues in another order: no shipped policy was trained for it. */
+const swapped = join(dir, 'swapped.hftrec');
 
-beforeAll(() => writeRecording(recording));
+beforeAll(() => {
+  writeRecording(recording);
+  writeRecording(swapped, 1, 1000, ['NASDAQ-SIM', 'NYSE-SIM']);
+});
 
 describe('hft backtest', () => {
   it('is deterministic: two backtests of one file write byte-identical summary.json and report.html', () => {
@@ -56,8 +61,48 @@ describe('hft backtest', () => {
     const unknown = hft(['backtest', '--data', foreign, '--mode', 'fast']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/venue LSE-SIM is not in market.venues/);
-    const router = hft(['backtest', '--data', recording, '--router', 'dqn']);
-    expect(router.status).toBe(2);
+  }, 60_000);
+});
+
+describe('hft backtest --router dqn|ppo (the shipped models/)', () => {
+  it.each(['dqn', 'ppo'])(
+    '%s: is deterministic, and the policy decides every order',
+    (router) => {
+      const runs = ['a', 'b'].map((name) => {
+        const report = join(dir, `${router}-${name}`);
+        const r = hft([
+          'backtest',
+          '--data',
+          recording,
+          '--mode',
+          'fast',
+          '--router',
+          router,
+          '--report',
+          report,
+        ]);
+        expect(r.status, r.stderr).toBe(0);
+        return readFileSync(join(report, 'summary.json'), 'utf8');
+      });
+      expect(runs[1]).toBe(runs[0]);
+      const s = JSON.parse(runs[0]);
+      expect(s.backtest.router).toBe(router);
+      expect(s.backtest.orders.sent).toBeGreaterThan(100);
+      const routed = Object.values(s.routing.by_venue as Record<string, number>);
+      expect(routed.filter((n) => n > 0).length).toBeGreaterThan(0);
+      // Every routed order went through the policy's decision (none fell back to best-price).
+      expect(s.latency_us.policy_decision.count).toBe(routed.reduce((a, n) => a + n, 0));
+    },
+    60_000,
+  );
+
+  it('refuses data whose venues no policy was trained for (exit 2, one line)', () => {
+    const r = hft(['backtest', '--data', swapped, '--mode', 'fast', '--router', 'dqn']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^hft: config --router: no dqn model trained for venues NASDAQ-SIM, NYSE-SIM, BATS-SIM \(have: .*\); train one: hft train dqn/,
+    );
   }, 60_000);
 });
 
@@ -132,6 +177,34 @@ describe('hft backtest --sweep', () => {
     const [bp1, bp3] = sweep.results;
     expect(bp3.summary.by_venue['NYSE-SIM'].ack_us.p50).toBeGreaterThan(
       2 * bp1.summary.by_venue['NYSE-SIM'].ack_us.p50,
+    );
+    const policies = join(dir, 'policy-grid.yaml');
+    writeFileSync(policies, 'routers: [dqn, ppo]\n');
+    const p = hft([
+      'backtest',
+      '--data',
+      recording,
+      '--mode',
+      'fast',
+      '--sweep',
+      policies,
+      '--report',
+      join(dir, 'psweep'),
+    ]);
+    expect(p.status, p.stderr).toBe(0);
+    const psweep = JSON.parse(readFileSync(join(dir, 'psweep', 'sweep.json'), 'utf8'));
+    // Each pool thread loads its own policy and gets what a backtest on this thread gets.
+    const data = loadRecording(recording);
+    for (const [i, router] of (['dqn', 'ppo'] as const).entries()) {
+      const cfg = fastConfig();
+      cfg.routing.router = router;
+      const here = JSON.parse(JSON.stringify(runBacktest(cfg, data).result.summary));
+      expect(psweep.results[i].summary).toEqual(here);
+    }
+    const noPolicy = hft(['backtest', '--data', swapped, '--mode', 'fast', '--sweep', policies]);
+    expect(noPolicy.status).toBe(2);
+    expect(noPolicy.stderr).toMatch(
+      /^hft: config --sweep: no dqn model trained for venues NASDAQ-SIM, NYSE-SIM/,
     );
     const bad = join(dir, 'bad-grid.yaml');
     writeFileSync(bad, 'routers: [warp-drive]\n');
