@@ -148,63 +148,31 @@ describe('backtest accounting', () => {
   });
 });
 
+/** `hft backtest --sweep` of the recording over the grid `yaml` (saved as DIR/name.yaml): sweep.json. */
+function sweep(name: string, yaml: string) {
+  const grid = join(dir, `${name}.yaml`);
+  writeFileSync(grid, yaml);
+  const report = join(dir, name);
+  const r = hft(['backtest', '--data', recording, '--mode', 'fast', '--sweep', grid, '--report', report]);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(join(report, 'sweep.json'), 'utf8'));
+}
+
 describe('hft backtest --sweep', () => {
   it('backtests every combination on both pool threads and writes sweep.json', () => {
-    const grid = join(dir, 'grid.yaml');
-    writeFileSync(grid, 'routers: [best-price, round-robin]\nlatency_multipliers: [1, 3]\n');
-    const r = hft([
-      'backtest',
-      '--data',
-      recording,
-      '--mode',
-      'fast',
-      '--sweep',
-      grid,
-      '--report',
-      join(dir, 'sweep'),
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    const sweep = JSON.parse(readFileSync(join(dir, 'sweep', 'sweep.json'), 'utf8'));
-    expect(sweep.combinations).toBe(4);
-    expect(sweep.results.map((x: { params: unknown }) => x.params)).toEqual([
+    const s = sweep('sweep', 'routers: [best-price, round-robin]\nlatency_multipliers: [1, 3]\n');
+    expect(s.combinations).toBe(4);
+    expect(s.results.map((x: { params: unknown }) => x.params)).toEqual([
       { router: 'best-price', latency_multiplier: 1 },
       { router: 'best-price', latency_multiplier: 3 },
       { router: 'round-robin', latency_multiplier: 1 },
       { router: 'round-robin', latency_multiplier: 3 },
     ]);
-    expect(sweep.threads).toBe(2);
-    expect(sweep.threads_used).toBe(2);
-    const [bp1, bp3] = sweep.results;
+    expect(s.threads).toBe(2);
+    expect(s.threads_used).toBe(2);
+    const [bp1, bp3] = s.results;
     expect(bp3.summary.by_venue['NYSE-SIM'].ack_us.p50).toBeGreaterThan(
       2 * bp1.summary.by_venue['NYSE-SIM'].ack_us.p50,
-    );
-    const policies = join(dir, 'policy-grid.yaml');
-    writeFileSync(policies, 'routers: [dqn, ppo]\n');
-    const p = hft([
-      'backtest',
-      '--data',
-      recording,
-      '--mode',
-      'fast',
-      '--sweep',
-      policies,
-      '--report',
-      join(dir, 'psweep'),
-    ]);
-    expect(p.status, p.stderr).toBe(0);
-    const psweep = JSON.parse(readFileSync(join(dir, 'psweep', 'sweep.json'), 'utf8'));
-    // Each pool thread loads its own policy and gets what a backtest on this thread gets.
-    const data = loadRecording(recording);
-    for (const [i, router] of (['dqn', 'ppo'] as const).entries()) {
-      const cfg = fastConfig();
-      cfg.routing.router = router;
-      const here = JSON.parse(JSON.stringify(runBacktest(cfg, data).result.summary));
-      expect(psweep.results[i].summary).toEqual(here);
-    }
-    const noPolicy = hft(['backtest', '--data', swapped, '--mode', 'fast', '--sweep', policies]);
-    expect(noPolicy.status).toBe(2);
-    expect(noPolicy.stderr).toMatch(
-      /^hft: config --sweep: no dqn model trained for venues NASDAQ-SIM, NYSE-SIM/,
     );
     const bad = join(dir, 'bad-grid.yaml');
     writeFileSync(bad, 'routers: [warp-drive]\n');
@@ -212,4 +180,21 @@ describe('hft backtest --sweep', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/--sweep/);
   }, 120_000);
+
+  it('runs the trained routers: a pool thread loads its own policy and gets what a backtest here gets', () => {
+    const s = sweep('policy-sweep', 'routers: [dqn, ppo]\n');
+    const data = loadRecording(recording);
+    for (const [i, router] of (['dqn', 'ppo'] as const).entries()) {
+      const cfg = fastConfig();
+      cfg.routing.router = router;
+      const here = JSON.parse(JSON.stringify(runBacktest(cfg, data).result.summary));
+      expect(s.results[i].summary).toEqual(here);
+    }
+    const grid = join(dir, 'policy-sweep.yaml');
+    const noPolicy = hft(['backtest', '--data', swapped, '--mode', 'fast', '--sweep', grid]);
+    expect(noPolicy.status).toBe(2);
+    expect(noPolicy.stderr).toMatch(
+      /^hft: config --sweep: no dqn model trained for venues NASDAQ-SIM, NYSE-SIM/,
+    );
+  }, 60_000);
 });
