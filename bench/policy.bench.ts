@@ -62,7 +62,7 @@ function decide(router: PolicyRouter, ctx: RouteContext, orders: number): number
 export async function run(): Promise<BenchReport> {
   const rows: Record<string, string | number>[] = [];
   for (const kind of ['dqn', 'ppo'] as const) {
-    const policy = await OnnxPolicy.load(resolve(MODELS, kind));
+    const policy = OnnxPolicy.load(resolve(MODELS, kind));
     const ctx = context(policy.venueCount);
     const router = new PolicyRouter(policy, 1, policy.venueCount, ctx.feeBps, new BestPriceRouter());
     const obs = new Float32Array(policy.obsSize);
@@ -83,7 +83,7 @@ export async function run(): Promise<BenchReport> {
       });
     }
     if (router.fallbacks !== 0) throw new Error(`policy bench: ${router.fallbacks} fallbacks`);
-    await policy.release();
+    policy.release();
   }
   return { name: 'policy decision (onnxruntime-node), per order', rows };
 }

@@ -13,6 +13,7 @@ import { buildHost } from '../pipeline/build-nodes.js';
 import { ControlBlock } from '../pipeline/control-block.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import { isPolicyRouterName, loadPolicy } from '../routing/create-policy-router.js';
 import { SpscRing } from '../shm/spsc-ring.js';
 import type { BacktestData } from './backtest-data.js';
 import { BacktestExchange } from './backtest-exchange.js';
@@ -89,20 +90,28 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
   ledger.attach(exchange);
   const control = new ControlBlock(handles.control);
   control.go();
-  const host = buildHost(handles, 0, clock, { source: feed, gateway: ledger });
   const metrics = new PipelineMetrics(handles.metrics);
   const spanNs = Math.max(feed.lastTsNs - feed.firstTsNs, 1);
   const sampler = new EquitySampler(metrics, feed.firstTsNs, spanNs / EQUITY_POINTS);
-  runEventLoop({
-    nodes: host.nodes,
-    rings: Object.values(handles.rings).map((r) => new SpscRing(r)),
-    orders: new SpscRing(handles.rings.orders),
-    clock,
-    sampler,
-    finished: () => feed.nextDueNs() === Number.POSITIVE_INFINITY && exchange.inFlight === 0,
-    endNs: feed.lastTsNs + cfg.backtest.drain_s * 1e9,
-  });
-  for (const node of host.nodes) node.close();
+  // A trained router's policy is the one trained for the data's venues, in the data's order.
+  const policy = isPolicyRouterName(settings.router)
+    ? loadPolicy(settings.router, registry.venues)
+    : undefined;
+  try {
+    const host = buildHost(handles, 0, clock, { source: feed, gateway: ledger, policy });
+    runEventLoop({
+      nodes: host.nodes,
+      rings: Object.values(handles.rings).map((r) => new SpscRing(r)),
+      orders: new SpscRing(handles.rings.orders),
+      clock,
+      sampler,
+      finished: () => feed.nextDueNs() === Number.POSITIVE_INFINITY && exchange.inFlight === 0,
+      endNs: feed.lastTsNs + cfg.backtest.drain_s * 1e9,
+    });
+    for (const node of host.nodes) node.close();
+  } finally {
+    policy?.release();
+  }
   sampler.sample(clock.nowNs());
   const result = summarizeBacktest({
     cfg: runCfg,

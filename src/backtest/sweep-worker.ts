@@ -1,6 +1,7 @@
 /**
  * A piscina worker of `hft backtest --sweep`: backtests one combination. The recording is
- * loaded once per worker thread and reused for every combination it runs.
+ * loaded once per worker thread and reused for every combination it runs; a dqn/ppo combination's
+ * policy is loaded on this thread by runBacktest, for that run only.
  */
 import { threadId } from 'node:worker_threads';
 import type { HftConfig } from '../main/config-types.js';

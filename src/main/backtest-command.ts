@@ -11,7 +11,7 @@ import { RecordingFormatError } from '../market/recording/recording-format.js';
 import type { HftConfig } from './config-types.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
-import { checkBacktestRouter } from './run-command.js';
+import { checkRouterAvailable } from './run-command.js';
 
 export const REPORT_HTML = 'report.html';
 
@@ -77,8 +77,9 @@ export async function runBacktestCommand(
   opts: BacktestCommandOptions,
   out: (line: string) => void,
 ): Promise<BacktestRun> {
-  checkBacktestRouter(cfg.routing.router);
   const data = loadBacktestData(opts.data);
+  // A trained router needs a policy trained for the data's venues.
+  checkRouterAvailable(cfg.routing.router, '--router', data.registry.venues);
   const run = backtestData(cfg, data);
   mkdirSync(opts.reportDir, { recursive: true });
   writeFileSync(resolve(opts.reportDir, 'summary.json'), `${JSON.stringify(run.summary, null, 2)}\n`);

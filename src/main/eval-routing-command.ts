@@ -29,7 +29,7 @@ export async function runEvalRoutingCommand(
     throw new ConfigError('--episodes', `must be an integer >= 2, got ${o.episodes}`);
   const env = envOptionsFromConfig(cfg);
   const venues = env.venues.map((v) => v.name);
-  const trained = await loadTrainedPolicies(o.modelPath, venues);
+  const trained = loadTrainedPolicies(o.modelPath, venues);
   if (trained.length === 0)
     throw new ConfigError(
       '--model',
@@ -52,7 +52,7 @@ export async function runEvalRoutingCommand(
     );
   } finally {
     bar?.done();
-    await Promise.all(trained.map((p) => p.release()));
+    for (const p of trained) p.release();
   }
   for (const line of formatEvaluation(ev)) print(line);
   mkdirSync(o.reportDir, { recursive: true });

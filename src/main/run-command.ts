@@ -61,33 +61,18 @@ export function checkRunnable(cfg: HftConfig): void {
   );
 }
 
-/** Refuses a router this build cannot serve: a trained one without a model for these venues. */
-export function checkRouterAvailable(
-  router: string,
-  field = 'routing.router',
-  venues?: readonly string[],
-): void {
+/**
+ * Refuses a router this build cannot serve: an unknown one, or a trained one without a model for
+ * these venues (in this order: a policy's inputs and outputs are per venue).
+ */
+export function checkRouterAvailable(router: string, field: string, venues: readonly string[]): void {
   if (!(AVAILABLE_ROUTERS as readonly string[]).includes(router)) {
     throw new ConfigError(field, `unknown router "${router}"; use one of ${AVAILABLE_ROUTERS.join(', ')}`);
   }
-  if (isPolicyRouterName(router) && venues !== undefined) {
+  if (isPolicyRouterName(router)) {
     const why = policyProblem(router, venues);
     if (why !== null) throw new ConfigError(field, why);
   }
-}
-
-/**
- * The backtest loop is synchronous and deterministic; a trained policy answers through
- * onnxruntime-node's asynchronous session.run, so backtests replay the fixed routers and the
- * policies are compared with `hft eval routing`.
- */
-export function checkBacktestRouter(router: string, field = '--router'): void {
-  checkRouterAvailable(router, field);
-  if (isPolicyRouterName(router))
-    throw new ConfigError(
-      field,
-      `"${router}" is served asynchronously (onnxruntime-node) and the backtest loop is synchronous; compare it with hft eval routing`,
-    );
 }
 
 const JOURNAL_DRAIN_MS = 5;
@@ -370,10 +355,6 @@ export async function runDaemon(
     ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
   };
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
-  else if (isPolicyRouterName(cfg.routing.router))
-    log.info(
-      `backtest phase skipped: router ${cfg.routing.router} runs only live (hft eval routing compares it)`,
-    );
   else summary.backtest = await backtestPhase(cfg, recordingWriter.path, reportDir, log, out);
   writeFileSync(resolve(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.log_level !== 'quiet') out(summaryText(summary, reportDir));

@@ -16,7 +16,7 @@ import { loadBacktestData } from './backtest-command.js';
 import { revalidateConfig } from './config.js';
 import type { HftConfig } from './config-types.js';
 import { ConfigError } from './errors.js';
-import { checkBacktestRouter } from './run-command.js';
+import { checkRouterAvailable } from './run-command.js';
 
 const WORKER = fileURLToPath(new URL('../backtest/sweep-worker.js', import.meta.url));
 
@@ -62,11 +62,12 @@ export async function runSweepCommand(
   opts: { data: string; sweep: string; reportDir: string },
   out: (line: string) => void,
 ): Promise<SweepReport> {
-  loadBacktestData(opts.data); // refuse a bad file before starting threads
+  // Refuse a bad file, or a router without a policy for its venues, before starting threads.
+  const venues = loadBacktestData(opts.data).registry.venues;
   const points = readGrid(opts.sweep, cfg);
   const configs = points.map((p) => {
     const c = revalidateConfig(applyPoint(cfg, p), '--sweep');
-    checkBacktestRouter(c.routing.router, '--sweep');
+    checkRouterAvailable(c.routing.router, '--sweep', venues);
     return c;
   });
   const threads = Math.max(1, Math.min(availableParallelism(), configs.length));

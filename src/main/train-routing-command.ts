@@ -110,7 +110,7 @@ export async function runTrainRoutingCommand(
     env,
   );
   if (o.evalEpisodes > 0) {
-    const policy = await OnnxPolicy.load(dir);
+    const policy = OnnxPolicy.load(dir);
     try {
       const ev = await evaluateRouting(
         env,
@@ -129,7 +129,7 @@ export async function runTrainRoutingCommand(
       };
       await writePolicy(dir, trained.layers, { ...metadata, metrics }, env);
     } finally {
-      await policy.release();
+      policy.release();
     }
   }
   print(

@@ -48,7 +48,7 @@ import { hostOf, RING_CONSUMERS, type RingName, type StageName, WAKING_RINGS } f
 export interface HostOverrides {
   readonly source?: MarketSource;
   readonly gateway?: VenueGateway;
-  /** The trained routing policy when the router is dqn or ppo (loaded asynchronously by run-host). */
+  /** The trained routing policy when the router is dqn or ppo (loaded by run-host or the backtester). */
   readonly policy?: OnnxPolicy;
 }
 

@@ -44,7 +44,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
   const router = h.settings.router;
   const policy =
     h.hosts[hostIndex].stages.includes('route') && isPolicyRouterName(router)
-      ? await loadPolicy(router, h.registry.venues)
+      ? loadPolicy(router, h.registry.venues)
       : undefined;
   const ctx = buildHost(h, hostIndex, clock, { policy });
   const stopGc = monitorGc(ctx.metrics, h.hosts[hostIndex].name);
@@ -81,7 +81,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
     }
   } finally {
     host.close();
-    await policy?.release();
+    policy?.release();
     await yieldToEventLoop(); // let the last GC entries land
     stopGc();
   }

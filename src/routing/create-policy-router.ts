@@ -27,7 +27,7 @@ export function policyProblem(name: PolicyRouterName, venues: readonly string[])
   );
 }
 
-export async function loadPolicy(name: PolicyRouterName, venues: readonly string[]): Promise<OnnxPolicy> {
+export function loadPolicy(name: PolicyRouterName, venues: readonly string[]): OnnxPolicy {
   const dir = findPolicyDir(name, venues);
   if (dir === null) throw new Error(policyProblem(name, venues) ?? `no ${name} model`);
   return OnnxPolicy.load(dir);

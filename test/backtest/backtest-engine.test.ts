@@ -19,8 +19,13 @@ function hft(args: string[]) {
 
 const dir = mkdtempSync(join(tmpdir(), 'hft-backtest-'));
 const recording = join(dir, 'market.hftrec');
+/** The fast-mode venues in another order: no shipped policy was trained for it. */
+const swapped = join(dir, 'swapped.hftrec');
 
-beforeAll(() => writeRecording(recording));
+beforeAll(() => {
+  writeRecording(recording);
+  writeRecording(swapped, 1, 1000, ['NASDAQ-SIM', 'NYSE-SIM']);
+});
 
 describe('hft backtest', () => {
   it('is deterministic: two backtests of one file write byte-identical summary.json and report.html', () => {
@@ -56,8 +61,48 @@ describe('hft backtest', () => {
     const unknown = hft(['backtest', '--data', foreign, '--mode', 'fast']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/venue LSE-SIM is not in market.venues/);
-    const router = hft(['backtest', '--data', recording, '--router', 'dqn']);
-    expect(router.status).toBe(2);
+  }, 60_000);
+});
+
+describe('hft backtest --router dqn|ppo (the shipped models/)', () => {
+  it.each(['dqn', 'ppo'])(
+    '%s: is deterministic, and the policy decides every order',
+    (router) => {
+      const runs = ['a', 'b'].map((name) => {
+        const report = join(dir, `${router}-${name}`);
+        const r = hft([
+          'backtest',
+          '--data',
+          recording,
+          '--mode',
+          'fast',
+          '--router',
+          router,
+          '--report',
+          report,
+        ]);
+        expect(r.status, r.stderr).toBe(0);
+        return readFileSync(join(report, 'summary.json'), 'utf8');
+      });
+      expect(runs[1]).toBe(runs[0]);
+      const s = JSON.parse(runs[0]);
+      expect(s.backtest.router).toBe(router);
+      expect(s.backtest.orders.sent).toBeGreaterThan(100);
+      const routed = Object.values(s.routing.by_venue as Record<string, number>);
+      expect(routed.filter((n) => n > 0).length).toBeGreaterThan(0);
+      // Every routed order went through the policy's decision (none fell back to best-price).
+      expect(s.latency_us.policy_decision.count).toBe(routed.reduce((a, n) => a + n, 0));
+    },
+    60_000,
+  );
+
+  it('refuses data whose venues no policy was trained for (exit 2, one line)', () => {
+    const r = hft(['backtest', '--data', swapped, '--mode', 'fast', '--router', 'dqn']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^hft: config --router: no dqn model trained for venues NASDAQ-SIM, NYSE-SIM, BATS-SIM \(have: .*\); train one: hft train dqn/,
+    );
   }, 60_000);
 });
 
@@ -103,33 +148,29 @@ describe('backtest accounting', () => {
   });
 });
 
+/** `hft backtest --sweep` of the recording over the grid `yaml` (saved as DIR/name.yaml): sweep.json. */
+function sweep(name: string, yaml: string) {
+  const grid = join(dir, `${name}.yaml`);
+  writeFileSync(grid, yaml);
+  const report = join(dir, name);
+  const r = hft(['backtest', '--data', recording, '--mode', 'fast', '--sweep', grid, '--report', report]);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(join(report, 'sweep.json'), 'utf8'));
+}
+
 describe('hft backtest --sweep', () => {
   it('backtests every combination on both pool threads and writes sweep.json', () => {
-    const grid = join(dir, 'grid.yaml');
-    writeFileSync(grid, 'routers: [best-price, round-robin]\nlatency_multipliers: [1, 3]\n');
-    const r = hft([
-      'backtest',
-      '--data',
-      recording,
-      '--mode',
-      'fast',
-      '--sweep',
-      grid,
-      '--report',
-      join(dir, 'sweep'),
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    const sweep = JSON.parse(readFileSync(join(dir, 'sweep', 'sweep.json'), 'utf8'));
-    expect(sweep.combinations).toBe(4);
-    expect(sweep.results.map((x: { params: unknown }) => x.params)).toEqual([
+    const s = sweep('sweep', 'routers: [best-price, round-robin]\nlatency_multipliers: [1, 3]\n');
+    expect(s.combinations).toBe(4);
+    expect(s.results.map((x: { params: unknown }) => x.params)).toEqual([
       { router: 'best-price', latency_multiplier: 1 },
       { router: 'best-price', latency_multiplier: 3 },
       { router: 'round-robin', latency_multiplier: 1 },
       { router: 'round-robin', latency_multiplier: 3 },
     ]);
-    expect(sweep.threads).toBe(2);
-    expect(sweep.threads_used).toBe(2);
-    const [bp1, bp3] = sweep.results;
+    expect(s.threads).toBe(2);
+    expect(s.threads_used).toBe(2);
+    const [bp1, bp3] = s.results;
     expect(bp3.summary.by_venue['NYSE-SIM'].ack_us.p50).toBeGreaterThan(
       2 * bp1.summary.by_venue['NYSE-SIM'].ack_us.p50,
     );
@@ -139,4 +180,21 @@ describe('hft backtest --sweep', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/--sweep/);
   }, 120_000);
+
+  it('runs the trained routers: a pool thread loads its own policy and gets what a backtest here gets', () => {
+    const s = sweep('policy-sweep', 'routers: [dqn, ppo]\n');
+    const data = loadRecording(recording);
+    for (const [i, router] of (['dqn', 'ppo'] as const).entries()) {
+      const cfg = fastConfig();
+      cfg.routing.router = router;
+      const here = JSON.parse(JSON.stringify(runBacktest(cfg, data).result.summary));
+      expect(s.results[i].summary).toEqual(here);
+    }
+    const grid = join(dir, 'policy-sweep.yaml');
+    const noPolicy = hft(['backtest', '--data', swapped, '--mode', 'fast', '--sweep', grid]);
+    expect(noPolicy.status).toBe(2);
+    expect(noPolicy.stderr).toMatch(
+      /^hft: config --sweep: no dqn model trained for venues NASDAQ-SIM, NYSE-SIM/,
+    );
+  }, 60_000);
 });

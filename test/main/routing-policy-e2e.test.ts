@@ -17,33 +17,41 @@ function hft(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 60_000) {
 }
 
 describe('trained routers end to end (shipped models/)', () => {
-  it.each(['dqn', 'ppo'])('hft run --router %s routes live orders through onnxruntime', (router) => {
-    const report = mkdtempSync(join(tmpdir(), `hft-run-${router}-`));
-    const r = hft([
-      'run',
-      '--mode',
-      'fast',
-      '--duration',
-      '3',
-      '--router',
-      router,
-      '--pipeline',
-      'fused',
-      '--metrics-port',
-      '0',
-      '--log-level',
-      'quiet',
-      '--report',
-      report,
-    ]);
-    expect(r.status).toBe(0);
-    const s = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
-    expect(s.routing.policy).toBe(router);
-    expect(s.orders.sent).toBeGreaterThan(0);
-    const routed = Object.values(s.routing.by_venue as Record<string, number>).reduce((a, b) => a + b, 0);
-    expect(routed).toBeGreaterThan(0);
-    expect(s.orders.dropped ?? 0).toBe(0);
-  });
+  it.each(['dqn', 'ppo'])(
+    'hft run --router %s routes live orders through onnxruntime, then backtests them',
+    (router) => {
+      const report = mkdtempSync(join(tmpdir(), `hft-run-${router}-`));
+      const r = hft([
+        'run',
+        '--mode',
+        'fast',
+        '--duration',
+        '3',
+        '--router',
+        router,
+        '--pipeline',
+        'fused',
+        '--metrics-port',
+        '0',
+        '--log-level',
+        'quiet',
+        '--report',
+        report,
+      ]);
+      expect(r.status).toBe(0);
+      const s = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
+      expect(s.routing.policy).toBe(router);
+      expect(s.orders.sent).toBeGreaterThan(0);
+      const routed = Object.values(s.routing.by_venue as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(routed).toBeGreaterThan(0);
+      expect(s.orders.dropped ?? 0).toBe(0);
+      // The backtest phase replayed the run's recording through the same policy, with the
+      // tick->order times the live run measured.
+      expect(s.backtest.router).toBe(router);
+      expect(s.backtest.orders.sent).toBeGreaterThan(0);
+      expect(s.backtest.models.decision_latency).toMatch(/^recorded \(\d+ orders\)$/);
+    },
+  );
 
   it('hft eval routing scores every router on held-out episodes and writes eval.json and eval.svg', () => {
     const report = mkdtempSync(join(tmpdir(), 'hft-eval-'));

@@ -60,23 +60,23 @@ describe('hft train dqn|ppo (smoke)', () => {
       () => {},
     );
     expect(r.metadata.actions).toHaveLength(7);
-    const policy = await OnnxPolicy.load(join(dir, 'ppo'));
-    const scores = await policy.scores(new Float32Array(policy.obsSize), 1);
+    const policy = OnnxPolicy.load(join(dir, 'ppo'));
+    const scores = policy.scores(new Float32Array(policy.obsSize), 1);
     expect(scores).toHaveLength(7);
-    await policy.release();
+    policy.release();
   });
 
-  it('the shipped policies: onnxruntime-node output == trainer output within 1e-5', async () => {
+  it('the shipped policies: onnxruntime-node output == trainer output within 1e-5', () => {
     for (const kind of ['dqn', 'ppo']) {
       const mdir = join(ROOT, 'models', kind);
-      const policy = await OnnxPolicy.load(mdir);
+      const policy = OnnxPolicy.load(mdir);
       const parity = JSON.parse(readFileSync(join(mdir, 'parity.json'), 'utf8')) as {
         rows: number;
         obs: number[];
         trainer_outputs: number[];
       };
       const bytes = readFileSync(join(mdir, 'model.onnx'));
-      const diff = await maxAbsDiffOnnx(
+      const diff = maxAbsDiffOnnx(
         bytes,
         policy.metadata,
         Float32Array.from(parity.obs),
@@ -84,7 +84,7 @@ describe('hft train dqn|ppo (smoke)', () => {
       );
       expect(parity.rows).toBeGreaterThanOrEqual(32);
       expect(diff).toBeLessThanOrEqual(1e-5);
-      await policy.release();
+      policy.release();
     }
   });
 });

@@ -17,7 +17,7 @@ const N = featureCount(3);
 const COST = VENUE_FEATURES.indexOf('cost_bps');
 
 /** A one-layer "policy": DQN Q_v = -cost_bps of venue v (so: the cheapest quote), PPO logits = bias. */
-async function policy(kind: 'dqn' | 'ppo', bias: number[] = []): Promise<OnnxPolicy> {
+function policy(kind: 'dqn' | 'ppo', bias: number[] = []): OnnxPolicy {
   const outputs = kind === 'dqn' ? 3 : 7;
   const weights = new Float32Array(N * outputs);
   if (kind === 'dqn')
@@ -53,7 +53,7 @@ function buyer(qty = 100): Strategy {
   };
 }
 
-async function setup(p: OnnxPolicy, capacity = 64, warmIntervalNs = 0) {
+function setup(p: OnnxPolicy, capacity = 64, warmIntervalNs = 0) {
   const f = stageFixture(['AAPL'], VENUES);
   const fees = Float64Array.of(0, 0, 0);
   const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), capacity, warmIntervalNs);
@@ -68,8 +68,8 @@ async function setup(p: OnnxPolicy, capacity = 64, warmIntervalNs = 0) {
 }
 
 describe('PolicyRouter in the route stage', () => {
-  it('queues the order and completes it, in the same call as the inference, at the venue the policy picks', async () => {
-    const s = await setup(await policy('dqn'));
+  it('queues the order and completes it, in the same call as the inference, at the venue the policy picks', () => {
+    const s = setup(policy('dqn'));
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     const tick = Object.assign(quoteTick(0, 2, 9.99, 10.02), { recvTsNs: 7, ingestTsNs: 8 });
@@ -87,8 +87,8 @@ describe('PolicyRouter in the route stage', () => {
     expect(s.complete()).toBe(0); // nothing queued since
   });
 
-  it('ppo: a split becomes one order per venue, quantities adding up', async () => {
-    const s = await setup(await policy('ppo', [0, 0, 0, 0, 0, 0, 10])); // all three venues equally
+  it('ppo: a split becomes one order per venue, quantities adding up', () => {
+    const s = setup(policy('ppo', [0, 0, 0, 0, 0, 0, 10])); // all three venues equally
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
@@ -98,8 +98,8 @@ describe('PolicyRouter in the route stage', () => {
     expect(new Set(s.sent.map((o) => o.clientOrderId)).size).toBe(3);
   });
 
-  it('decides a batch of queued orders in one inference, says when the batch is full, and falls back past it', async () => {
-    const s = await setup(await policy('dqn'), 4);
+  it('decides a batch of queued orders in one inference, says when the batch is full, and falls back past it', () => {
+    const s = setup(policy('dqn'), 4);
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     s.stage.onTick(quoteTick(0, 2, 9.99, 10.02), [s.order]);
@@ -117,8 +117,8 @@ describe('PolicyRouter in the route stage', () => {
     expect(s.stage.decisionBatchFull).toBe(false);
   });
 
-  it('keeps the inference warm: one throw-away run per idle interval, decisions unchanged', async () => {
-    const s = await setup(await policy('dqn'), 64, 1e6);
+  it('keeps the inference warm: one throw-away run per idle interval, decisions unchanged', () => {
+    const s = setup(policy('dqn'), 64, 1e6);
     s.stage.onTick(quoteTick(0, 0, 10.0, 10.03), [s.order]);
     s.stage.onTick(quoteTick(0, 1, 10.0, 10.01), [s.order]);
     s.stage.keepWarm(0);
@@ -138,8 +138,8 @@ describe('PolicyRouter in the route stage', () => {
     expect(s.router.decisions).toBe(1);
   });
 
-  it('keep-warm is off at interval 0', async () => {
-    const s = await setup(await policy('dqn'));
+  it('keep-warm is off at interval 0', () => {
+    const s = setup(policy('dqn'));
     s.stage.keepWarm(1e12);
     expect(s.router.warmRuns).toBe(0);
     expect(s.stage.nextWarmNs()).toBe(Number.POSITIVE_INFINITY);

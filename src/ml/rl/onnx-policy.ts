@@ -35,12 +35,12 @@ export class OnnxPolicy {
   }
 
   /** Loads `dir/model.onnx` and `dir/metadata.json`. */
-  static async load(dir: string): Promise<OnnxPolicy> {
+  static load(dir: string): OnnxPolicy {
     const metadata = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as PolicyMetadata;
     return new OnnxPolicy(SyncOnnxSession.load(join(dir, 'model.onnx')), metadata);
   }
 
-  static async fromBytes(bytes: Uint8Array, metadata: PolicyMetadata): Promise<OnnxPolicy> {
+  static fromBytes(bytes: Uint8Array, metadata: PolicyMetadata): OnnxPolicy {
     return new OnnxPolicy(SyncOnnxSession.load(bytes), metadata);
   }
 
@@ -84,7 +84,7 @@ export class OnnxPolicy {
     };
   }
 
-  async release(): Promise<void> {
+  release(): void {
     this.session.dispose();
   }
 }

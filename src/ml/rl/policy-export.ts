@@ -64,16 +64,16 @@ export async function parityMaxAbsDiff(
 }
 
 /** Largest |onnxruntime - expected| over the rows of `obs`; +Infinity when the sizes differ. */
-export async function maxAbsDiffOnnx(
+export function maxAbsDiffOnnx(
   bytes: Uint8Array,
   meta: PolicyMetadata,
   obs: Float32Array,
   expected: ArrayLike<number>,
-): Promise<number> {
+): number {
   const rows = obs.length / meta.features.length;
-  const policy = await OnnxPolicy.fromBytes(bytes, meta);
+  const policy = OnnxPolicy.fromBytes(bytes, meta);
   const got = policy.scores(obs, rows);
-  await policy.release();
+  policy.release();
   let max = 0;
   for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i] - got[i]));
   return got.length === expected.length ? max : Number.POSITIVE_INFINITY;

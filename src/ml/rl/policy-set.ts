@@ -14,11 +14,11 @@ export function fixedRouterPolicies(): NamedPolicy[] {
  * of them (models/), from which the dqn and ppo trained for `venues` are taken. Returns the
  * loaded policies; release them when done.
  */
-export async function loadTrainedPolicies(path: string, venues: readonly string[]): Promise<OnnxPolicy[]> {
+export function loadTrainedPolicies(path: string, venues: readonly string[]): OnnxPolicy[] {
   const dirs = isModelDir(path)
     ? [path]
     : ['dqn', 'ppo'].map((p) => findPolicyDir(p, venues, path)).filter((d): d is string => d !== null);
-  return Promise.all(dirs.map((d) => OnnxPolicy.load(d)));
+  return dirs.map((d) => OnnxPolicy.load(d));
 }
 
 export function trainedPolicy(p: OnnxPolicy): NamedPolicy {
