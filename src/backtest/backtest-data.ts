@@ -21,6 +21,11 @@ export interface BacktestData {
   readonly registry: RegistryData;
   /** Where the data came from: the recording's path, or `generated:<seed>`. */
   readonly origin: string;
+  /**
+   * Wall-clock ns at stamp 0 (the recording's `created_utc`; 0 for generated data), for the
+   * latency model's time-of-day features.
+   */
+  readonly wallOffsetNs: number;
   readonly ticks: RecordTable<typeof TickLayout>;
   readonly samples: RecordTable<typeof LatencySampleLayout>;
 }
@@ -46,7 +51,14 @@ export function loadRecording(path: string): BacktestData {
   } finally {
     reader.close();
   }
-  return { registry: reader.header.registry, origin: path, ticks, samples };
+  const wallOffsetNs = Date.parse(reader.header.created_utc) * 1e6;
+  return {
+    registry: reader.header.registry,
+    origin: path,
+    wallOffsetNs: Number.isFinite(wallOffsetNs) ? wallOffsetNs : 0,
+    ticks,
+    samples,
+  };
 }
 
 export interface GeneratedMarketOptions {
@@ -78,5 +90,5 @@ export function generateMarket(opts: GeneratedMarketOptions, feedDelayNs = 20_00
       ticks.push(tick);
     }
   }
-  return { registry: registry.toData(), origin: `generated:${opts.seed}`, ticks, samples };
+  return { registry: registry.toData(), origin: `generated:${opts.seed}`, wallOffsetNs: 0, ticks, samples };
 }

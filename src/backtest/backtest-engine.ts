@@ -9,6 +9,7 @@ import { Registry } from '../core/registry.js';
 import type { HftConfig } from '../main/config-types.js';
 import { buildSummary, type RunSummary } from '../main/run-summary.js';
 import { ForecastTable } from '../ml/forecast-table.js';
+import { servedLatencyModelPath } from '../ml/latency/latency-model-files.js';
 import { buildHost } from '../pipeline/build-nodes.js';
 import { ControlBlock } from '../pipeline/control-block.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
@@ -62,8 +63,16 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     market: { ...cfg.market, venues, source: 'sim' },
     system: { ...cfg.system, pipeline: 'inline' },
   };
-  // No keep-warm inferences on simulated time: they would only cost wall time.
-  const settings = { ...settingsFromConfig(runCfg), journal: false, record: false, inferenceWarmNs: 0 };
+  // Predict serves the latency model the live daemon serves (HFT_LATENCY_MODEL); no keep-warm
+  // inferences on simulated time: they would only cost wall time.
+  const settings = {
+    ...settingsFromConfig(runCfg),
+    journal: false,
+    record: false,
+    inferenceWarmNs: 0,
+    latencyModelPath: servedLatencyModelPath(process.env),
+    wallOffsetNs: data.wallOffsetNs,
+  };
   const handles = createPipelineHandles(registry.toData(), settings, 0n);
   const feed = new TableFeed(data);
   const clock = new ManualClock(feed.firstTsNs);

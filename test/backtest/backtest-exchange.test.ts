@@ -42,6 +42,7 @@ function market(events: (Q | T)[], venues = 1): BacktestData {
   return {
     registry: { symbols: ['AAA'], venues: venueNames },
     origin: 'test',
+    wallOffsetNs: 0,
     ticks,
     samples: new RecordTable(LatencySampleCodec, LatencySampleLayout),
   };
