@@ -29,25 +29,20 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Random } from '../core/random.js';
-import { VenueRejectReason } from '../execution/sim-venue-gateway.js';
 import type { VenueConfig } from '../main/config-types.js';
 import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-model.js';
-import { ExecKind } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';
+import { VenueBook } from './venue-book.js';
 import type { VenueLogger } from './venue-connection.js';
 import { NO_FAULTS, type VenueFaults } from './venue-faults.js';
 import {
   type ClientFrame,
   ClientFrameKind,
   createClientFrame,
-  createReportFields,
   decodeClientFrame,
   encodePong,
-  encodeQuote,
-  encodeReport,
   monoNowUs,
   monoUsToPerfMs,
-  type ReportFields,
 } from './venue-protocol.js';
 import {
   createSession,
@@ -124,16 +119,9 @@ export class VenueServer {
   private readonly ownsScheduler: boolean;
   private readonly latency: LatencyModel;
   private readonly rng: Random;
-  private readonly symbolIds: Map<string, number>;
-  private readonly bidPx: Float64Array;
-  private readonly askPx: Float64Array;
-  private readonly bidQty: Float64Array;
-  private readonly askQty: Float64Array;
-  private readonly quoteTsUs: Float64Array;
+  private readonly book: VenueBook;
   private readonly sessions = new Map<WebSocket, Session>();
   private readonly frame: ClientFrame = createClientFrame();
-  private readonly report: ReportFields = createReportFields();
-  private execSeq = 0;
   /** Outputs of `legs`, read right after the call. */
   private inDueMs = 0;
   private outMs = 0;
@@ -151,13 +139,7 @@ export class VenueServer {
     this.ownsScheduler = opts.scheduler === undefined;
     this.latency = new LogNormalSpikeLatency(opts.venue.latency);
     this.rng = new Random(opts.seed);
-    this.symbolIds = new Map(opts.symbols.map((s, i) => [s, i]));
-    const n = opts.symbols.length;
-    this.bidPx = new Float64Array(n);
-    this.askPx = new Float64Array(n);
-    this.bidQty = new Float64Array(n);
-    this.askQty = new Float64Array(n);
-    this.quoteTsUs = new Float64Array(n);
+    this.book = new VenueBook(opts.symbols, opts.venue.fee_bps, this.stats);
   }
 
   /** Takes over an HTTP upgrade request routed to this venue. */
@@ -195,16 +177,11 @@ export class VenueServer {
 
   /** Sets the venue's top of book for a symbol and streams it to subscribers. */
   publishQuote(symbolId: number, bidPx: number, askPx: number, bidQty: number, askQty: number): void {
-    const tsUs = monoNowUs();
-    this.bidPx[symbolId] = bidPx;
-    this.askPx[symbolId] = askPx;
-    this.bidQty[symbolId] = bidQty;
-    this.askQty[symbolId] = askQty;
-    this.quoteTsUs[symbolId] = tsUs;
+    this.book.set(symbolId, bidPx, askPx, bidQty, askQty);
     let text: string | null = null;
     for (const [ws, session] of this.sessions) {
       if (!session.subscribed || ws.readyState !== ws.OPEN) continue;
-      text ??= encodeQuote(this.opts.symbols[symbolId], bidPx, askPx, bidQty, askQty, tsUs);
+      text ??= this.book.quoteText(symbolId);
       ws.send(text);
       this.stats.quotesSent++;
     }
@@ -301,7 +278,7 @@ export class VenueServer {
     this.stats.orders++;
     const order: PendingOrder = {
       clientOrderId: f.clientOrderId,
-      symbolId: this.symbolIds.get(f.symbol) ?? -1,
+      symbolId: this.book.symbolId(f.symbol),
       side: f.side,
       qty: f.qty,
       limitPx: f.limitPx,
@@ -326,7 +303,7 @@ export class VenueServer {
   private answer(ws: WebSocket, session: Session, order: PendingOrder, outMs: number): void {
     if (session.inbound.get(order.clientOrderId) === order) session.inbound.delete(order.clientOrderId);
     if (order.cancelled && !this.sessions.has(ws)) return; // cancelled on disconnect: nobody to tell
-    const frames = this.match(order);
+    const frames = this.book.match(order, this.faultState.rejectAll);
     this.scheduler.at(performance.now() + outMs, () => {
       for (const text of frames) sendIfOpen(ws, text);
     });
@@ -338,64 +315,10 @@ export class VenueServer {
     for (const h of held) this.answer(h.ws, h.session, h.order, h.outMs);
   }
 
-  /** The order's reports (ack, fill, expired; or one reject/cancel), encoded at match time. */
-  private match(o: PendingOrder): string[] {
-    const r = this.report;
-    r.clientOrderId = o.clientOrderId;
-    r.vtsUs = monoNowUs();
-    if (o.cancelled) {
-      this.stats.cancels++;
-      return [this.encode(ExecKind.cancel, 0, 0, o.qty, VenueRejectReason.cancelled)];
-    }
-    if (this.faultState.rejectAll) {
-      this.stats.rejects++;
-      return [this.encode(ExecKind.reject, 0, 0, o.qty, VenueRejectReason.venueHalted)];
-    }
-    const s = o.symbolId;
-    const buy = o.side > 0;
-    const px = s < 0 ? 0 : buy ? this.askPx[s] : this.bidPx[s];
-    const avail = s < 0 ? 0 : buy ? this.askQty[s] : this.bidQty[s];
-    if (!(px > 0) || !(avail > 0)) {
-      this.stats.rejects++;
-      return [this.encode(ExecKind.reject, 0, 0, o.qty, VenueRejectReason.noQuote)];
-    }
-    const frames = [this.encode(ExecKind.ack, 0, 0, o.qty, 0)];
-    const marketable = buy ? o.limitPx >= px : o.limitPx <= px;
-    const filled = marketable ? Math.min(o.qty, avail) : 0;
-    if (filled > 0) {
-      this.stats.fills++;
-      frames.push(this.encode(ExecKind.fill, filled, px, o.qty - filled, 0));
-    }
-    if (filled < o.qty) frames.push(this.encode(ExecKind.expired, 0, 0, o.qty - filled, 0));
-    return frames;
-  }
-
-  private encode(kind: number, fillQty: number, fillPx: number, leavesQty: number, reason: number): string {
-    const r = this.report;
-    r.execKind = kind;
-    r.execId = ++this.execSeq;
-    r.fillQty = fillQty;
-    r.fillPx = fillPx;
-    r.leavesQty = leavesQty;
-    r.feeUsd = (fillQty * fillPx * this.opts.venue.fee_bps) / 1e4;
-    r.reason = reason;
-    return encodeReport(r);
-  }
-
   /** The current book to a new subscriber, so it need not wait for the next change. */
   private sendSnapshot(ws: WebSocket): void {
-    for (let s = 0; s < this.opts.symbols.length; s++) {
-      if (!(this.askPx[s] > 0)) continue;
-      const text = encodeQuote(
-        this.opts.symbols[s],
-        this.bidPx[s],
-        this.askPx[s],
-        this.bidQty[s],
-        this.askQty[s],
-        this.quoteTsUs[s],
-      );
-      sendIfOpen(ws, text);
-    }
+    for (let s = 0; s < this.book.symbolCount; s++)
+      if (this.book.hasQuote(s)) sendIfOpen(ws, this.book.quoteText(s));
   }
 }
 
