@@ -179,6 +179,7 @@ const market = mapping({
   source: z.string(say(SOURCE_HINT)).refine(isValidSource, say(SOURCE_HINT)),
   rate: nonNegative('a non-negative number of ticks per second'),
   replay_speed: nonNegative('a non-negative speed factor (1 = as recorded, 0 = as fast as it goes)'),
+  probe_interval_ms: nonNegative('a non-negative number of milliseconds (0 = no probes)'),
   seed: intBetween(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'an integer'),
   venues: z
     .array(venue, say('must be a list of venues'))

@@ -130,6 +130,11 @@ export interface HftConfig {
     rate: number;
     /** Replay speed for `replay:FILE`: 1 = as recorded, 10 = ten times faster, 0 = as fast as it goes. */
     replay_speed: number;
+    /**
+     * `venues:URL`: how often each venue is pinged to measure its round trip, ms (0: no probes, only
+     * order->ack samples). Frequent probes also keep the socket path warm (README, "Measured latency").
+     */
+    probe_interval_ms: number;
     seed: number;
     venues: VenueConfig[];
   };

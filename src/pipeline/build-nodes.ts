@@ -281,6 +281,7 @@ function buildNode(
               wake,
               logger: workerLogger(),
               onConnection: (v, up) => exec?.onVenueConnection(v, up),
+              pingIntervalMs: s.source.probeIntervalMs,
             })
           : null;
       const gateway = overrides.gateway ?? ws ?? simVenues(s, quotes, feeBps);

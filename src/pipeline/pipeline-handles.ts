@@ -45,7 +45,7 @@ export interface PipelineSettings {
     | { kind: 'sim' }
     | { kind: 'replay'; path: string; speed: number }
     /** Venue servers (`hft venues`) over WebSocket: `${baseUrl}/${venue}` per venue. */
-    | { kind: 'venues'; baseUrl: string }
+    | { kind: 'venues'; baseUrl: string; probeIntervalMs: number }
     /** Finnhub trades anchor the simulated market's prices (the key travels only to ingest). */
     | { kind: 'finnhub'; url: string; apiKey: string };
   /** A tick burst on the simulated market (tests, soak drills); never set from config. */
@@ -90,7 +90,11 @@ function sourceFromConfig(cfg: HftConfig): PipelineSettings['source'] {
     return { kind: 'replay', path: src.slice('replay:'.length), speed: cfg.market.replay_speed };
   }
   if (src.startsWith('venues:'))
-    return { kind: 'venues', baseUrl: src.slice('venues:'.length).replace(/\/+$/, '') };
+    return {
+      kind: 'venues',
+      baseUrl: src.slice('venues:'.length).replace(/\/+$/, ''),
+      probeIntervalMs: cfg.market.probe_interval_ms,
+    };
   if (src === 'finnhub') {
     return { kind: 'finnhub', url: cfg.secrets.finnhub_ws_url, apiKey: cfg.secrets.finnhub_api_key ?? '' };
   }

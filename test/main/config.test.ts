@@ -277,6 +277,20 @@ describe('invalid YAML config', () => {
     expect(e.exitCode).toBe(2);
   });
 
+  it('takes the venue probe interval and the inference keep-warm, refusing negative ones', () => {
+    const c = withFile('market: { probe_interval_ms: 2 }\nsystem: { inference_warm_us: 0 }\n');
+    expect(c.market.probe_interval_ms).toBe(2);
+    expect(c.system.inference_warm_us).toBe(0);
+    expect(resolve({}).market.probe_interval_ms).toBe(100);
+    expect(resolve({}).system.inference_warm_us).toBe(1000);
+    expect(failure(() => withFile('market: { probe_interval_ms: -1 }\n')).field).toBe(
+      'market.probe_interval_ms',
+    );
+    expect(failure(() => withFile('system: { inference_warm_us: -5 }\n')).field).toBe(
+      'system.inference_warm_us',
+    );
+  });
+
   it('rejects wrong types with the value shown', () => {
     expect(failure(() => withFile('system: { metrics_port: "http" }\n')).message).toBe(
       'config system.metrics_port: must be an integer port from 0 to 65535 (0 disables the HTTP server), got "http"',
