@@ -37,7 +37,14 @@ command -v tc >/dev/null 2>&1 || unavailable "tc (iproute2) is not installed"
 
 ns="hft-netem-$$"
 err=$(ip netns add "$ns" 2>&1) || unavailable "cannot create a network namespace (${err:-needs root or CAP_NET_ADMIN})"
-trap 'ip netns del "$ns" >/dev/null 2>&1' EXIT
+# On exit, stop whatever the command left running in the namespace (e.g. a venue server started
+# with &), then remove the namespace.
+cleanup() {
+  pids=$(ip netns pids "$ns" 2>/dev/null)
+  [ -n "$pids" ] && kill $pids 2>/dev/null
+  ip netns del "$ns" >/dev/null 2>&1
+}
+trap cleanup EXIT
 err=$(ip netns exec "$ns" ip link set lo up 2>&1) || unavailable "cannot bring up loopback in the namespace ($err)"
 err=$(ip netns exec "$ns" tc qdisc add dev lo root netem delay "${delay_us}us" 2>&1) ||
   unavailable "tc netem refused: ${err} (is the sch_netem kernel module available?)"

@@ -43,8 +43,12 @@ export async function runEvalLatency(
   if (rows.count === 0)
     throw new UsageError(`--samples: no test rows in ${data.description} (too few samples per venue)`);
   const model = OnnxLatencyModel.load(modelPath);
-  const forecasts = await modelForecasts(model, rows);
-  await model.release();
+  let forecasts: Float64Array;
+  try {
+    forecasts = modelForecasts(model, rows);
+  } finally {
+    model.dispose();
+  }
   const report = evaluateForecasts(data.samples, rows, forecasts, totalSamples(data.samples));
   print(`model ${modelPath} on ${data.description}`);
   for (const line of latencyEvalTable(report)) print(line);

@@ -70,9 +70,13 @@ export async function runTrainLatency(
     metadata: { features: LATENCY_FEATURES.join(','), outputs: 'p50,p90,p99' },
   });
   const model = OnnxLatencyModel.load(onnx, 'trained model');
-  const forecasts = await modelForecasts(model, testRows);
+  let forecasts: Float64Array;
+  try {
+    forecasts = modelForecasts(model, testRows);
+  } finally {
+    model.dispose();
+  }
   const report = evaluateForecasts(test.samples, testRows, forecasts, totalSamples(test.samples));
-  await model.release();
   const meta = metadata(o, train, test, trainRows, trained, report, trainS);
   writeLatencyModel(outDir, onnx, meta);
   writeFileSync(join(outDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -21,8 +21,7 @@ export class ModelLatencyForecaster {
   private readonly fallbackRow = new Float64Array(4);
   private model: OnnxLatencyModel | null = null;
   private tensors: { input: Tensor; output: Tensor } | null = null;
-  /** Same shape, rows no forecast uses: for `keepWarm`. */
-  /** (null when keep-warm is off) */
+  /** Same shape, rows no forecast uses: for `keepWarm` (null when keep-warm is off). */
   private readonly warm: { input: Tensor; output: Tensor } | null;
   private lastRunNs = Number.NEGATIVE_INFINITY;
 
@@ -130,7 +129,16 @@ export class ModelLatencyForecaster {
     return this.fallback.samples(venueId);
   }
 
+  /** Frees the model's native session; the EWMA answers from then on. */
+  release(): void {
+    this.model?.dispose();
+    this.model = null;
+    this.tensors = null;
+    this.hasForecast.fill(0);
+  }
+
   private fail(err: Error): void {
+    this.model?.dispose();
     this.model = null;
     this.tensors = null;
     this.hasForecast.fill(0);

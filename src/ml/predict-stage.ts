@@ -23,6 +23,8 @@ export interface VenueForecaster {
   keepWarm?(nowNs: number): void;
   /** Model forecasters: when `keepWarm` next has work. */
   nextWarmNs?(): number;
+  /** Model forecasters: frees the native session at the end of the run. */
+  release?(): void;
 }
 
 /** Weight of each refresh in a venue's baseline p50 (slow, and frozen while the breaker is open). */
@@ -90,6 +92,11 @@ export class PredictStage {
     this.metrics.counters.add(this.samplesSlot, 1);
     this.metrics.hist.stage_predict.record(this.clock.nowNs() - sample.tsNs);
     this.dirty = true;
+  }
+
+  /** Frees what the forecaster holds outside the JavaScript heap (the model's native session). */
+  release(): void {
+    this.forecaster.release?.();
   }
 
   /** Keeps a model forecaster's inference warm between refreshes. */

@@ -8,7 +8,9 @@
  * an event-loop turn per decision (measured: p50 ~0.4 ms, p99 3-10 ms in the live pipeline,
  * against ~12 us for the call itself). This class loads the model through that same binding and
  * calls it directly; inputs and outputs are onnxruntime-node's own Tensor class, and outputs are
- * written into preallocated tensors, so a run allocates nothing on the JavaScript side.
+ * written into preallocated tensors (the binding still builds a small result object per run,
+ * a few short-lived objects: no tensor data). It relies on onnxruntime-node's `dist/binding.js`
+ * and its `initOrt`, which are not public API, so package.json pins the exact version.
  * test/ml/sync-onnx-session.test.ts checks it against the public asynchronous API.
  */
 import { createRequire } from 'node:module';
@@ -31,7 +33,7 @@ interface NativeSession {
   run(
     feeds: Record<string, ort.Tensor>,
     fetches: Record<string, ort.Tensor | null>,
-    options: ort.InferenceSession.RunOptions,
+    options?: ort.InferenceSession.RunOptions,
   ): Record<string, ort.Tensor>;
   dispose(): void;
 }
@@ -62,7 +64,6 @@ export class SyncOnnxSession {
   readonly outputNames: readonly string[];
   private readonly feeds: Record<string, ort.Tensor> = {};
   private readonly fetches: Record<string, ort.Tensor | null> = {};
-  private readonly runOptions: ort.InferenceSession.RunOptions = {};
   private disposed = false;
 
   private constructor(private readonly session: NativeSession) {
@@ -82,20 +83,21 @@ export class SyncOnnxSession {
   /** Runs the single-input model on `input`; returns the first output's values. */
   run(input: ort.Tensor): Float32Array {
     this.feeds[this.inputNames[0]] = input;
-    const out = this.session.run(this.feeds, this.fetches, this.runOptions);
+    // No run options: an options object would be parsed into a native RunOptions on every call.
+    const out = this.session.run(this.feeds, this.fetches);
     return out[this.outputNames[0]].data as Float32Array;
   }
 
   /**
    * Runs `input` writing the first output into `output` (a tensor of the output's shape that
-   * the caller keeps): no tensor is allocated.
+   * the caller keeps); returns `output.data`.
    */
   runInto(input: ort.Tensor, output: ort.Tensor): Float32Array {
     const name = this.outputNames[0];
     this.feeds[this.inputNames[0]] = input;
     this.fetches[name] = output;
     try {
-      this.session.run(this.feeds, this.fetches, this.runOptions);
+      this.session.run(this.feeds, this.fetches);
     } finally {
       this.fetches[name] = null;
     }

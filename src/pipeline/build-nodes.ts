@@ -231,7 +231,14 @@ function buildNode(
             registry.symbolCount,
             registry.venueCount,
             feeBps,
-            s.inferenceWarmNs,
+            {
+              warmIntervalNs: s.inferenceWarmNs,
+              onFailure: (err) =>
+                workerLogger().error(
+                  { router: s.router, err: err.message },
+                  'routing policy: onnxruntime failed; best-price routes from now on',
+                ),
+            },
           )
         : createRouter(s.router);
       const forecasts = new ForecastTable(h.forecasts);

@@ -61,5 +61,6 @@ export class PredictNode implements StageNode {
   close(): void {
     while (this.samples.available() > 0) this.poll(0);
     this.stage.refresh();
+    this.stage.release();
   }
 }

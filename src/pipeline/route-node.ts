@@ -17,7 +17,7 @@ export class RouteNode implements StageNode {
   private readonly droppedSlot: number;
   private readonly tripSlot: number;
   /** A policy router decides the poll's orders in one batch after its ticks. */
-  private readonly deferred: boolean;
+  private readonly policyRouted: boolean;
   private readonly decided = OrderCodec.create();
   private completed = 0;
   private readonly emit = (order: Order) => {
@@ -39,19 +39,19 @@ export class RouteNode implements StageNode {
   ) {
     this.droppedSlot = metrics.slot('orders_dropped');
     this.tripSlot = metrics.slot('breaker_trips');
-    this.deferred = stage.deferred;
+    this.policyRouted = stage.policyRouted;
   }
 
   poll(nowNs: number): number {
     const n = Math.min(this.ticks.available(), BATCH);
     if (n === 0) {
-      if (this.deferred) this.stage.keepWarm(nowNs);
+      if (this.policyRouted) this.stage.keepWarm(nowNs);
       return 0;
     }
     let sent = 0;
     this.completed = 0;
     for (let i = 0; i < n; i++) {
-      if (this.deferred && this.stage.decisionBatchFull)
+      if (this.policyRouted && this.stage.decisionBatchFull)
         this.stage.completeDecisions(this.decided, this.emit);
       TickCodec.read(this.ticks.f64, this.ticks.i32, this.ticks.next(), this.tick);
       const k = this.stage.onTick(this.tick, this.outOrders);
@@ -66,7 +66,7 @@ export class RouteNode implements StageNode {
       }
     }
     this.ticks.release();
-    if (this.deferred) this.stage.completeDecisions(this.decided, this.emit);
+    if (this.policyRouted) this.stage.completeDecisions(this.decided, this.emit);
     sent += this.completed;
     if (sent > 0) this.orders.publish();
     return n + this.completed;

@@ -1,7 +1,7 @@
 /**
  * The poll loop of one thread: polls its nodes, idles with the configured wait strategy until
  * the next timer or a doorbell, beats its heartbeat, and hands control back to the event loop
- * every slice so GC observers, sockets and async inference can run. No trading logic here.
+ * every slice so GC observers and sockets can run. No trading logic here.
  */
 import type { Clock } from '../core/clock.js';
 import type { Doorbell } from '../shm/doorbell.js';

@@ -34,15 +34,16 @@ export function loadPolicy(name: PolicyRouterName, venues: readonly string[]): O
 }
 
 /**
- * A route-stage router over a loaded policy; best-price decides when its batch is full. A
- * throw-away inference runs after `warmIntervalNs` without one (0: never).
+ * A route-stage router over a loaded policy; best-price decides when its batch is full or if
+ * onnxruntime fails to run the policy (`onFailure` is told). A throw-away inference runs after
+ * `warmIntervalNs` without one (0: never).
  */
 export function createPolicyRouter(
   policy: OnnxPolicy,
   symbolCount: number,
   venueCount: number,
   feeBps: Float64Array,
-  warmIntervalNs: number,
+  opts: { warmIntervalNs: number; onFailure: (err: Error) => void },
 ): PolicyRouter {
-  return new PolicyRouter(policy, symbolCount, venueCount, feeBps, new BestPriceRouter(), 64, warmIntervalNs);
+  return new PolicyRouter(policy, symbolCount, venueCount, feeBps, new BestPriceRouter(), opts);
 }

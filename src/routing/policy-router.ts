@@ -7,12 +7,15 @@
  * route stage then turns the decisions into orders at the venues' quotes (completeDecisions), in
  * the same poll that read the ticks. Batching the orders of one poll shares an inference.
  * When the batch is full the route stage flushes before submitting more; if an order still finds
- * no row, the fallback router decides at once: an order is never lost.
+ * no row, the fallback router decides at once: an order is never lost. If onnxruntime fails to
+ * run the policy, the fallback decides the batch it failed on and every order after it, and
+ * `onFailure` is told once.
  */
 import type { Tensor } from 'onnxruntime-node';
 import type { BookTops } from '../market/book-tops.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { RoutingFeatures, type RoutingSignals } from '../ml/rl/routing-features.js';
+import { venueWeights } from '../ml/rl/split-actions.js';
 import type { Tick } from '../shm/records.js';
 import { MAX_INTENTS_PER_TICK, type OrderIntent } from '../strategies/strategy.js';
 import type { RouteContext, Router } from './router.js';
@@ -37,6 +40,15 @@ const RATE_WINDOW_NS = 1e9;
 /** Weight of the newest fill outcomes in the fill-ratio average. */
 const FILL_ALPHA = 0.1;
 
+export interface PolicyRouterOptions {
+  /** Rows in a batch; default 64. */
+  readonly capacity?: number;
+  /** Run a throw-away inference when none ran for this long (0, the default: never); see `keepWarm`. */
+  readonly warmIntervalNs?: number;
+  /** Called once when onnxruntime fails to run the policy (the fallback routes from then on). */
+  readonly onFailure?: (err: Error) => void;
+}
+
 export class PolicyRouter implements RoutingSignals {
   readonly name: string;
   readonly features: RoutingFeatures;
@@ -50,6 +62,9 @@ export class PolicyRouter implements RoutingSignals {
   private lastRunNs = Number.NEGATIVE_INFINITY;
   /** Throw-away inferences run to keep onnxruntime's code and data in cache. */
   warmRuns = 0;
+  readonly capacity: number;
+  private readonly warmIntervalNs: number;
+  private failure: Error | null = null;
   /** The order and context `usable` masks venues for (one closure, made once). */
   private maskOrder: PendingOrder | null = null;
   private maskCtx: RouteContext | null = null;
@@ -72,10 +87,11 @@ export class PolicyRouter implements RoutingSignals {
     readonly venueCount: number,
     feeBps: Float64Array,
     private readonly fallback: Router,
-    readonly capacity = 64,
-    /** Run a throw-away inference when none ran for this long (0: never); see `keepWarm`. */
-    private readonly warmIntervalNs = 0,
+    private readonly opts: PolicyRouterOptions = {},
   ) {
+    const capacity = opts.capacity ?? 64;
+    this.capacity = capacity;
+    this.warmIntervalNs = opts.warmIntervalNs ?? 0;
     if (policy.venueCount !== venueCount)
       throw new Error(
         `policy ${policy.kind} was trained for ${policy.venueCount} venues, the run has ${venueCount}`,
@@ -123,7 +139,7 @@ export class PolicyRouter implements RoutingSignals {
    */
   submit(intent: OrderIntent, tick: Tick, ctx: RouteContext, nowNs: number): boolean {
     const n = this.queued;
-    if (n >= this.capacity || this.ready > 0) return false;
+    if (n >= this.capacity || this.ready > 0 || this.failure !== null) return false;
     const p = this.pending[n];
     p.symbolId = intent.symbolId;
     p.side = intent.side;
@@ -174,14 +190,28 @@ export class PolicyRouter implements RoutingSignals {
     const n = this.queued;
     if (n === 0 || this.ready > 0) return;
     const t = this.tensors[n - 1];
-    const scores = this.policy.scoresInto(t.input, t.output);
-    this.lastRunNs = nowNs;
-    this.maskCtx = ctx;
-    for (let k = 0; k < n; k++) {
-      this.maskOrder = this.pending[k];
-      this.policy.decide(scores, k, this.usable, this.maskOrder.weights);
+    let scores: Float32Array | null = null;
+    try {
+      scores = this.policy.scoresInto(t.input, t.output);
+    } catch (err) {
+      this.fail(err);
     }
-    this.decisions += n;
+    this.lastRunNs = nowNs;
+    if (scores !== null) {
+      this.maskCtx = ctx;
+      for (let k = 0; k < n; k++) {
+        this.maskOrder = this.pending[k];
+        this.policy.decide(scores, k, this.usable, this.maskOrder.weights);
+      }
+      this.decisions += n;
+    } else {
+      // The orders already queued are not lost: the fallback decides them.
+      for (let k = 0; k < n; k++) {
+        const p = this.pending[k];
+        venueWeights(this.fallback.route(p as unknown as OrderIntent, ctx), p.weights);
+      }
+      this.fallbacks += n;
+    }
     this.queued = 0;
     this.readyCount = n;
     this.readyTaken = 0;
@@ -194,15 +224,31 @@ export class PolicyRouter implements RoutingSignals {
    * one on a row no order uses and discards it.
    */
   keepWarm(nowNs: number): void {
-    if (this.warmIntervalNs <= 0 || nowNs < this.lastRunNs + this.warmIntervalNs) return;
-    this.policy.scoresInto(this.warm.input, this.warm.output);
+    if (this.warmIntervalNs <= 0 || this.failure !== null || nowNs < this.lastRunNs + this.warmIntervalNs)
+      return;
     this.lastRunNs = nowNs;
-    this.warmRuns++;
+    try {
+      this.policy.scoresInto(this.warm.input, this.warm.output);
+      this.warmRuns++;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** The error onnxruntime failed with, or null while the policy routes. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure !== null) return;
+    this.failure = err instanceof Error ? err : new Error(String(err));
+    this.opts.onFailure?.(this.failure);
   }
 
   /** When `keepWarm` next has work (+Infinity when it is off). */
   nextWarmNs(): number {
-    return this.warmIntervalNs > 0
+    return this.warmIntervalNs > 0 && this.failure === null
       ? Math.max(0, this.lastRunNs + this.warmIntervalNs)
       : Number.POSITIVE_INFINITY;
   }

@@ -55,9 +55,9 @@ export class RouteStage {
     this.intendedSlot = metrics.slot('orders_intended');
     this.lastIdSlot = metrics.slot('last_client_order_id');
     this.venueRoutedSlots = metrics.slots(venueCount, (v) => `venue_${v}_routed`);
-    const deferred = 'submit' in router;
-    this.policy = deferred ? router : null;
-    this.router = deferred ? null : router;
+    const policyRouted = 'submit' in router;
+    this.policy = policyRouted ? router : null;
+    this.router = policyRouted ? null : router;
     this.childQty = new Float64Array(venueCount);
     this.filledSlots = metrics.slots(venueCount, (v) => `venue_${v}_orders_filled`);
     this.missedSlots = ['rejected', 'cancelled', 'expired'].map((s) =>
@@ -83,7 +83,7 @@ export class RouteStage {
   }
 
   /** True when a trained policy routes: its orders leave through `completeDecisions`. */
-  get deferred(): boolean {
+  get policyRouted(): boolean {
     return this.policy !== null;
   }
 

@@ -99,7 +99,7 @@ describe('ModelLatencyForecaster in the predict stage', () => {
         expect(s.table.get(v, ForecastCol.p99Ns)).toBeCloseTo(expected[2], 0);
       }
     }
-    await model.release();
+    model.dispose();
   });
 
   it('keep-warm runs between refreshes without touching the published forecasts', () => {

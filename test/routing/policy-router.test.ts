@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.js';
 import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-onnx-exporter.js';
-import { OnnxPolicy } from '../../src/ml/rl/onnx-policy.js';
+import { OnnxPolicy, PolicyModelError } from '../../src/ml/rl/onnx-policy.js';
 import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
 import { featureCount, featureNames, VENUE_FEATURES } from '../../src/ml/rl/routing-features.js';
 import { ControlBlock, createControlBlock } from '../../src/pipeline/control-block.js';
@@ -33,14 +33,17 @@ function policy(kind: 'dqn' | 'ppo', bias: number[] = []): OnnxPolicy {
   return OnnxPolicy.fromBytes(exportMlpToOnnx([layer], { inputName: 'obs' }), meta);
 }
 
-function buyer(qty = 100): Strategy {
+/** Buys (or, alternating, buys then sells) `qty` on every tick of venue 2. */
+function buyer(qty = 100, alternate = false): Strategy {
+  let n = 0;
   return {
     id: 4,
     name: 'buyer',
     onTick(tick, book, intents: OrderIntent[]) {
+      if (tick.venueId !== 2) return 0;
       Object.assign(intents[0], {
         symbolId: 0,
-        side: 1,
+        side: alternate && n++ % 2 === 1 ? -1 : 1,
         qty,
         arrivalMid: book.mid(0),
         venueId: -1,
@@ -48,18 +51,18 @@ function buyer(qty = 100): Strategy {
         type: 1,
         ttlNs: 0,
       });
-      return tick.venueId === 2 ? 1 : 0;
+      return 1;
     },
   };
 }
 
-function setup(p: OnnxPolicy, capacity = 64, warmIntervalNs = 0) {
+function setup(p: OnnxPolicy, capacity = 64, warmIntervalNs = 0, strategy = buyer()) {
   const f = stageFixture(['AAPL'], VENUES);
   const fees = Float64Array.of(0, 0, 0);
-  const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), capacity, warmIntervalNs);
+  const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), { capacity, warmIntervalNs });
   const control = new ControlBlock(createControlBlock(1));
   const forecasts = new ForecastTable(createForecastTable(3));
-  const stage = new RouteStage(1, 3, buyer(), router, forecasts, fees, control, f.clock, f.metrics);
+  const stage = new RouteStage(1, 3, strategy, router, forecasts, fees, control, f.clock, f.metrics);
   const order = OrderCodec.create();
   const sent: Order[] = [];
   const complete = () =>
@@ -115,6 +118,78 @@ describe('PolicyRouter in the route stage', () => {
     expect(s.sent.every((o) => o.venueId === 1)).toBe(true);
     expect(s.router.decisions).toBe(4);
     expect(s.stage.decisionBatchFull).toBe(false);
+  });
+
+  it('decides each row of a batch on its own observation: interleaved buys and sells', () => {
+    const s = setup(policy('dqn'), 64, 0, buyer(100, true));
+    s.stage.onTick(quoteTick(0, 0, 10.01, 10.03), [s.order]); // best bid
+    s.stage.onTick(quoteTick(0, 1, 9.99, 10.01), [s.order]); // best ask
+    for (let i = 0; i < 6; i++) s.stage.onTick(quoteTick(0, 2, 10.0, 10.02), [s.order]);
+    expect(s.complete()).toBe(6); // one inference over 6 rows
+    expect(s.sent.map((o) => [o.side, o.venueId])).toEqual([
+      [1, 1],
+      [-1, 0],
+      [1, 1],
+      [-1, 0],
+      [1, 1],
+      [-1, 0],
+    ]);
+    expect(s.sent.map((o) => o.limitPx)).toEqual([10.01, 10.01, 10.01, 10.01, 10.01, 10.01]);
+  });
+
+  it('if onnxruntime fails, the queued orders go to best-price, the failure is told once, and best-price routes on', () => {
+    const failures: string[] = [];
+    const p = policy('dqn');
+    const f = stageFixture(['AAPL'], VENUES);
+    const fees = Float64Array.of(0, 0, 0);
+    const router = new PolicyRouter(p, 1, 3, fees, new BestPriceRouter(), {
+      onFailure: (e) => failures.push(e.message),
+    });
+    const stage = new RouteStage(
+      1,
+      3,
+      buyer(),
+      router,
+      new ForecastTable(createForecastTable(3)),
+      fees,
+      new ControlBlock(createControlBlock(1)),
+      f.clock,
+      f.metrics,
+    );
+    const order = OrderCodec.create();
+    const sent: number[] = [];
+    stage.onTick(quoteTick(0, 0, 10.0, 10.03), [order]);
+    stage.onTick(quoteTick(0, 1, 10.0, 10.01), [order]);
+    stage.onTick(quoteTick(0, 2, 9.99, 10.02), [order]);
+    stage.onTick(quoteTick(0, 2, 9.99, 10.02), [order]);
+    p.scoresInto = () => {
+      throw new Error('injected: session run failed');
+    };
+    expect(stage.completeDecisions(order, (o) => sent.push(o.venueId))).toBe(2);
+    expect(sent).toEqual([1, 1]); // best-price's venue: the cheapest ask
+    expect(router.fallbacks).toBe(2);
+    expect(router.decisions).toBe(0);
+    expect(failures).toEqual(['injected: session run failed']);
+    // From now on best-price decides at once; keep-warm and the failure stay quiet.
+    expect(stage.onTick(quoteTick(0, 2, 9.99, 10.02), [order])).toBe(1);
+    expect(order.venueId).toBe(1);
+    router.keepWarm(1e12);
+    expect(failures).toHaveLength(1);
+    expect(router.failed?.message).toBe('injected: session run failed');
+  });
+
+  it('a model whose output does not fit its metadata is refused at load, with a usage error', () => {
+    const layer = {
+      inputs: N,
+      outputs: 5, // a DQN over 3 venues must give 3 values per row
+      weights: new Float32Array(N * 5),
+      bias: new Float32Array(5),
+      activation: 'linear' as const,
+    };
+    const meta = { policy: 'dqn', features: featureNames(VENUES), venues: VENUES } as PolicyMetadata;
+    const load = () => OnnxPolicy.fromBytes(exportMlpToOnnx([layer], { inputName: 'obs' }), meta);
+    expect(load).toThrow(PolicyModelError);
+    expect(load).toThrow(/^policy model bytes: onnxruntime cannot run it: /);
   });
 
   it('keeps the inference warm: one throw-away run per idle interval, decisions unchanged', () => {

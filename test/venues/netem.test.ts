@@ -6,7 +6,7 @@
  * at least the two netem delays it crosses.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,23 @@ describe('tc netem in a network namespace', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(/^hft-netem-\d+$/);
+    expect(namespaces()).toEqual([]);
+  });
+
+  it.skipIf(!namespacesWork)('stops what the command left running in the namespace', () => {
+    const shim = mkdtempSync(join(tmpdir(), 'hft-tc-'));
+    writeFileSync(join(shim, 'tc'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const r = spawnSync('bash', [SCRIPT, '100', '--', 'sh', '-c', 'sleep 300 & echo $!'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${shim}:${process.env.PATH}` },
+      timeout: 10_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    // Stopped: gone, or a zombie waiting for whoever adopted it to reap it.
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    expect(stat === '' || / Z /.test(stat), stat).toBe(true);
     expect(namespaces()).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ export interface LatencyEvalReport {
 }
 
 /** Forecasts in ns (rows x 3) of the model on `rows`. */
-export async function modelForecasts(model: OnnxLatencyModel, rows: LatencyRows): Promise<Float64Array> {
+export function modelForecasts(model: OnnxLatencyModel, rows: LatencyRows): Float64Array {
   const out = model.runAll(rows.features.subarray(0, rows.count * FEATURE_COUNT), rows.count);
   const ns = new Float64Array(rows.count * 3);
   for (let i = 0; i < rows.count; i++) decodeQuantiles(rows.refLog[i], out, i * MODEL_OUTPUTS, ns, i * 3);

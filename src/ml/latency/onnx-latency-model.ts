@@ -37,10 +37,12 @@ export class OnnxLatencyModel {
         `latency model ${label}: onnxruntime cannot run it: ${(err as Error).message}`,
       );
     }
-    if (probe.length !== MODEL_OUTPUTS)
+    if (probe.length !== MODEL_OUTPUTS) {
+      session.dispose();
       throw new LatencyModelError(
         `latency model ${label}: gives ${probe.length} outputs per row, expected ${MODEL_OUTPUTS}`,
       );
+    }
     return model;
   }
 
@@ -77,7 +79,8 @@ export class OnnxLatencyModel {
     return out;
   }
 
-  async release(): Promise<void> {
+  /** Frees the native session (idempotent). */
+  dispose(): void {
     this.session.dispose();
   }
 }

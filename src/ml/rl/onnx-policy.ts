@@ -13,6 +13,12 @@ import type { EnvPolicy } from './episode.js';
 import type { PolicyMetadata } from './policy-metadata.js';
 import { splitMenu, venueWeights } from './split-actions.js';
 
+/** A policy model onnxruntime cannot load or run: a usage error (exit 2), not a crash. */
+export class PolicyModelError extends Error {
+  override readonly name = 'PolicyModelError';
+  readonly exitCode = 2;
+}
+
 export class OnnxPolicy {
   readonly kind: PolicyKind;
   readonly obsSize: number;
@@ -34,14 +40,32 @@ export class OnnxPolicy {
     this.outputWidth = this.kind === 'dqn' ? this.venueCount : this.menu.length;
   }
 
-  /** Loads `dir/model.onnx` and `dir/metadata.json`. */
+  /** Loads `dir/model.onnx` and `dir/metadata.json`, and checks one row runs. */
   static load(dir: string): OnnxPolicy {
     const metadata = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as PolicyMetadata;
-    return new OnnxPolicy(SyncOnnxSession.load(join(dir, 'model.onnx')), metadata);
+    return OnnxPolicy.checked(() => SyncOnnxSession.load(join(dir, 'model.onnx')), metadata, dir);
   }
 
   static fromBytes(bytes: Uint8Array, metadata: PolicyMetadata): OnnxPolicy {
-    return new OnnxPolicy(SyncOnnxSession.load(bytes), metadata);
+    return OnnxPolicy.checked(() => SyncOnnxSession.load(bytes), metadata, 'model bytes');
+  }
+
+  /**
+   * The policy once one row of zeros has run into an output of the width its metadata promises,
+   * so a model that does not fit fails here, with its name, and not on the first order.
+   */
+  private static checked(load: () => SyncOnnxSession, metadata: PolicyMetadata, label: string): OnnxPolicy {
+    let session: SyncOnnxSession | null = null;
+    try {
+      session = load();
+      const policy = new OnnxPolicy(session, metadata);
+      const t = policy.tensorsFor(new Float32Array(policy.obsSize), 1);
+      policy.scoresInto(t.input, t.output);
+      return policy;
+    } catch (err) {
+      session?.dispose();
+      throw new PolicyModelError(`policy ${label}: onnxruntime cannot run it: ${(err as Error).message}`);
+    }
   }
 
   /** Network outputs for `batch` rows of observations, row-major. */
@@ -60,7 +84,7 @@ export class OnnxPolicy {
     };
   }
 
-  /** Outputs for the rows of `input` written into `output` (from `tensorsFor`): allocates nothing. */
+  /** Outputs for the rows of `input` written into `output` (from `tensorsFor`), no new tensor data. */
   scoresInto(input: ort.Tensor, output: ort.Tensor): Float32Array {
     return this.session.runInto(input, output);
   }
