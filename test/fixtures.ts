@@ -2,9 +2,11 @@
 import { ManualClock } from '../src/core/clock.js';
 import { Registry } from '../src/core/registry.js';
 import type { VenueConfig } from '../src/main/config-types.js';
+import type { BookTops } from '../src/market/book-tops.js';
 import { createQuoteTable, QuoteTable } from '../src/market/quote-table.js';
 import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
 import { type Tick, TickCodec, TickFlag } from '../src/shm/records.js';
+import type { OrderIntent } from '../src/strategies/strategy.js';
 
 export function venue(name: string, feeBps = 0.2, baseUs = 100): VenueConfig {
   return {
@@ -51,4 +53,21 @@ export function quoteTick(
     flags: TickFlag.quote,
   });
   return t;
+}
+
+/**
+ * Fills `intent` with an IOC on symbol 0 for the router to place (venueId -1), at the book's
+ * mid as arrival price: what the test strategies emit.
+ */
+export function routedIntent(intent: OrderIntent, book: BookTops, side: number, qty: number): void {
+  Object.assign(intent, {
+    symbolId: 0,
+    side,
+    qty,
+    arrivalMid: book.mid(0),
+    venueId: -1,
+    limitPx: 0,
+    type: 1,
+    ttlNs: 0,
+  });
 }

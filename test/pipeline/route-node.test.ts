@@ -17,7 +17,7 @@ import { RouteStage } from '../../src/routing/route-stage.js';
 import { OrderCodec, OrderLayout, TickCodec, TickLayout } from '../../src/shm/records.js';
 import { createRing, SpscRing } from '../../src/shm/spsc-ring.js';
 import type { OrderIntent, Strategy } from '../../src/strategies/strategy.js';
-import { quoteTick, stageFixture } from '../fixtures.js';
+import { quoteTick, routedIntent, stageFixture } from '../fixtures.js';
 
 const VENUES = ['A', 'B', 'C'];
 const N = featureCount(3);
@@ -41,16 +41,7 @@ const buyer: Strategy = {
   name: 'buyer',
   onTick(tick, book, intents: OrderIntent[]) {
     if (tick.seq < 3) return 0;
-    Object.assign(intents[0], {
-      symbolId: 0,
-      side: 1,
-      qty: 10 + tick.seq,
-      arrivalMid: book.mid(0),
-      venueId: -1,
-      limitPx: 0,
-      type: 1,
-      ttlNs: 0,
-    });
+    routedIntent(intents[0], book, 1, 10 + tick.seq);
     return 1;
   },
 };

@@ -10,7 +10,7 @@ import { PolicyRouter } from '../../src/routing/policy-router.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
 import { type Order, OrderCodec } from '../../src/shm/records.js';
 import type { OrderIntent, Strategy } from '../../src/strategies/strategy.js';
-import { quoteTick, stageFixture } from '../fixtures.js';
+import { quoteTick, routedIntent, stageFixture } from '../fixtures.js';
 
 const VENUES = ['A', 'B', 'C'];
 const N = featureCount(3);
@@ -41,16 +41,7 @@ function buyer(qty = 100, alternate = false): Strategy {
     name: 'buyer',
     onTick(tick, book, intents: OrderIntent[]) {
       if (tick.venueId !== 2) return 0;
-      Object.assign(intents[0], {
-        symbolId: 0,
-        side: alternate && n++ % 2 === 1 ? -1 : 1,
-        qty,
-        arrivalMid: book.mid(0),
-        venueId: -1,
-        limitPx: 0,
-        type: 1,
-        ttlNs: 0,
-      });
+      routedIntent(intents[0], book, alternate && n++ % 2 === 1 ? -1 : 1, qty);
       return 1;
     },
   };

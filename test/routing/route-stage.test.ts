@@ -8,7 +8,7 @@ import { RouteStage } from '../../src/routing/route-stage.js';
 import type { Router } from '../../src/routing/router.js';
 import { OrderCodec, OrderType, type Tick } from '../../src/shm/records.js';
 import type { OrderIntent, Strategy } from '../../src/strategies/strategy.js';
-import { quoteTick, stageFixture } from '../fixtures.js';
+import { quoteTick, routedIntent, stageFixture } from '../fixtures.js';
 
 /** Buys (or sells) 100 on every tick of symbol 0. */
 function always(side: number): Strategy {
@@ -17,16 +17,7 @@ function always(side: number): Strategy {
     name: 'always',
     onTick(tick, book, intents: OrderIntent[]) {
       if (tick.symbolId !== 0) return 0;
-      Object.assign(intents[0], {
-        symbolId: 0,
-        side,
-        qty: 100,
-        arrivalMid: book.mid(0),
-        venueId: -1,
-        limitPx: 0,
-        type: 1,
-        ttlNs: 0,
-      });
+      routedIntent(intents[0], book, side, 100);
       return 1;
     },
   };
