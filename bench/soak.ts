@@ -9,12 +9,14 @@
  * fails (exit 1) when a heap or RSS grew more than 5%, any order was dropped, or the p99 was unstable: the later half of the windows'
  * median p99 more than twice (+1 ms) the earlier half's, or one window over 10x the median.
  *
- *   npm run soak -- [--duration 600] [--rate 50000] [--warmup 180] [--interval 5] [--window 60] [--json FILE]
+ *   npm run soak -- [--duration 900] [--rate 50000] [--warmup 450] [--interval 5] [--window 60] [--json FILE]
  *
- * The warm-up is long because each worker starts with a 64 MB semi-space (supervisor.ts) whose
- * pages count in RSS only once first written: a worker's young generation is fully resident after
- * its second scavenge, which the slowest-allocating workers reach after 2-3 minutes at 50k ticks/s
- * (measured here: RSS rises ~250 MB, then stays within a few percent).
+ * The warm-up is long for two reasons, both measured here at 50k ticks/s. Each worker starts with
+ * a 64 MB semi-space (supervisor.ts) whose pages count in RSS only once first written: RSS rises
+ * ~250 MB over 2-3 minutes, then stays within a few percent. And with V8's memory reducer off
+ * (supervisor.ts) the workers' heaps outside the young generation fill up more slowly to the same
+ * steady size as with it on: ~50-51 MB summed over the five workers, reached after ~7 minutes
+ * (with the reducer: ~2 minutes), flat after that.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -292,9 +294,9 @@ function parseArgs(argv: string[]): SoakOptions & { json: string | null } {
   };
   const i = argv.indexOf('--json');
   const o = {
-    durationS: num('--duration', 600),
+    durationS: num('--duration', 900),
     rate: num('--rate', 50_000),
-    warmupS: num('--warmup', 180, -1),
+    warmupS: num('--warmup', 450, -1),
     intervalS: num('--interval', 5),
     windowS: num('--window', 60),
     json: i >= 0 ? (argv[i + 1] ?? null) : null,

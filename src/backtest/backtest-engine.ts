@@ -4,6 +4,7 @@
  * the next, the recording as the market feed and BacktestExchange as the venues. Nothing reads the
  * wall clock, so the same data, config and seed give the same result bit for bit.
  */
+import { basename, dirname } from 'node:path';
 import { ManualClock } from '../core/clock.js';
 import { Registry } from '../core/registry.js';
 import type { HftConfig } from '../main/config-types.js';
@@ -132,6 +133,11 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     quotesHandle: handles.quotes,
     latencyName: latency.name,
     decisionName: decision === null ? 'none' : `recorded (${decision.samples} orders)`,
+    forecastName:
+      settings.latencyModelPath === null
+        ? 'EWMA'
+        : `ONNX ${basename(dirname(settings.latencyModelPath))}/${basename(settings.latencyModelPath)}`,
+    policyName: policy === undefined ? null : basename(policy.source),
     simSeconds: spanNs / 1e9,
   });
   const summaryCfg = { ...runCfg, market: { ...runCfg.market, source: `replay:${data.origin}` } };

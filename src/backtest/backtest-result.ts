@@ -41,6 +41,10 @@ export interface BacktestSummary {
     decision_latency: string;
     queue: string;
     feed_latency: string;
+    /** What predict served: `EWMA`, or `ONNX <dir>/<file>` of the latency model. */
+    latency_forecast: string;
+    /** The trained routing policy's model directory (dqn, ppo routers), else absent. */
+    policy?: string;
   };
   router: string;
   strategy: string;

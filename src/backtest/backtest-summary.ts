@@ -25,6 +25,10 @@ export interface SummaryInputs {
   quotesHandle: SeqlockTableHandle;
   latencyName: string;
   decisionName: string;
+  /** `EWMA`, or `ONNX <dir>/<file>` of the latency model predict served. */
+  forecastName: string;
+  /** Directory name of the trained policy that routed, if one did. */
+  policyName: string | null;
   simSeconds: number;
 }
 
@@ -125,6 +129,8 @@ export function summarizeBacktest(x: SummaryInputs): BacktestResult {
       decision_latency: x.decisionName,
       queue: b.queue_model === 'probabilistic' ? `probabilistic (power ${b.queue_power})` : b.queue_model,
       feed_latency: 'recorded: exchange stamp -> receive stamp of every tick',
+      latency_forecast: x.forecastName,
+      ...(x.policyName === null ? {} : { policy: x.policyName }),
     },
     router: x.cfg.routing.router,
     strategy: x.cfg.trading.strategy.name,

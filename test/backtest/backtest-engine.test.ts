@@ -45,6 +45,8 @@ describe('hft backtest', () => {
     expect(s.backtest.orders.sent).toBeGreaterThan(100);
     expect(s.backtest.orders.filled).toBeGreaterThan(50);
     expect(s.backtest.models.order_latency).toBe('interpolated');
+    expect(s.backtest.models.latency_forecast).toBe('ONNX latency/model.onnx'); // as the daemon serves
+    expect(s.backtest.models.policy).toBeUndefined();
   }, 120_000);
 
   it('refuses a missing file, a file that is not a recording, and a venue the config does not know (exit 2)', () => {
@@ -87,6 +89,7 @@ describe('hft backtest --router dqn|ppo (the shipped models/)', () => {
       expect(runs[1]).toBe(runs[0]);
       const s = JSON.parse(runs[0]);
       expect(s.backtest.router).toBe(router);
+      expect(s.backtest.models.policy).toBe(router); // models/dqn, models/ppo: the fast-mode venues
       expect(s.backtest.orders.sent).toBeGreaterThan(100);
       const routed = Object.values(s.routing.by_venue as Record<string, number>);
       expect(routed.filter((n) => n > 0).length).toBeGreaterThan(0);

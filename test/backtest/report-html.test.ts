@@ -160,6 +160,8 @@ function fixture(
         decision_latency: 'recorded',
         queue: 'risk-averse',
         feed_latency: 'recorded',
+        latency_forecast: 'ONNX latency/model.onnx',
+        policy: 'dqn',
       },
       router: 'dqn',
       strategy: 'momentum',

@@ -195,6 +195,8 @@ export function modelsTable(s: BacktestSummary): string {
     ['Decision latency', s.models.decision_latency],
     ['Queue model', s.models.queue],
     ['Feed latency', s.models.feed_latency],
+    ['Latency forecast', s.models.latency_forecast],
+    ...(s.models.policy === undefined ? [] : [['Routing policy', s.models.policy] as [string, string]]),
     ['Router', s.router],
     ['Strategy', s.strategy],
   ];

@@ -31,6 +31,8 @@ export class OnnxPolicy {
   private constructor(
     private readonly session: SyncOnnxSession,
     readonly metadata: PolicyMetadata,
+    /** Where it was loaded from: its directory, or `model bytes`. */
+    readonly source: string,
   ) {
     this.kind = metadata.policy;
     this.obsSize = metadata.features.length;
@@ -58,7 +60,7 @@ export class OnnxPolicy {
     let session: SyncOnnxSession | null = null;
     try {
       session = load();
-      const policy = new OnnxPolicy(session, metadata);
+      const policy = new OnnxPolicy(session, metadata, label);
       const t = policy.tensorsFor(new Float32Array(policy.obsSize), 1);
       policy.scoresInto(t.input, t.output);
       return policy;
