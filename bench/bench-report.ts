@@ -31,6 +31,19 @@ export function latencyOf(task: Task) {
   return { ...r.latency, periodMs: r.period, samples: r.latency.samplesCount };
 }
 
+/** A table row of a task's per-call latency: p50, p99, p99.9 and mean in microseconds. */
+export function latencyRowUs(task: Task): Record<string, string | number> {
+  const lat = latencyOf(task);
+  return {
+    task: task.name,
+    'p50 us': sig(lat.p50! * 1e3),
+    'p99 us': sig(lat.p99! * 1e3),
+    'p99.9 us': sig(lat.p999! * 1e3),
+    'mean us': sig(lat.mean * 1e3),
+    samples: lat.samples,
+  };
+}
+
 /** Rounds to `digits` significant digits for display. */
 export function sig(value: number, digits = 3): number {
   return Number(value.toPrecision(digits));

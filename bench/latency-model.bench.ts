@@ -20,7 +20,7 @@ import { PredictStage } from '../src/ml/predict-stage.js';
 import { ControlBlock, createControlBlock } from '../src/pipeline/control-block.js';
 import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
 import { LatencyKind, LatencySampleCodec } from '../src/shm/records.js';
-import { type BenchReport, isMainModule, latencyOf, printReport, sig } from './bench-report.js';
+import { type BenchReport, isMainModule, latencyRowUs, printReport } from './bench-report.js';
 
 const VENUES = 4;
 const WARM_SAMPLES = 100;
@@ -87,17 +87,7 @@ export async function run(): Promise<BenchReport> {
     beforeEach: () => ewma.feedAll(),
   });
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const lat = latencyOf(task);
-    return {
-      task: task.name,
-      'p50 us': sig(lat.p50 * 1e3),
-      'p99 us': sig(lat.p99 * 1e3),
-      'p99.9 us': sig(lat.p999 * 1e3),
-      'mean us': sig(lat.mean * 1e3),
-      samples: lat.samples,
-    };
-  });
+  const rows = bench.tasks.map(latencyRowUs);
   return { name: `Latency forecast refresh (shipped model, ${VENUES} venues, batch ${VENUES})`, rows };
 }
 

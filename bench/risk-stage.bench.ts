@@ -17,7 +17,7 @@ import { RiskStage } from '../src/execution/risk-stage.js';
 import { createQuoteTable, QuoteTable } from '../src/market/quote-table.js';
 import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
 import { OrderCodec, OrderType, Side, TickCodec } from '../src/shm/records.js';
-import { type BenchReport, isMainModule, latencyOf, printReport, sig } from './bench-report.js';
+import { type BenchReport, isMainModule, latencyOf, latencyRowUs, printReport, sig } from './bench-report.js';
 
 const SYMBOLS = 8;
 const VENUES = 4;
@@ -142,17 +142,7 @@ export async function run(): Promise<BenchReport> {
     );
   }
 
-  const perCall = [approveTask, rejectTask].map((task) => {
-    const lat = latencyOf(task);
-    return {
-      task: task.name,
-      'p50 us': sig(lat.p50 * 1e3),
-      'p99 us': sig(lat.p99 * 1e3),
-      'p99.9 us': sig(lat.p999 * 1e3),
-      'mean us': sig(lat.mean * 1e3),
-      samples: lat.samples,
-    };
-  });
+  const perCall = [approveTask, rejectTask].map(latencyRowUs);
   // Batched: percentiles are of per-op means, so they show op-to-op spread, not single orders.
   const b = latencyOf(bench.getTask(`onOrder, approved, ${BATCH} per op`)!);
   const perOrderUs = (ms: number) => sig((ms * 1e3) / BATCH);
