@@ -28,6 +28,7 @@ import {
   type LatencySummaryUs,
   snapshotHistogram,
 } from '../src/shm/latency-histogram.js';
+import { tradeOftenWithoutLimits } from './trading-load.js';
 
 const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../config');
 const WARMUP_S = 1;
@@ -71,12 +72,10 @@ export function benchConfig(topology: PipelineTopology, rate: number, router = '
     {},
     { configDir: CONFIG_DIR, cwd: '/' },
   );
-  cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
-  cfg.trading.max_position_size = 1e9;
+  tradeOftenWithoutLimits(cfg);
   if (process.env.BENCH_SPIN_NS) cfg.system.spin_ns = Number(process.env.BENCH_SPIN_NS);
   if (process.env.BENCH_WAIT)
     cfg.system.wait_strategy = process.env.BENCH_WAIT as HftConfig['system']['wait_strategy'];
-  cfg.trading.max_portfolio_value = 1e15;
   return cfg;
 }
 

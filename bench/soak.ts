@@ -30,6 +30,7 @@ import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
 import { histogramDelta, type LatencyHistogram, snapshotHistogram } from '../src/shm/latency-histogram.js';
+import { tradeOftenWithoutLimits } from './trading-load.js';
 
 const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../config');
 const MB = 1024 * 1024;
@@ -109,12 +110,7 @@ export async function runSoak(
     {},
     { configDir: CONFIG_DIR, cwd: '/' },
   );
-  // As the pipeline bench: a strategy that trades often, limits that never stop it.
-  cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
-  cfg.trading.max_position_size = 1e9;
-  cfg.trading.max_portfolio_value = 1e15;
-  cfg.risk.max_loss_usd = 1e12;
-  cfg.risk.max_drawdown_usd = 1e12;
+  tradeOftenWithoutLimits(cfg);
   const registry = new Registry({
     symbols: cfg.trading.symbols,
     venues: cfg.market.venues.map((v) => v.name),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tradeOftenWithoutLimits } from '../../bench/trading-load.js';
 import { Registry } from '../../src/core/registry.js';
 import { JournalWriter } from '../../src/execution/journal-file.js';
 import { resolveConfig } from '../../src/main/config.js';
@@ -44,11 +45,7 @@ describe('backpressure: a tick burst on the threaded pipeline', () => {
       { configDir: CONFIG_DIR, cwd: '/' },
     );
     // Enough orders to measure (as the pipeline bench does), none refused for size.
-    cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };
-    cfg.trading.max_position_size = 1e9;
-    cfg.trading.max_portfolio_value = 1e15;
-    cfg.risk.max_loss_usd = 1e12;
-    cfg.risk.max_drawdown_usd = 1e12;
+    tradeOftenWithoutLimits(cfg);
     // No busy-spinning worker: the test compares latency before and after the burst, not its level,
     // and leaves the other core to the tests running beside it.
     cfg.system.busy_spin_host = null;
