@@ -7,6 +7,7 @@
  */
 import type { Tensor } from 'onnxruntime-node';
 import type { EwmaLatencyForecaster } from './ewma-latency-forecaster.js';
+import { KeepWarmSchedule } from './keep-warm-schedule.js';
 import { FEATURE_COUNT, LatencyFeatures } from './latency/latency-features.js';
 import { decodeQuantiles, MODEL_OUTPUTS } from './latency/latency-quantiles.js';
 import type { OnnxLatencyModel } from './latency/onnx-latency-model.js';
@@ -23,7 +24,7 @@ export class ModelLatencyForecaster {
   private tensors: { input: Tensor; output: Tensor } | null = null;
   /** Same shape, rows no forecast uses: for `keepWarm` (null when keep-warm is off). */
   private readonly warm: { input: Tensor; output: Tensor } | null;
-  private lastRunNs = Number.NEGATIVE_INFINITY;
+  private readonly warmSchedule: KeepWarmSchedule;
 
   /**
    * `onError` is called if the model fails to run; the EWMA is in charge from then on. A
@@ -36,8 +37,9 @@ export class ModelLatencyForecaster {
     model: OnnxLatencyModel,
     private readonly onError: (err: Error) => void,
     wallOffsetNs: number,
-    private readonly warmIntervalNs = 0,
+    warmIntervalNs = 0,
   ) {
+    this.warmSchedule = new KeepWarmSchedule(warmIntervalNs);
     this.features = new LatencyFeatures(venues, wallOffsetNs);
     this.input = new Float32Array(venues * FEATURE_COUNT);
     this.refLog = new Float64Array(venues);
@@ -46,13 +48,12 @@ export class ModelLatencyForecaster {
     this.hasForecast = new Uint8Array(venues);
     this.model = model;
     this.tensors = { input: model.inputFor(this.input, venues), output: model.outputFor(venues) };
-    this.warm =
-      warmIntervalNs > 0
-        ? {
-            input: model.inputFor(new Float32Array(this.input.length), venues),
-            output: model.outputFor(venues),
-          }
-        : null;
+    this.warm = this.warmSchedule.enabled
+      ? {
+          input: model.inputFor(new Float32Array(this.input.length), venues),
+          output: model.outputFor(venues),
+        }
+      : null;
   }
 
   observe(venueId: number, latencyNs: number, tsNs: number, orderQty: number): void {
@@ -81,7 +82,7 @@ export class ModelLatencyForecaster {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    this.lastRunNs = nowNs;
+    this.warmSchedule.ran(nowNs);
     for (let v = 0; v < this.venues; v++) {
       if (this.asked[v] === 0) continue;
       decodeQuantiles(this.refLog[v], out, v * MODEL_OUTPUTS, this.forecastNs, v * 3);
@@ -91,21 +92,19 @@ export class ModelLatencyForecaster {
 
   /** Runs a throw-away inference if none ran for the warm interval. */
   keepWarm(nowNs: number): void {
-    if (this.model === null || this.warm === null || nowNs < this.lastRunNs + this.warmIntervalNs) return;
+    if (this.model === null || this.warm === null || !this.warmSchedule.due(nowNs)) return;
     try {
       this.model.runInto(this.warm.input, this.warm.output);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    this.lastRunNs = nowNs;
+    this.warmSchedule.ran(nowNs);
   }
 
   /** When `keepWarm` next has work (+Infinity when it is off). */
   nextWarmNs(): number {
-    return this.model !== null && this.warm !== null
-      ? Math.max(0, this.lastRunNs + this.warmIntervalNs)
-      : Number.POSITIVE_INFINITY;
+    return this.model !== null ? this.warmSchedule.nextNs() : Number.POSITIVE_INFINITY;
   }
 
   /** [p50, p90, p99, mean] in ns; mean is the EWMA's (the model forecasts quantiles only). */

@@ -13,6 +13,7 @@
  */
 import type { Tensor } from 'onnxruntime-node';
 import type { BookTops } from '../market/book-tops.js';
+import { KeepWarmSchedule } from '../ml/keep-warm-schedule.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { RoutingFeatures, type RoutingSignals } from '../ml/rl/routing-features.js';
 import { venueWeights } from '../ml/rl/split-actions.js';
@@ -59,11 +60,10 @@ export class PolicyRouter implements RoutingSignals {
   private queued = 0;
   /** A batch-1 input and output that no order uses, for `keepWarm`. */
   private readonly warm: { input: Tensor; output: Tensor };
-  private lastRunNs = Number.NEGATIVE_INFINITY;
   /** Throw-away inferences run to keep onnxruntime's code and data in cache. */
   warmRuns = 0;
   readonly capacity: number;
-  private readonly warmIntervalNs: number;
+  private readonly warmSchedule: KeepWarmSchedule;
   private failure: Error | null = null;
   /** The order and context `usable` masks venues for (one closure, made once). */
   private maskOrder: PendingOrder | null = null;
@@ -91,7 +91,7 @@ export class PolicyRouter implements RoutingSignals {
   ) {
     const capacity = opts.capacity ?? 64;
     this.capacity = capacity;
-    this.warmIntervalNs = opts.warmIntervalNs ?? 0;
+    this.warmSchedule = new KeepWarmSchedule(opts.warmIntervalNs ?? 0);
     if (policy.venueCount !== venueCount)
       throw new Error(
         `policy ${policy.kind} was trained for ${policy.venueCount} venues, the run has ${venueCount}`,
@@ -196,7 +196,7 @@ export class PolicyRouter implements RoutingSignals {
     } catch (err) {
       this.fail(err);
     }
-    this.lastRunNs = nowNs;
+    this.warmSchedule.ran(nowNs);
     if (scores !== null) {
       this.maskCtx = ctx;
       for (let k = 0; k < n; k++) {
@@ -218,15 +218,12 @@ export class PolicyRouter implements RoutingSignals {
   }
 
   /**
-   * An inference after an idle spell is slow because onnxruntime's code and data have left the
-   * caches (measured here, batch 1: 8 us back to back, ~200 us after 20 ms idle, ~12-16 us when
-   * something ran within the last 1-2 ms). When no inference ran for `warmIntervalNs`, this runs
-   * one on a row no order uses and discards it.
+   * When no inference ran for the warm interval (KeepWarmSchedule: one after an idle spell finds
+   * onnxruntime out of cache), runs one on a row no order uses and discards it.
    */
   keepWarm(nowNs: number): void {
-    if (this.warmIntervalNs <= 0 || this.failure !== null || nowNs < this.lastRunNs + this.warmIntervalNs)
-      return;
-    this.lastRunNs = nowNs;
+    if (this.failure !== null || !this.warmSchedule.due(nowNs)) return;
+    this.warmSchedule.ran(nowNs);
     try {
       this.policy.scoresInto(this.warm.input, this.warm.output);
       this.warmRuns++;
@@ -248,9 +245,7 @@ export class PolicyRouter implements RoutingSignals {
 
   /** When `keepWarm` next has work (+Infinity when it is off). */
   nextWarmNs(): number {
-    return this.warmIntervalNs > 0 && this.failure === null
-      ? Math.max(0, this.lastRunNs + this.warmIntervalNs)
-      : Number.POSITIVE_INFINITY;
+    return this.failure === null ? this.warmSchedule.nextNs() : Number.POSITIVE_INFINITY;
   }
 
   /** The next decided order (its split in `weights`), or null; call until null after `flush`. */
