@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateMarket } from '../src/backtest/backtest-data.js';
 import { runBacktest } from '../src/backtest/backtest-engine.js';
-import { resolveConfig } from '../src/main/config.js';
+import { resolveConfig } from '../src/config/resolve-config.js';
 import { TickCodec } from '../src/shm/records.js';
 import { type BenchReport, isMainModule, printReport, sig } from './bench-report.js';
 

@@ -17,8 +17,8 @@ import { FEATURE_COUNT, LatencyFeatures } from '../src/ml/latency/latency-featur
 import { defaultLatencyModelDir, MODEL_FILE } from '../src/ml/latency/latency-model-files.js';
 import { ModelLatencyForecaster } from '../src/ml/model-latency-forecaster.js';
 import { PredictStage } from '../src/ml/predict-stage.js';
-import { ControlBlock, createControlBlock } from '../src/pipeline/control-block.js';
-import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
+import { ControlBlock, createControlBlock } from '../src/run-state/control-block.js';
+import { createPipelineMetrics, PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import { LatencyKind, LatencySampleCodec } from '../src/shm/records.js';
 import { type BenchReport, isMainModule, latencyRowUs, printReport } from './bench-report.js';
 

@@ -13,15 +13,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HftConfig, PipelineTopology } from '../src/config/config-types.js';
+import { resolveConfig } from '../src/config/resolve-config.js';
 import { Registry } from '../src/core/registry.js';
 import { JournalWriter } from '../src/execution/journal-file.js';
-import { resolveConfig } from '../src/main/config.js';
-import type { HftConfig, PipelineTopology } from '../src/main/config-types.js';
 import { Supervisor } from '../src/main/supervisor.js';
 import { servedLatencyModelPath } from '../src/ml/latency/latency-model-files.js';
 import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
-import { PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
+import { PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import {
   histogramDelta,
   type LatencyHistogram,

@@ -15,7 +15,7 @@ import type { RegistryData } from '../src/core/registry.js';
 import type { RiskLimits } from '../src/execution/risk-limits.js';
 import { RiskStage } from '../src/execution/risk-stage.js';
 import { createQuoteTable, QuoteTable } from '../src/market/quote-table.js';
-import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
+import { createPipelineMetrics, PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import { OrderCodec, OrderType, Side, TickCodec } from '../src/shm/records.js';
 import { type BenchReport, isMainModule, latencyOf, latencyRowUs, printReport, sig } from './bench-report.js';
 

@@ -22,13 +22,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../src/config/resolve-config.js';
 import { Registry } from '../src/core/registry.js';
 import { JournalWriter } from '../src/execution/journal-file.js';
-import { resolveConfig } from '../src/main/config.js';
 import { Supervisor } from '../src/main/supervisor.js';
 import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
-import { PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
+import { PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import { histogramDelta, type LatencyHistogram, snapshotHistogram } from '../src/shm/latency-histogram.js';
 import { tradeOftenWithoutLimits } from './trading-load.js';
 

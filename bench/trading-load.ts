@@ -3,7 +3,7 @@
  * trades often enough to measure tick-to-order, and position, portfolio and loss limits set so high
  * that no risk check ever stops it (a halt would end the measurement, not test anything).
  */
-import type { HftConfig } from '../src/main/config-types.js';
+import type { HftConfig } from '../src/config/config-types.js';
 
 export function tradeOftenWithoutLimits(cfg: HftConfig): void {
   cfg.trading.strategy = { ...cfg.trading.strategy, name: 'momentum', threshold_bps: 0.5, cooldown_ms: 2 };

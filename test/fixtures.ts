@@ -1,10 +1,11 @@
 /** Small generated fixtures shared by the stage tests. */
+
+import type { VenueConfig } from '../src/config/config-types.js';
 import { ManualClock } from '../src/core/clock.js';
 import { Registry } from '../src/core/registry.js';
-import type { VenueConfig } from '../src/main/config-types.js';
 import type { BookTops } from '../src/market/book-tops.js';
 import { createQuoteTable, QuoteTable } from '../src/market/quote-table.js';
-import { createPipelineMetrics, PipelineMetrics } from '../src/pipeline/pipeline-metrics.js';
+import { createPipelineMetrics, PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import { type Tick, TickCodec, TickFlag } from '../src/shm/records.js';
 import type { OrderIntent } from '../src/strategies/strategy.js';
 

@@ -5,17 +5,17 @@
  * wall clock, so the same data, config and seed give the same result bit for bit.
  */
 import { basename, dirname } from 'node:path';
+import type { HftConfig } from '../config/config-types.js';
 import { ManualClock } from '../core/clock.js';
 import { Registry } from '../core/registry.js';
-import type { HftConfig } from '../main/config-types.js';
-import { buildSummary, type RunSummary } from '../main/run-summary.js';
 import { ForecastTable } from '../ml/forecast-table.js';
 import { servedLatencyModelPath } from '../ml/latency/latency-model-files.js';
 import { buildHost } from '../pipeline/build-nodes.js';
-import { ControlBlock } from '../pipeline/control-block.js';
 import { createPipelineHandles, settingsFromConfig } from '../pipeline/pipeline-handles.js';
-import { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import { isPolicyRouterName, loadPolicy } from '../routing/create-policy-router.js';
+import { ControlBlock } from '../run-state/control-block.js';
+import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import { buildSummary, type RunSummary } from '../run-state/run-summary.js';
 import { SpscRing } from '../shm/spsc-ring.js';
 import type { BacktestData } from './backtest-data.js';
 import { BacktestExchange } from './backtest-exchange.js';

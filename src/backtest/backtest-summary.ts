@@ -1,8 +1,9 @@
 /** Turns a finished backtest's counters, ledger and samples into its summary and report series. */
+
+import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
-import type { HftConfig } from '../main/config-types.js';
 import { QuoteTable } from '../market/quote-table.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import type { SeqlockTableHandle } from '../shm/seqlock-table.js';
 import type { BacktestData } from './backtest-data.js';
 import type {

@@ -1,5 +1,5 @@
 /** Samples P&L, drawdown, orders and risk rejections at fixed steps of simulated time. */
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 
 export class EquitySampler {
   readonly t: number[] = [];

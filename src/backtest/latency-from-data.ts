@@ -1,5 +1,5 @@
 /** Picks the backtest's order latency model from config and the latency samples in the data. */
-import type { BacktestConfig, VenueConfig } from '../main/config-types.js';
+import type { BacktestConfig, VenueConfig } from '../config/config-types.js';
 import { LatencyKind, LatencySampleCodec } from '../shm/records.js';
 import type { BacktestData } from './backtest-data.js';
 import {

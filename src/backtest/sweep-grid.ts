@@ -7,7 +7,7 @@
  *   queue_models: [risk-averse, probabilistic]
  *   strategy: { threshold_bps: [1, 2, 4] }     # any trading.strategy key
  */
-import type { HftConfig } from '../main/config-types.js';
+import type { HftConfig } from '../config/config-types.js';
 
 export interface SweepGrid {
   routers?: string[];

@@ -4,10 +4,10 @@
  * frames of the last few seconds), totals cover the run. Off the hot path: plain objects are fine.
  */
 import type { Registry } from '../core/registry.js';
-import type { HealthReport } from '../main/health-report.js';
-import type { RiskLimitsView } from '../main/run-state.js';
 import { ForecastCol, type ForecastTable } from '../ml/forecast-table.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import type { HealthReport } from '../monitoring/health-report.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import type { RiskLimitsView } from '../run-state/run-state.js';
 import {
   histogramDelta,
   LatencyHistogram,

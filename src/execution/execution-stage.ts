@@ -3,8 +3,8 @@
  * responses into execution reports and measured order->ack latency samples.
  */
 import type { Clock } from '../core/clock.js';
-import { VenueFlag, type VenueFlagSink } from '../pipeline/control-block.js';
-import { ORDER_STATUSES, type PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import { VenueFlag, type VenueFlagSink } from '../run-state/control-block.js';
+import { ORDER_STATUSES, type PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import {
   ExecKind,
   type ExecReport,

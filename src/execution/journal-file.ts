@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { RegistryData } from '../core/registry.js';
 import { JournalCodec, JournalLayout, type JournalRecord } from '../shm/records.js';
-import type { RecoveredSnapshot } from './journal-replay.js';
+import type { RecoveredSnapshot } from './journal-snapshot.js';
 
 export const JOURNAL_MAGIC = 'HFTJOURNAL';
 export const JOURNAL_VERSION = 1;

@@ -5,34 +5,8 @@
  */
 import { JournalCodec, JournalKind } from '../shm/records.js';
 import { JournalReader } from './journal-file.js';
+import type { OpenOrderSnapshot, PositionSnapshot, RecoveredSnapshot } from './journal-snapshot.js';
 import { PositionBook } from './position-book.js';
-
-export interface PositionSnapshot {
-  symbol: string;
-  qty: number;
-  avgPx: number;
-  realized: number;
-  fees: number;
-}
-
-export interface OpenOrderSnapshot {
-  clientOrderId: number;
-  symbol: string;
-  venue: string;
-  side: number;
-  qty: number;
-  filledQty: number;
-  limitPx: number;
-}
-
-export interface RecoveredSnapshot {
-  positions: PositionSnapshot[];
-  openOrders: OpenOrderSnapshot[];
-  /** Client order ids at or below this were used: new ids continue above it. */
-  maxClientOrderId: number;
-  /** Execution report ids at or below this were applied (absent in journals' start states). */
-  maxExecId?: number;
-}
 
 export interface RecoveredState extends RecoveredSnapshot {
   journal: string;

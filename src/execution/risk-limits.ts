@@ -1,5 +1,5 @@
 /** Pre-trade limits, from config (`trading.*` and `risk.*`), in the units the checks use. */
-import type { HftConfig } from '../main/config-types.js';
+import type { HftConfig } from '../config/config-types.js';
 
 export interface RiskLimits {
   maxOrderQty: number;

@@ -1,5 +1,5 @@
 /** Counter slots the risk stage writes, resolved once. */
-import { type PipelineMetrics, RISK_REJECT_REASONS } from '../pipeline/pipeline-metrics.js';
+import { type PipelineMetrics, RISK_REJECT_REASONS } from '../run-state/pipeline-metrics.js';
 
 export class RiskMetricSlots {
   readonly checks: number;

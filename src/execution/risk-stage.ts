@@ -11,14 +11,15 @@ import {
   type BreakerSpec,
   TradingState,
   type TradingStateValue,
-} from '../pipeline/control-block.js';
+} from '../run-state/control-block.js';
 import {
   type PipelineMetrics,
   RISK_REJECT_REASONS,
   type RiskRejectReason,
-} from '../pipeline/pipeline-metrics.js';
+} from '../run-state/pipeline-metrics.js';
 import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
-import { type RecoveredSnapshot, seedPosition } from './journal-replay.js';
+import { seedPosition } from './journal-replay.js';
+import type { RecoveredSnapshot } from './journal-snapshot.js';
 import { OrderTracker } from './order-tracker.js';
 import { PositionBook } from './position-book.js';
 import { RejectRateMonitor } from './reject-rate-monitor.js';

@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import { type BacktestData, loadRecording } from '../backtest/backtest-data.js';
 import { BacktestInputError, type BacktestRun, runBacktest } from '../backtest/backtest-engine.js';
 import type { BacktestResult, BacktestSummary } from '../backtest/backtest-result.js';
+import type { HftConfig } from '../config/config-types.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { RecordingFormatError } from '../market/recording/recording-format.js';
-import type { HftConfig } from './config-types.js';
-import { ConfigError } from './errors.js';
-import type { Logger } from './logger.js';
-import { checkRouterAvailable } from './run-command.js';
+import { checkRouterAvailable } from './run-preflight.js';
 
 export const REPORT_HTML = 'report.html';
 

@@ -3,7 +3,7 @@
  * terminates the named host's worker (as a crash would) or makes its stage loop throw, at the
  * given number of seconds into the run. Never set in normal operation.
  */
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface ChaosEvent {
   readonly action: 'kill' | 'throw';

@@ -1,6 +1,6 @@
 /** Human-readable progress lines and the end-of-run summary, printed to stdout. */
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import type { RunSummary } from './run-summary.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import type { RunSummary } from '../run-state/run-summary.js';
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;

@@ -5,6 +5,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { VenueConfig } from '../config/config-types.js';
+import { UsageError } from '../core/errors.js';
 import { buildRows } from '../ml/latency/latency-dataset.js';
 import {
   evaluateForecasts,
@@ -18,8 +20,6 @@ import {
 } from '../ml/latency/latency-model-files.js';
 import { totalSamples } from '../ml/latency/latency-series.js';
 import { OnnxLatencyModel } from '../ml/latency/onnx-latency-model.js';
-import type { VenueConfig } from './config-types.js';
-import { UsageError } from './errors.js';
 import { testData } from './latency-data.js';
 import { latencyEvalChart, latencyEvalTable } from './latency-report.js';
 

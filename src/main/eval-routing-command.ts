@@ -5,12 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HftConfig } from '../config/config-types.js';
+import { ConfigError } from '../core/errors.js';
 import { envOptionsFromConfig } from '../ml/rl/env-options.js';
 import { renderEvalChart } from '../ml/rl/eval-chart.js';
 import { fixedRouterPolicies, loadTrainedPolicies, trainedPolicy } from '../ml/rl/policy-set.js';
 import { evaluateRouting, type RoutingEvaluation } from '../ml/rl/routing-eval.js';
-import type { HftConfig } from './config-types.js';
-import { ConfigError } from './errors.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface EvalRoutingOptions {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Registry as PromRegistry } from 'prom-client';
 import type { DashboardPage } from '../dashboard/dashboard-page.js';
 import { DashboardSocket } from '../dashboard/dashboard-socket.js';
-import type { HealthReport } from './health-report.js';
+import type { HealthReport } from '../monitoring/health-report.js';
 
 export interface HttpDeps {
   prom: PromRegistry;

@@ -5,6 +5,7 @@
  * tested on every venue with held-out seeds.
  */
 
+import type { VenueConfig } from '../config/config-types.js';
 import {
   loadLatencySamples,
   type SimSplit,
@@ -15,7 +16,6 @@ import {
 import type { RowPart } from '../ml/latency/latency-dataset.js';
 import type { LatencySamples } from '../ml/latency/latency-series.js';
 import { DEFAULT_ORDER_FLOW } from '../ml/latency/sim-latency-samples.js';
-import type { VenueConfig } from './config-types.js';
 
 export interface LatencyDataOptions {
   readonly samples?: string;

@@ -3,11 +3,11 @@
  * training code (tfjs) is imported only when a command needs it, so `hft run` never loads it.
  */
 import { resolve } from 'node:path';
+import type { CliOverrides, VenueConfig } from '../config/config-types.js';
+import { resolveConfig } from '../config/resolve-config.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import { modelsDir } from '../ml/rl/policy-store.js';
-import { resolveConfig } from './config.js';
-import type { CliOverrides, VenueConfig } from './config-types.js';
-import { ConfigError, UsageError } from './errors.js';
-import { defaultReportDir } from './run-command.js';
+import { defaultReportDir } from './run-preflight.js';
 
 export interface TrainCliOptions {
   out?: string;

@@ -4,8 +4,8 @@
  * most `shutdown_timeout_ms`) until the venues have answered all of them; with `leave` the open
  * orders stay working and the journal hands them to the next run (`--recover`).
  */
-import { Breaker, type ControlBlock } from '../pipeline/control-block.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import { Breaker, type ControlBlock } from '../run-state/control-block.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 
 export interface ShutdownReport {
   policy: 'cancel' | 'leave';

@@ -6,8 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { ControlBlock } from '../pipeline/control-block.js';
+import type { HostHealth } from '../monitoring/health-report.js';
 import type { PipelineHandles } from '../pipeline/pipeline-handles.js';
+import { ControlBlock } from '../run-state/control-block.js';
 import { Doorbell } from '../shm/doorbell.js';
 import type { StageHostWorkerData } from '../workers/stage-host.worker.js';
 
@@ -24,13 +25,6 @@ const WORKER_YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
 export interface WorkerFault {
   host: string;
   error: Error;
-}
-
-export interface HostHealth {
-  name: string;
-  alive: boolean;
-  heartbeatAgeMs: number;
-  restarts: number;
 }
 
 export interface RestartPolicy {

@@ -11,14 +11,14 @@ import { Piscina } from 'piscina';
 import { parse as parseYaml } from 'yaml';
 import type { BacktestSummary } from '../backtest/backtest-result.js';
 import { applyPoint, expandGrid, gridAxes, SweepGridError, type SweepPoint } from '../backtest/sweep-grid.js';
-import type { SweepTask, SweepTaskResult } from '../backtest/sweep-worker.js';
+import type { HftConfig } from '../config/config-types.js';
+import { revalidateConfig } from '../config/resolve-config.js';
+import { ConfigError } from '../core/errors.js';
+import type { SweepTask, SweepTaskResult } from '../workers/backtest-sweep.worker.js';
 import { loadBacktestData } from './backtest-command.js';
-import { revalidateConfig } from './config.js';
-import type { HftConfig } from './config-types.js';
-import { ConfigError } from './errors.js';
-import { checkRouterAvailable } from './run-command.js';
+import { checkRouterAvailable } from './run-preflight.js';
 
-const WORKER = fileURLToPath(new URL('../backtest/sweep-worker.js', import.meta.url));
+const WORKER = fileURLToPath(new URL('../workers/backtest-sweep.worker.js', import.meta.url));
 
 export interface SweepOutcome {
   params: SweepPoint;

@@ -4,6 +4,8 @@
  * against the fixed routers and writes model.onnx + metadata.json to --out (default models/<policy>).
  */
 import { resolve } from 'node:path';
+import type { HftConfig } from '../config/config-types.js';
+import { ConfigError } from '../core/errors.js';
 import type { PolicyKind } from '../ml/rl/action-choice.js';
 import { DQN_DEFAULTS, trainDqn } from '../ml/rl/dqn-trainer.js';
 import { envOptionsFromConfig, type RoutingEnvOptions } from '../ml/rl/env-options.js';
@@ -12,10 +14,8 @@ import { writePolicy } from '../ml/rl/policy-export.js';
 import type { PolicyMetadata } from '../ml/rl/policy-metadata.js';
 import { fixedRouterPolicies, trainedPolicy } from '../ml/rl/policy-set.js';
 import { PPO_DEFAULTS, trainPpo } from '../ml/rl/ppo-trainer.js';
-import { RolloutPool } from '../ml/rl/rollout-pool.js';
 import { evaluateRouting } from '../ml/rl/routing-eval.js';
-import type { HftConfig } from './config-types.js';
-import { ConfigError } from './errors.js';
+import { RolloutPool } from '../workers/rollout-pool.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface TrainRoutingOptions {

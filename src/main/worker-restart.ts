@@ -8,14 +8,15 @@
  * counters, the simulated market from the cross-venue mids, and an execute restart asks risk to
  * cancel every open order (the simulated venues inside the dead worker took theirs with them).
  */
+
+import type { Logger } from '../core/logger.js';
 import type { Registry } from '../core/registry.js';
 import { replayJournal } from '../execution/journal-replay.js';
 import { QuoteTable } from '../market/quote-table.js';
-import type { ControlBlock } from '../pipeline/control-block.js';
 import type { JournalDrain } from '../pipeline/journal-drain.js';
 import type { PipelineHandles, PipelineSettings } from '../pipeline/pipeline-handles.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import type { Logger } from './logger.js';
+import type { ControlBlock } from '../run-state/control-block.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import type { RestartPolicy } from './supervisor.js';
 
 export interface RestartContext {

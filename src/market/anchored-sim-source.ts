@@ -5,7 +5,7 @@
  * venues quote (and fill) around the real price with their own spread, depth, noise and lag.
  * The feed's counts (frames, trades, malformed, reconnects) are published to the shared counters.
  */
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { type Tick, TickCodec } from '../shm/records.js';
 import type { FinnhubSource } from './finnhub/finnhub-source.js';
 import type { MarketSource } from './market-source.js';

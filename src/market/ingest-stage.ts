@@ -3,8 +3,8 @@
  * quote per (symbol, venue). A bad tick is counted by reason and never reaches a strategy.
  */
 import type { Clock } from '../core/clock.js';
-import type { PipelineMetrics, TickRejectReason } from '../pipeline/pipeline-metrics.js';
-import { TICK_REJECT_REASONS } from '../pipeline/pipeline-metrics.js';
+import type { PipelineMetrics, TickRejectReason } from '../run-state/pipeline-metrics.js';
+import { TICK_REJECT_REASONS } from '../run-state/pipeline-metrics.js';
 import { type Tick, TickFlag } from '../shm/records.js';
 import type { QuoteTable } from './quote-table.js';
 

@@ -1,6 +1,7 @@
 /** How long a venue takes to answer an order (round trip), hftbacktest-style: one small interface. */
+
+import type { VenueLatencyConfig } from '../config/config-types.js';
 import type { Random } from '../core/random.js';
-import type { VenueLatencyConfig } from '../main/config-types.js';
 
 export interface LatencyModel {
   /** Round-trip order latency in ns for an order sent at `nowNs`. */

@@ -7,9 +7,10 @@
  * a fraction of them are trades at the touch (flags quote|trade) that eat into the quoted size.
  * Seeded and deterministic for a given sequence of `poll` times; nothing is allocated per tick.
  */
+
+import type { VenueConfig } from '../config/config-types.js';
 import { Random } from '../core/random.js';
 import type { Registry } from '../core/registry.js';
-import type { VenueConfig } from '../main/config-types.js';
 import { type Tick, TickFlag } from '../shm/records.js';
 import { TwoStateMarkov } from './latency/two-state-markov.js';
 import type { MarketSource } from './market-source.js';

@@ -3,8 +3,8 @@
  * table, which the route stage reads without waiting. Beside the order path, never on it.
  */
 import type { Clock } from '../core/clock.js';
-import { VenueFlag, type VenueFlagSink } from '../pipeline/control-block.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import { VenueFlag, type VenueFlagSink } from '../run-state/control-block.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { LatencyKind, type LatencySample } from '../shm/records.js';
 import { FORECAST_COLS, ForecastCol, type ForecastTable } from './forecast-table.js';
 

@@ -3,6 +3,7 @@
  * hosting thread (worker or inline), so every object here is thread-local.
  */
 import type { Clock } from '../core/clock.js';
+import { createLogger } from '../core/logger.js';
 import { Random } from '../core/random.js';
 import { Registry } from '../core/registry.js';
 import { ExecutionStage } from '../execution/execution-stage.js';
@@ -11,7 +12,6 @@ import { RiskStage } from '../execution/risk-stage.js';
 import { SimVenueGateway } from '../execution/sim-venue-gateway.js';
 import type { VenueGateway } from '../execution/venue-gateway.js';
 import { WsVenueGateway } from '../execution/ws-venue-gateway.js';
-import { createLogger } from '../main/logger.js';
 import { AnchoredSimSource } from '../market/anchored-sim-source.js';
 import { BurstSource } from '../market/burst-source.js';
 import { FinnhubSource } from '../market/finnhub/finnhub-source.js';
@@ -30,14 +30,14 @@ import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { createPolicyRouter, isPolicyRouterName } from '../routing/create-policy-router.js';
 import { createRouter } from '../routing/create-router.js';
 import { RouteStage } from '../routing/route-stage.js';
+import { ControlBlock } from '../run-state/control-block.js';
+import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { Doorbell } from '../shm/doorbell.js';
 import { SpscRing } from '../shm/spsc-ring.js';
 import { createStrategy } from '../strategies/create-strategy.js';
-import { ControlBlock } from './control-block.js';
 import { ExecuteNode } from './execute-node.js';
 import { IngestNode, PACED_BATCH } from './ingest-node.js';
 import type { PipelineHandles } from './pipeline-handles.js';
-import { PipelineMetrics } from './pipeline-metrics.js';
 import { PredictNode } from './predict-node.js';
 import { RiskNode } from './risk-node.js';
 import { RouteNode } from './route-node.js';

@@ -10,7 +10,7 @@
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { PipelineMetrics } from './pipeline-metrics.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 
 export function monitorGc(metrics: PipelineMetrics, hostName: string): () => void {
   const c = metrics.counters;

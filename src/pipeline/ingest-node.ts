@@ -1,9 +1,9 @@
 import type { IngestStage } from '../market/ingest-stage.js';
 import type { MarketSource } from '../market/market-source.js';
 import type { TickConflator } from '../market/tick-conflator.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import type { PipelineMetrics } from './pipeline-metrics.js';
 import { BATCH, type StageNode } from './stage-node.js';
 
 /**

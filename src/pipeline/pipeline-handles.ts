@@ -2,12 +2,15 @@
  * Every shared buffer of one pipeline run, created by main and handed to each worker as plain
  * data (SharedArrayBuffers cross `workerData` without copying).
  */
+
+import type { HftConfig, PipelineTopology } from '../config/config-types.js';
 import { Registry, type RegistryData } from '../core/registry.js';
 import type { RecoveredState } from '../execution/journal-replay.js';
-import type { HftConfig, PipelineTopology } from '../main/config-types.js';
 import type { TickBurst } from '../market/burst-source.js';
 import { createQuoteTable } from '../market/quote-table.js';
 import { createForecastTable } from '../ml/forecast-table.js';
+import { type ControlBlockHandle, createControlBlock } from '../run-state/control-block.js';
+import { createPipelineMetrics, type PipelineMetricsHandle } from '../run-state/pipeline-metrics.js';
 import { DOORBELL_BYTES } from '../shm/doorbell.js';
 import {
   ExecReportLayout,
@@ -18,8 +21,6 @@ import {
 } from '../shm/records.js';
 import type { SeqlockTableHandle } from '../shm/seqlock-table.js';
 import { createRing, type RingHandle } from '../shm/spsc-ring.js';
-import { type ControlBlockHandle, createControlBlock } from './control-block.js';
-import { createPipelineMetrics, type PipelineMetricsHandle } from './pipeline-metrics.js';
 import { type HostSpec, hostsFor, type RingName } from './topology.js';
 
 /** The part of the config the stages need, as plain data. */

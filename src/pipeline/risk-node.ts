@@ -1,4 +1,6 @@
 import { type RiskStage, riskReasonCode } from '../execution/risk-stage.js';
+import { Breaker, type ControlBlock } from '../run-state/control-block.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import {
   type ExecReport,
   ExecReportCodec,
@@ -9,8 +11,6 @@ import {
   OrderType,
 } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { Breaker, type ControlBlock } from './control-block.js';
-import type { PipelineMetrics } from './pipeline-metrics.js';
 import { BATCH, type StageNode } from './stage-node.js';
 
 const PNL_PUBLISH_INTERVAL_NS = 50e6;

@@ -1,9 +1,9 @@
 import type { RouteStage } from '../routing/route-stage.js';
+import { Breaker, type ControlBlock } from '../run-state/control-block.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { type Order, OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import { MAX_INTENTS_PER_TICK } from '../strategies/strategy.js';
-import { Breaker, type ControlBlock } from './control-block.js';
-import type { PipelineMetrics } from './pipeline-metrics.js';
 import { BATCH, type StageNode } from './stage-node.js';
 
 /**

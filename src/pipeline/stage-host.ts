@@ -4,9 +4,9 @@
  * every slice so GC observers and sockets can run. No trading logic here.
  */
 import type { Clock } from '../core/clock.js';
+import type { ControlBlock } from '../run-state/control-block.js';
 import type { Doorbell } from '../shm/doorbell.js';
 import type { WaitStrategy, WorkProbe } from '../shm/wait-strategy.js';
-import type { ControlBlock } from './control-block.js';
 import type { StageNode } from './stage-node.js';
 
 export interface StageHostOptions {

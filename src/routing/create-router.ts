@@ -1,4 +1,4 @@
-import type { RouterName } from '../main/config-types.js';
+import type { RouterName } from '../config/config-types.js';
 import { BestPriceRouter } from './best-price-router.js';
 import { LowestLatencyRouter } from './lowest-latency-router.js';
 import { RoundRobinRouter } from './round-robin-router.js';

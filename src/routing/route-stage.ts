@@ -6,7 +6,7 @@
 import type { Clock } from '../core/clock.js';
 import { BookTops } from '../market/book-tops.js';
 import { splitQty } from '../ml/rl/split-actions.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import type { Order, Tick } from '../shm/records.js';
 import {
   createIntent,

@@ -1,4 +1,4 @@
-import type { HftConfig } from '../main/config-types.js';
+import type { HftConfig } from '../config/config-types.js';
 import { ArbitrageStrategy } from './arbitrage-strategy.js';
 import { MarketMakingStrategy } from './market-making-strategy.js';
 import { MomentumStrategy } from './momentum-strategy.js';

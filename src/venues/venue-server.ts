@@ -28,8 +28,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { VenueConfig } from '../config/config-types.js';
 import { Random } from '../core/random.js';
-import type { VenueConfig } from '../main/config-types.js';
 import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-model.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import { VenueBook } from './venue-book.js';

@@ -12,8 +12,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { VenueConfig } from '../config/config-types.js';
 import { Registry } from '../core/registry.js';
-import type { VenueConfig } from '../main/config-types.js';
 import { SimMarket } from '../market/sim-market.js';
 import { TickCodec } from '../shm/records.js';
 import { PreciseScheduler } from './precise-scheduler.js';

@@ -1,8 +1,8 @@
 /** Recordings for backtest tests, generated (seeded) rather than recorded, so they are the same every run. */
 import { resolve } from 'node:path';
 import { generateMarket } from '../../src/backtest/backtest-data.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 import { Random } from '../../src/core/random.js';
-import { resolveConfig } from '../../src/main/config.js';
 import { RecordingWriter } from '../../src/market/recording/recording-writer.js';
 import { LatencyKind, LatencySampleCodec, TickCodec } from '../../src/shm/records.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DashboardSnapshotter } from '../../src/dashboard/dashboard-snapshot.js';
-import { healthReport } from '../../src/main/health-report.js';
 import { createForecastTable, ForecastCol, ForecastTable } from '../../src/ml/forecast-table.js';
+import { healthReport } from '../../src/monitoring/health-report.js';
 import { stageFixture } from '../fixtures.js';
 
 function setup() {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveConfig } from '../../src/main/config.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 import { findTool } from './system-tools.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { metricsFixture } from '../main/metrics-fixture.js';
+import { metricsFixture } from '../monitoring/metrics-fixture.js';
 import { metricRefs } from './promql-names.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

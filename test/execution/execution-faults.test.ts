@@ -11,7 +11,7 @@ import { ExecutionStage } from '../../src/execution/execution-stage.js';
 import { RiskStage } from '../../src/execution/risk-stage.js';
 import { VenueRejectReason } from '../../src/execution/venue-gateway.js';
 import { WsVenueGateway } from '../../src/execution/ws-venue-gateway.js';
-import { ControlBlock, createControlBlock, VenueFlag } from '../../src/pipeline/control-block.js';
+import { ControlBlock, createControlBlock, VenueFlag } from '../../src/run-state/control-block.js';
 import { ExecKind, type ExecReport, ExecReportCodec, type Order, OrderCodec } from '../../src/shm/records.js';
 import type { VenueServer } from '../../src/venues/venue-server.js';
 import { quoteTick, stageFixture } from '../fixtures.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RiskLimits } from '../../src/execution/risk-limits.js';
 import { RiskStage } from '../../src/execution/risk-stage.js';
-import { Breaker, type BreakerSpec, TradingState } from '../../src/pipeline/control-block.js';
+import { Breaker, type BreakerSpec, TradingState } from '../../src/run-state/control-block.js';
 import { ExecKind, ExecReportCodec, type Order, OrderCodec } from '../../src/shm/records.js';
 import { quoteTick, stageFixture } from '../fixtures.js';
 

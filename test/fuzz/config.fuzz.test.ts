@@ -1,5 +1,5 @@
 /**
- * Fuzzing the config loader with hostile YAML (test/main/config.test.ts fuzzes plain values and
+ * Fuzzing the config loader with hostile YAML (test/config/resolve-config.test.ts fuzzes plain values and
  * text): language tags that other loaders execute (`!!js/function`, `!!python/object`), YAML
  * 1.1 collection tags, anchors and alias bombs, merge keys, prototype keys at any depth, deep
  * nesting. Each document gives a valid config or a one-line ConfigError (exit 2); nothing is
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/main/config.js';
-import type { HftConfig } from '../../src/main/config-types.js';
-import { ConfigError } from '../../src/main/errors.js';
+import type { HftConfig } from '../../src/config/config-types.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const CONFIG_DIR = resolve(import.meta.dirname, '../../config');
 const cwd = mkdtempSync(join(tmpdir(), 'hft-config-fuzz-'));

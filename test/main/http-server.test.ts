@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type HttpDeps, type HttpServerHandle, startHttpServer } from '../../src/main/http-server.js';
-import { metricsFixture } from './metrics-fixture.js';
+import { metricsFixture } from '../monitoring/metrics-fixture.js';
 
 let open: HttpServerHandle | null = null;
 afterEach(() => {

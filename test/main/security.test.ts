@@ -3,7 +3,7 @@
  * token (401 without or with a wrong one, 403 when none is configured); secrets never reach logs
  * (pino redact), reports or metrics; `npm run audit` judges high and critical findings and says
  * clearly when the audit endpoint cannot be reached. (Config never evaluated as code:
- * test/fuzz/config.fuzz.test.ts and test/main/config.test.ts.)
+ * test/fuzz/config.fuzz.test.ts and test/config/resolve-config.test.ts.)
  */
 
 import { spawnSync } from 'node:child_process';
@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/main/config.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import { createLogger } from '../../src/core/logger.js';
 import { startHttpServer } from '../../src/main/http-server.js';
-import { createLogger } from '../../src/main/logger.js';
 import { stubHttpDeps } from '../http-stub-deps.js';
 import { freePort, getJson, poll, ROOT, spawnHft } from './daemon-kit.js';
 

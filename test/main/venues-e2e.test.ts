@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/main/config.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 import { stolenShare } from '../venues/venue-test-kit.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { VenueConfig } from '../../src/config/config-types.js';
 import { Registry } from '../../src/core/registry.js';
-import type { VenueConfig } from '../../src/main/config-types.js';
 import { SimMarket, type SimMarketOptions } from '../../src/market/sim-market.js';
 import { TickCodec, TickFlag, TickLayout } from '../../src/shm/records.js';
 import { venue } from '../fixtures.js';

@@ -16,7 +16,7 @@ import { decodeQuantiles } from '../../src/ml/latency/latency-quantiles.js';
 import { OnnxLatencyModel } from '../../src/ml/latency/onnx-latency-model.js';
 import { ModelLatencyForecaster } from '../../src/ml/model-latency-forecaster.js';
 import { PredictStage, type VenueForecaster } from '../../src/ml/predict-stage.js';
-import { ControlBlock, createControlBlock } from '../../src/pipeline/control-block.js';
+import { ControlBlock, createControlBlock } from '../../src/run-state/control-block.js';
 import { LatencyKind, LatencySampleCodec } from '../../src/shm/records.js';
 import { stageFixture } from '../fixtures.js';
 import { ROOT } from './latency/latency-test-data.js';

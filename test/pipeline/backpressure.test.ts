@@ -9,12 +9,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tradeOftenWithoutLimits } from '../../bench/trading-load.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 import { Registry } from '../../src/core/registry.js';
 import { JournalWriter } from '../../src/execution/journal-file.js';
-import { resolveConfig } from '../../src/main/config.js';
 import { JournalDrain } from '../../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../../src/pipeline/pipeline-handles.js';
-import { PipelineMetrics } from '../../src/pipeline/pipeline-metrics.js';
+import { PipelineMetrics } from '../../src/run-state/pipeline-metrics.js';
 import { histogramDelta, type LatencyHistogram, snapshotHistogram } from '../../src/shm/latency-histogram.js';
 
 const CONFIG_DIR = resolve(import.meta.dirname, '../../config');

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 import { MonotonicClock } from '../../src/core/clock.js';
 import { Registry } from '../../src/core/registry.js';
-import { resolveConfig } from '../../src/main/config.js';
-import { Breaker, ControlBlock } from '../../src/pipeline/control-block.js';
 import { createPipelineHandles, settingsFromConfig } from '../../src/pipeline/pipeline-handles.js';
-import { PipelineMetrics } from '../../src/pipeline/pipeline-metrics.js';
 import { runHost } from '../../src/pipeline/run-host.js';
 import { BATCH } from '../../src/pipeline/stage-node.js';
+import { Breaker, ControlBlock } from '../../src/run-state/control-block.js';
+import { PipelineMetrics } from '../../src/run-state/pipeline-metrics.js';
 
 const CONFIG_DIR = resolve(import.meta.dirname, '../../config');
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.js';
-import { ControlBlock, createControlBlock, VenueFlag } from '../../src/pipeline/control-block.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
 import { LowestLatencyRouter } from '../../src/routing/lowest-latency-router.js';
 import { RoundRobinRouter } from '../../src/routing/round-robin-router.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
 import type { Router } from '../../src/routing/router.js';
+import { ControlBlock, createControlBlock, VenueFlag } from '../../src/run-state/control-block.js';
 import { OrderCodec, OrderType, type Tick } from '../../src/shm/records.js';
 import type { OrderIntent, Strategy } from '../../src/strategies/strategy.js';
 import { quoteTick, routedIntent, stageFixture } from '../fixtures.js';

@@ -10,7 +10,7 @@
  * property tests check it on arbitrary input).
  */
 import type { Registry } from '../../core/registry.js';
-import type { TickRejectReason } from '../../pipeline/pipeline-metrics.js';
+import type { TickRejectReason } from '../../run-state/pipeline-metrics.js';
 import { type Tick, TickCodec, TickFlag } from '../../shm/records.js';
 import { FinnhubFrameScanner, FrameKind } from './finnhub-frame-scanner.js';
 

@@ -5,7 +5,7 @@
  */
 import YahooFinance from 'yahoo-finance2';
 import type { ChartResultArray } from 'yahoo-finance2/modules/chart';
-import { ConfigError, RuntimeFault } from '../../main/errors.js';
+import { ConfigError, RuntimeFault } from '../../core/errors.js';
 import { type DailyBar, type IntradayBar, isValidSymbol, writeHistoryCache } from './history-cache.js';
 
 export type YahooClient = InstanceType<typeof YahooFinance>;

@@ -11,8 +11,9 @@
  * Time-driven processes (regimes, bursts, outages) get generators of their own seeded from
  * `seed`, so the venue's timeline does not depend on how many orders a router sends it.
  */
+
+import type { VenueLatencyConfig } from '../../config/config-types.js';
 import { Random } from '../../core/random.js';
-import type { VenueLatencyConfig } from '../../main/config-types.js';
 import type { LatencyModel } from '../latency-model.js';
 import { CompositeLatency, type LatencyWrapper } from './composite-latency.js';
 import { LoadDependentLatency } from './load-dependent-latency.js';

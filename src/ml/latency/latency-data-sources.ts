@@ -4,7 +4,7 @@
  * and seeds that training never sees).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { VenueConfig } from '../../main/config-types.js';
+import type { VenueConfig } from '../../config/config-types.js';
 import { RECORDING_MAGIC } from '../../market/recording/recording-format.js';
 import { LatencyCsvError, parseLatencyCsv } from './latency-csv.js';
 import type { LatencySamples } from './latency-series.js';

@@ -6,8 +6,9 @@
  * of day carries no accidental signal. An order sent into an outage is never acked in time (an
  * ack timeout, not a latency sample), so it yields no sample.
  */
+
+import type { VenueConfig } from '../../config/config-types.js';
 import { Random } from '../../core/random.js';
-import type { VenueConfig } from '../../main/config-types.js';
 import { createLatencyModel } from '../../market/latency/create-latency-model.js';
 import { isOutageLatency } from '../../market/latency/outage-latency.js';
 import { TwoStateMarkov } from '../../market/latency/two-state-markov.js';

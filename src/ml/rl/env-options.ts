@@ -1,5 +1,5 @@
 /** The routing environment's settings: the configured venues plus the episode's order flow. */
-import type { HftConfig, VenueConfig } from '../../main/config-types.js';
+import type { HftConfig, VenueConfig } from '../../config/config-types.js';
 import type { FillCosts } from './ioc-fill.js';
 
 export interface RoutingEnvOptions {

@@ -4,8 +4,9 @@
  * then read from the venue's book as it stood when the order *arrived* there, after its latency,
  * so the reward sees the real price moves that happened while the order was in flight.
  */
+
+import type { VenueConfig } from '../../config/config-types.js';
 import { Registry } from '../../core/registry.js';
-import type { VenueConfig } from '../../main/config-types.js';
 import { SimMarket } from '../../market/sim-market.js';
 import { TickCodec } from '../../shm/records.js';
 

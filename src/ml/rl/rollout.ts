@@ -1,6 +1,6 @@
 /**
  * Collects training episodes with the current policy: several environments step in lockstep so
- * each network call is one batch across them. Runs inside a piscina worker (rollout-worker.ts),
+ * each network call is one batch across them. Runs inside a piscina worker (src/workers/rollout.worker.ts),
  * or inline in tests.
  */
 import { Random } from '../../core/random.js';

@@ -9,8 +9,9 @@
  * chosen venues' order-rate meters then advance; the time-driven processes (regimes, bursts,
  * outages) run on their own generators, so probes and counterfactual draws do not disturb them.
  */
+
+import type { VenueConfig } from '../../config/config-types.js';
 import { Random } from '../../core/random.js';
-import type { VenueConfig } from '../../main/config-types.js';
 import { createLatencyModel } from '../../market/latency/create-latency-model.js';
 import type { LatencyModel } from '../../market/latency-model.js';
 

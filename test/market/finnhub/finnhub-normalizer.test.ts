@@ -145,7 +145,7 @@ describe('FinnhubNormalizer', () => {
   });
 
   it('lists every reason it counts among the pipeline tick reject reasons', async () => {
-    const { TICK_REJECT_REASONS } = await import('../../../src/pipeline/pipeline-metrics.js');
+    const { TICK_REJECT_REASONS } = await import('../../../src/run-state/pipeline-metrics.js');
     for (const r of FINNHUB_REJECT_REASONS) expect(TICK_REJECT_REASONS).toContain(r);
   });
 });

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/main/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { runHistoryCommand } from '../../../src/main/history-command.js';
 import {
   BUILTIN_VOL_PER_SQRT_SEC,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { Random } from '../../../src/core/random.js';
-import { resolveConfig } from '../../../src/main/config.js';
 import { createLatencyModel } from '../../../src/market/latency/create-latency-model.js';
 import { LoadDependentLatency } from '../../../src/market/latency/load-dependent-latency.js';
 import { OutageLatency } from '../../../src/market/latency/outage-latency.js';

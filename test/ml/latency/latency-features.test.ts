@@ -13,7 +13,7 @@ import type { OnnxLatencyModel } from '../../../src/ml/latency/onnx-latency-mode
 import { DEFAULT_ORDER_FLOW, simulateLatencySamples } from '../../../src/ml/latency/sim-latency-samples.js';
 import { ModelLatencyForecaster } from '../../../src/ml/model-latency-forecaster.js';
 import { PredictStage } from '../../../src/ml/predict-stage.js';
-import { ControlBlock, createControlBlock } from '../../../src/pipeline/control-block.js';
+import { ControlBlock, createControlBlock } from '../../../src/run-state/control-block.js';
 import { LatencyKind, LatencySampleCodec } from '../../../src/shm/records.js';
 import { stageFixture } from '../../fixtures.js';
 import { testVenues } from './latency-test-data.js';

@@ -1,7 +1,7 @@
 /** Venue latency configs for tests: the production mode's, read through the real config resolver. */
 import { resolve } from 'node:path';
-import { resolveConfig } from '../../../src/main/config.js';
-import type { VenueConfig } from '../../../src/main/config-types.js';
+import type { VenueConfig } from '../../../src/config/config-types.js';
+import { resolveConfig } from '../../../src/config/resolve-config.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 

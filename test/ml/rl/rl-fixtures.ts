@@ -1,7 +1,7 @@
 /** The fast-mode config and a short-episode routing environment for the RL tests. */
 import { resolve } from 'node:path';
-import { resolveConfig } from '../../../src/main/config.js';
-import type { HftConfig } from '../../../src/main/config-types.js';
+import type { HftConfig } from '../../../src/config/config-types.js';
+import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { envOptionsFromConfig, type RoutingEnvOptions } from '../../../src/ml/rl/env-options.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');

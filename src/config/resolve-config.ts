@@ -8,9 +8,9 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
 import { configSchema, DEFAULT_FINNHUB_WS_URL, modeSchema } from './config-schema.js';
 import type { CliOverrides, HftConfig, Mode } from './config-types.js';
-import { ConfigError } from './errors.js';
 
 export interface ResolveOptions {
   /** The repository's config/ folder. */

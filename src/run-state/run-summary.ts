@@ -1,9 +1,9 @@
 /** summary.json in the CONTRACT.md format, from the run's shared counters and histograms. */
 import type { BacktestSummary } from '../backtest/backtest-result.js';
+import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
 import type { LatencySummaryUs } from '../shm/latency-histogram.js';
-import type { HftConfig } from './config-types.js';
+import type { PipelineMetrics } from './pipeline-metrics.js';
 
 export interface RunSummary {
   mode: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LATENCY_BUCKETS_S } from '../../src/main/metric-snapshot.js';
+import { LATENCY_BUCKETS_S } from '../../src/monitoring/metric-snapshot.js';
 import { bucketIndex, bucketLowerNs } from '../../src/shm/latency-histogram.js';
 
 describe('LATENCY_BUCKETS_S', () => {

@@ -4,10 +4,10 @@
  * policy is loaded on this thread by runBacktest, for that run only.
  */
 import { threadId } from 'node:worker_threads';
-import type { HftConfig } from '../main/config-types.js';
-import { type BacktestData, loadRecording } from './backtest-data.js';
-import { runBacktest } from './backtest-engine.js';
-import type { BacktestSummary } from './backtest-result.js';
+import { type BacktestData, loadRecording } from '../backtest/backtest-data.js';
+import { runBacktest } from '../backtest/backtest-engine.js';
+import type { BacktestSummary } from '../backtest/backtest-result.js';
+import type { HftConfig } from '../config/config-types.js';
 
 export interface SweepTask {
   cfg: HftConfig;

@@ -1,8 +1,9 @@
 /** Main-thread view of the live run's risk state, for metrics, /health and progress lines. */
+
+import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
-import type { ControlBlock } from '../pipeline/control-block.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import type { HftConfig } from './config-types.js';
+import type { ControlBlock } from './control-block.js';
+import type { PipelineMetrics } from './pipeline-metrics.js';
 
 export interface RiskLimitsView {
   halted(): boolean;

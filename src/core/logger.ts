@@ -1,6 +1,6 @@
 /** pino logger with the CLI's four levels; JSON lines on stderr so stdout stays human-readable. */
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from './config-types.js';
+import type { LogLevel } from '../config/config-types.js';
 
 const PINO_LEVEL: Record<LogLevel, pino.Level> = {
   quiet: 'warn',

@@ -3,15 +3,16 @@
  * answers /health and metrics. Workers trip breakers in shared memory; nothing here is on the
  * hot path.
  */
+
+import type { Logger } from '../core/logger.js';
 import type { Registry } from '../core/registry.js';
 import {
   BREAKERS_LIST,
   type ControlBlock,
   TRADING_STATE_NAMES,
   VenueFlag,
-} from '../pipeline/control-block.js';
-import type { PipelineMetrics } from '../pipeline/pipeline-metrics.js';
-import type { Logger } from './logger.js';
+} from '../run-state/control-block.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 
 export interface BreakerStatus {
   trading_state: (typeof TRADING_STATE_NAMES)[number];

@@ -1,10 +1,10 @@
 /** The daemon's Prometheus registry over a stage fixture's shared metrics, with no pipeline running. */
 import pino from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
-import { BreakerWatch } from '../../src/main/breaker-watch.js';
-import { createMetricsRegistry } from '../../src/main/metrics.js';
-import type { RiskLimitsView } from '../../src/main/run-state.js';
-import { ControlBlock, createControlBlock } from '../../src/pipeline/control-block.js';
+import { BreakerWatch } from '../../src/monitoring/breaker-watch.js';
+import { createMetricsRegistry } from '../../src/monitoring/metrics.js';
+import { ControlBlock, createControlBlock } from '../../src/run-state/control-block.js';
+import type { RiskLimitsView } from '../../src/run-state/run-state.js';
 import { type StageFixture, stageFixture } from '../fixtures.js';
 
 export interface MetricsFixture extends StageFixture {

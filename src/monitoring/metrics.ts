@@ -6,10 +6,10 @@ import {
   type PipelineMetrics,
   RISK_REJECT_REASONS,
   TICK_REJECT_REASONS,
-} from '../pipeline/pipeline-metrics.js';
+} from '../run-state/pipeline-metrics.js';
+import type { RiskLimitsView } from '../run-state/run-state.js';
 import type { BreakerWatch } from './breaker-watch.js';
 import { type Labels, SnapshotHistogram, SnapshotMetric } from './metric-snapshot.js';
-import type { RiskLimitsView } from './run-state.js';
 
 const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
 /**

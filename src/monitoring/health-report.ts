@@ -4,7 +4,14 @@
  * is "degraded" (HTTP 503) with one line per problem an operator can act on.
  */
 import type { BreakerStatus } from './breaker-watch.js';
-import type { HostHealth } from './supervisor.js';
+
+/** One worker thread as the supervisor sees it. */
+export interface HostHealth {
+  name: string;
+  alive: boolean;
+  heartbeatAgeMs: number;
+  restarts: number;
+}
 
 export interface HealthInput {
   workers: HostHealth[];

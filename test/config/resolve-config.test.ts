@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { resolveConfig } from '../../src/main/config.js';
-import type { CliOverrides, HftConfig } from '../../src/main/config-types.js';
-import { ConfigError, UsageError } from '../../src/main/errors.js';
+import type { CliOverrides, HftConfig } from '../../src/config/config-types.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import { ConfigError, UsageError } from '../../src/core/errors.js';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../config', import.meta.url));
 const tempDirs: string[] = [];

@@ -1,14 +1,14 @@
-/** The piscina pool that runs training episodes on every core (rollout-worker.ts). */
+/** The piscina pool that runs training episodes on every core (rollout.worker.ts). */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { RolloutResult, RolloutTask } from './rollout.js';
+import type { RolloutResult, RolloutTask } from '../ml/rl/rollout.js';
 
 // Run from source (vitest), the worker is the compiled one: `npm test` builds dist/ first.
 const WORKER = fileURLToPath(
   import.meta.url.endsWith('.ts')
-    ? new URL('../../../dist/src/ml/rl/rollout-worker.js', import.meta.url)
-    : new URL('./rollout-worker.js', import.meta.url),
+    ? new URL('../../dist/src/workers/rollout.worker.js', import.meta.url)
+    : new URL('./rollout.worker.js', import.meta.url),
 );
 
 export class RolloutPool {

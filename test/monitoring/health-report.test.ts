@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BreakerStatus } from '../../src/main/breaker-watch.js';
-import { type HealthInput, healthReport } from '../../src/main/health-report.js';
+import type { BreakerStatus } from '../../src/monitoring/breaker-watch.js';
+import { type HealthInput, healthReport } from '../../src/monitoring/health-report.js';
 
 const closed: BreakerStatus = {
   trading_state: 'active',

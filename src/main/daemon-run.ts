@@ -1,0 +1,126 @@
+/**
+ * The daemon from start to stop: workers started, off-hot-path drains and progress on timers,
+ * then halt, settle and stop at --duration, on SIGINT/SIGTERM, at the end of a replay or on a
+ * fatal worker fault.
+ */
+import { RuntimeFault } from '../core/errors.js';
+import { parseChaos, scheduleChaos } from './chaos.js';
+import { progressLine } from './console-report.js';
+import type { Daemon } from './daemon-build.js';
+import { haltAndSettle, type ShutdownReport } from './shutdown.js';
+
+const JOURNAL_DRAIN_MS = 5;
+const BREAKER_POLL_MS = 100;
+const SOURCE_POLL_MS = 50;
+/** After a replay is exhausted, a moment for the last orders to reach the venue. */
+const SOURCE_DONE_GRACE_MS = 200;
+
+export interface StoppedRun {
+  /** duration, SIGINT, SIGTERM, source exhausted or fault. */
+  reason: string;
+  elapsedS: number;
+  shutdown: ShutdownReport | null;
+}
+
+/** Resolves with the reason the run should stop; the duration counts from the moment every worker runs. */
+function stopSignal(d: Daemon, started: Promise<void>): Promise<string> {
+  return new Promise<string>((resolveStop) => {
+    d.supervisor.on('fault', (f) => d.log.error({ host: f.host, err: f.error.message }, 'worker fault'));
+    d.supervisor.on('restarted', (r) => d.log.warn(r, 'worker restarted'));
+    d.supervisor.on('fatal', (f) => {
+      d.log.error({ host: f.host, err: f.error.message }, 'worker fault is fatal: stopping the run');
+      resolveStop('fault');
+    });
+    const onSignal = (sig: string) => () => resolveStop(sig);
+    process.once('SIGINT', onSignal('SIGINT'));
+    process.once('SIGTERM', onSignal('SIGTERM'));
+    started.then(
+      () => setTimeout(() => resolveStop('duration'), d.cfg.system.duration_s * 1000).unref(),
+      () => resolveStop('fault'),
+    );
+    const sourceWatch = setInterval(() => {
+      if (d.control.sourceDone) {
+        clearInterval(sourceWatch);
+        setTimeout(() => resolveStop('source exhausted'), SOURCE_DONE_GRACE_MS);
+      }
+    }, SOURCE_POLL_MS);
+    sourceWatch.unref();
+  });
+}
+
+/** Journal and recording drains, the breaker watch and the progress line, every few ms or seconds. */
+function startTimers(
+  d: Daemon,
+  startNs: number,
+  out: (line: string) => void,
+): { stopProgress: () => void; stopDrains: () => void } {
+  const sys = d.cfg.system;
+  const drains = setInterval(() => {
+    d.journal.drain();
+    d.recording.drain();
+  }, JOURNAL_DRAIN_MS);
+  const breakers = setInterval(() => d.breakers.poll(), BREAKER_POLL_MS);
+  let lastTicks = 0;
+  // A short run still shows a few progress lines.
+  const intervalS = Math.min(sys.progress_interval_s, Math.max(1, sys.duration_s / 5));
+  const progress = setInterval(() => {
+    const line = progressLine(d.metrics, (d.nowNs() - startNs) / 1e9, lastTicks, intervalS);
+    lastTicks = d.metrics.counters.byName('ticks_processed');
+    if (sys.log_level !== 'quiet') out(line);
+  }, intervalS * 1000);
+  return {
+    stopProgress: () => clearInterval(progress),
+    stopDrains: () => {
+      clearInterval(drains);
+      clearInterval(breakers);
+    },
+  };
+}
+
+export async function runUntilStopped(d: Daemon, out: (line: string) => void): Promise<StoppedRun> {
+  const { cfg, log, supervisor } = d;
+  log.info(
+    {
+      mode: cfg.system.mode,
+      pipeline: cfg.system.pipeline,
+      symbols: d.registry.symbols,
+      venues: d.registry.venues,
+      rate: cfg.market.rate,
+      duration_s: cfg.system.duration_s,
+      report_dir: d.reportDir,
+    },
+    'starting pipeline',
+  );
+  supervisor.on('stale', (h) =>
+    log.warn({ host: h.name, heartbeat_age_ms: h.heartbeatAgeMs }, 'worker heartbeat late'),
+  );
+  const chaos = parseChaos(process.env.HFT_CHAOS, d.hostNames);
+  const started = supervisor.start();
+  const stopped = stopSignal(d, started);
+  try {
+    await started;
+  } catch (err) {
+    // A worker failed while building its stages: release the others, then report.
+    await supervisor.stop();
+    throw new RuntimeFault(`pipeline failed to start: ${(err as Error).message}`, {
+      faults: supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),
+    });
+  }
+  const startNs = d.nowNs();
+  const cancelChaos = scheduleChaos(chaos, supervisor, (e) => log.warn(e, 'HFT_CHAOS: injecting a fault'));
+  const timers = startTimers(d, startNs, out);
+  const reason = await stopped;
+  timers.stopProgress();
+  const elapsedS = (d.nowNs() - startNs) / 1e9;
+  log.info({ reason, elapsed_s: elapsedS }, 'stopping pipeline');
+  cancelChaos();
+  const shutdown =
+    reason === 'fault'
+      ? null
+      : await haltAndSettle(d.control, d.metrics, cfg.system.on_shutdown, cfg.system.shutdown_timeout_ms);
+  if (shutdown) log.info(shutdown, 'trading halted for shutdown');
+  await supervisor.stop();
+  timers.stopDrains();
+  d.breakers.poll();
+  return { reason, elapsedS, shutdown };
+}

@@ -1,0 +1,61 @@
+/** summary.json of a finished run (CONTRACT.md), the backtest phase after it, and the console summary. */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { RecoveredState } from '../execution/journal-replay.js';
+import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import { buildSummary } from '../run-state/run-summary.js';
+import { backtestPhase } from './backtest-command.js';
+import { summaryText } from './console-report.js';
+import type { Daemon } from './daemon-build.js';
+import type { StoppedRun } from './daemon-run.js';
+
+/** summary.json of a daemon run: the contract's fields plus journal, recording, recovery, shutdown and reliability. */
+export type DaemonSummary = ReturnType<typeof runSummary>;
+
+function feedSummary(m: PipelineMetrics) {
+  const c = (n: string) => m.counters.byName(n);
+  return {
+    messages: c('feed_messages'),
+    trades: c('feed_trades'),
+    reconnects: c('feed_reconnects'),
+    malformed: c('tick_reject_malformed'),
+    oversized: c('tick_reject_oversized'),
+  };
+}
+
+function runSummary(d: Daemon, run: StoppedRun) {
+  const { cfg, metrics, supervisor } = d;
+  return {
+    ...buildSummary(cfg, d.registry, metrics, d.hostNames, run.elapsedS),
+    journal: { file: d.journalWriter.path, records: d.journalWriter.records },
+    recording: {
+      file: d.recordingWriter.path,
+      ticks: d.recordingWriter.ticks,
+      latency_samples: d.recordingWriter.latencySamples,
+      dropped: metrics.counters.byName('record_dropped'),
+    },
+    recovery: d.recovery as RecoveredState | null,
+    shutdown: run.shutdown,
+    reliability: {
+      worker_faults: supervisor.faults.map((f) => ({ host: f.host, error: f.error.message })),
+      worker_restarts: metrics.counters.byName('worker_restarts'),
+      duplicate_reports_skipped: metrics.counters.byName('reports_duplicate'),
+    },
+    ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
+  };
+}
+
+/** Builds the summary, runs the backtest phase unless skipped, writes summary.json and prints it. */
+export async function summariseRun(
+  d: Daemon,
+  run: StoppedRun,
+  out: (line: string) => void,
+): Promise<DaemonSummary> {
+  const { cfg, log } = d;
+  const summary = runSummary(d, run);
+  if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
+  else summary.backtest = await backtestPhase(cfg, d.recordingWriter.path, d.reportDir, log, out);
+  writeFileSync(resolve(d.reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (cfg.system.log_level !== 'quiet') out(summaryText(summary, d.reportDir));
+  return summary;
+}

@@ -1,0 +1,65 @@
+/**
+ * What `hft run`, `hft backtest` and the sweep check before anything starts, and where a run's
+ * files go: refusing early is cheaper than failing a worker later.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { HftConfig } from '../config/config-types.js';
+import { ConfigError } from '../core/errors.js';
+import { isPolicyRouterName, policyProblem } from '../routing/create-policy-router.js';
+import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
+
+export const JOURNAL_FILE = 'journal.hftj';
+
+/** Refuses, before anything starts, what this build cannot run. */
+export function checkRunnable(cfg: HftConfig): void {
+  const src = cfg.market.source;
+  if (src === 'finnhub' && !cfg.secrets.finnhub_api_key) {
+    throw new ConfigError('FINNHUB_API_KEY', 'must be set (environment or .env) for --source finnhub');
+  }
+  if (src.startsWith('replay:') && !existsSync(src.slice('replay:'.length))) {
+    throw new ConfigError('--source', `recording not found: ${src.slice('replay:'.length)}`);
+  }
+  checkRouterAvailable(
+    cfg.routing.router,
+    'routing.router',
+    cfg.market.venues.map((v) => v.name),
+  );
+}
+
+/**
+ * Refuses a router this build cannot serve: an unknown one, or a trained one without a model for
+ * these venues (in this order: a policy's inputs and outputs are per venue).
+ */
+export function checkRouterAvailable(router: string, field: string, venues: readonly string[]): void {
+  if (!(AVAILABLE_ROUTERS as readonly string[]).includes(router)) {
+    throw new ConfigError(field, `unknown router "${router}"; use one of ${AVAILABLE_ROUTERS.join(', ')}`);
+  }
+  if (isPolicyRouterName(router)) {
+    const why = policyProblem(router, venues);
+    if (why !== null) throw new ConfigError(field, why);
+  }
+}
+
+export function defaultReportDir(now = new Date()): string {
+  return resolve(
+    'reports',
+    now
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replaceAll(':', '-'),
+  );
+}
+
+/** The run's report directory, created; refused when it already holds a run's journal. */
+export function prepareReportDir(cfg: HftConfig): string {
+  const reportDir = cfg.system.report_dir ? resolve(cfg.system.report_dir) : defaultReportDir();
+  mkdirSync(reportDir, { recursive: true });
+  if (existsSync(resolve(reportDir, JOURNAL_FILE))) {
+    throw new ConfigError(
+      '--report',
+      `${reportDir} already holds a run (${JOURNAL_FILE}); use a new directory`,
+    );
+  }
+  return reportDir;
+}
