@@ -19,7 +19,7 @@ import { buildSummary, type RunSummary } from '../run-state/run-summary.js';
 import { SpscRing } from '../shm/spsc-ring.js';
 import type { BacktestData } from './backtest-data.js';
 import { BacktestExchange } from './backtest-exchange.js';
-import type { BacktestResult } from './backtest-result.js';
+import type { BacktestResult, BacktestSummary } from './backtest-result.js';
 import { summarizeBacktest } from './backtest-summary.js';
 import { EquitySampler } from './equity-sampler.js';
 import { runEventLoop } from './event-loop.js';
@@ -49,7 +49,7 @@ function venueConfigs(cfg: HftConfig, venues: readonly string[]): HftConfig['mar
 export interface BacktestRun {
   readonly result: BacktestResult;
   /** summary.json of `hft backtest`: the run summary on simulated time, `backtest` filled in. */
-  readonly summary: RunSummary;
+  readonly summary: RunSummary<BacktestSummary>;
   /** Records replayed (ticks + latency samples), for events/s. */
   readonly events: number;
 }

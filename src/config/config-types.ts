@@ -1,6 +1,8 @@
 /** The validated, fully resolved configuration every part of the daemon reads. */
+import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
+
+export { LOG_LEVELS, type LogLevel };
 export const MODES = ['fast', 'balanced', 'production'] as const;
-export const LOG_LEVELS = ['quiet', 'normal', 'verbose', 'debug'] as const;
 export const PIPELINES = ['threads', 'fused', 'inline'] as const;
 export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking', 'sleep-poll'] as const;
 /** Worker threads of the three topologies (src/pipeline/topology.ts). */
@@ -15,7 +17,6 @@ export const ROUTERS = [
 ] as const;
 
 export type Mode = (typeof MODES)[number];
-export type LogLevel = (typeof LOG_LEVELS)[number];
 export type PipelineTopology = (typeof PIPELINES)[number];
 export type WaitStrategyConfig = (typeof WAIT_STRATEGIES)[number];
 export type RouterName = (typeof ROUTERS)[number];

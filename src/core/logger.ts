@@ -1,6 +1,9 @@
 /** pino logger with the CLI's four levels; JSON lines on stderr so stdout stays human-readable. */
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from '../config/config-types.js';
+
+/** The CLI's log levels (--log-level, system.log_level). */
+export const LOG_LEVELS = ['quiet', 'normal', 'verbose', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const PINO_LEVEL: Record<LogLevel, pino.Level> = {
   quiet: 'warn',

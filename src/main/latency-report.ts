@@ -1,5 +1,5 @@
 /** `hft eval latency` output: the comparison table, and the chart written beside eval.json. */
-import { renderBarChart } from '../backtest/report/bar-chart.js';
+import { renderBarChart } from '../charts/bar-chart.js';
 import { BASELINES } from '../ml/latency/latency-dataset.js';
 import type { LatencyEvalReport } from '../ml/latency/latency-evaluation.js';
 import type { ForecastScore } from '../ml/latency/latency-metrics.js';

@@ -1,11 +1,11 @@
 /** summary.json in the CONTRACT.md format, from the run's shared counters and histograms. */
-import type { BacktestSummary } from '../backtest/backtest-result.js';
 import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
 import type { LatencySummaryUs } from '../shm/latency-histogram.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 
-export interface RunSummary {
+/** summary.json (CONTRACT.md); `Backtest` is the backtest section's type (src/backtest/backtest-result.ts). */
+export interface RunSummary<Backtest = object> {
   mode: string;
   source: string;
   duration_s: number;
@@ -49,7 +49,7 @@ export interface RunSummary {
   risk: { breaker_trips: number; checks: number; rejections: Record<string, number> };
   routing: { policy: string; by_venue: Record<string, number> };
   gc: { count: number; max_pause_ms: number; by_thread: Record<string, number> };
-  backtest: BacktestSummary | null;
+  backtest: Backtest | null;
 }
 
 const cents = (x: number) => Math.round(x * 100) / 100;

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { RolloutResult, RolloutTask } from '../ml/rl/rollout.js';
+import type { RolloutResult, RolloutRunner, RolloutTask } from '../ml/rl/rollout.js';
 
 // Run from source (vitest), the worker is the compiled one: `npm test` builds dist/ first.
 const WORKER = fileURLToPath(
@@ -11,7 +11,7 @@ const WORKER = fileURLToPath(
     : new URL('./rollout.worker.js', import.meta.url),
 );
 
-export class RolloutPool {
+export class RolloutPool implements RolloutRunner {
   private readonly pool: Piscina<RolloutTask, RolloutResult>;
   readonly threads: number;
 

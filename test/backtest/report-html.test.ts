@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BacktestResult, Quantiles, VenueOutcome } from '../../src/backtest/backtest-result.js';
-import { renderBarChart } from '../../src/backtest/report/bar-chart.js';
-import { logTicks, niceTicks } from '../../src/backtest/report/chart-scale.js';
-import { renderDistributionChart } from '../../src/backtest/report/distribution-chart.js';
-import { renderLineChart } from '../../src/backtest/report/line-chart.js';
 import { renderReportHtml } from '../../src/backtest/report/report-html.js';
+import { renderBarChart } from '../../src/charts/bar-chart.js';
+import { logTicks, niceTicks } from '../../src/charts/chart-scale.js';
+import { renderDistributionChart } from '../../src/charts/distribution-chart.js';
+import { renderLineChart } from '../../src/charts/line-chart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SECTIONS = ['equity', 'pnl', 'latency', 'fills', 'routing', 'risk', 'models'];

@@ -3,6 +3,8 @@
  * shows a backtest at a glance. Deterministic: the same BacktestResult gives the same bytes, so
  * the page carries no timestamps or generated ids.
  */
+
+import { escapeHtml, formatNumber } from '../../charts/text-format.js';
 import type { BacktestResult } from '../backtest-result.js';
 import {
   equitySection,
@@ -15,7 +17,6 @@ import {
 } from './report-sections.js';
 import { REPORT_CSS } from './report-style.js';
 import { headlineCards } from './report-tables.js';
-import { escapeHtml, formatNumber } from './text-format.js';
 
 /** Forbids scripts and every remote load, so a crafted venue name cannot run or fetch anything. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";

@@ -1,8 +1,18 @@
 /** The report's chart sections, each a <section> with a heading, a one-line reading guide and its figures. */
+
+import { renderBarChart } from '../../charts/bar-chart.js';
+import { renderDistributionChart } from '../../charts/distribution-chart.js';
+import { renderLineChart } from '../../charts/line-chart.js';
+import { INK, PALETTE } from '../../charts/svg-chart.js';
+import {
+  escapeHtml,
+  formatCompact,
+  formatMicros,
+  formatNumber,
+  formatShort,
+  formatUsd,
+} from '../../charts/text-format.js';
 import type { BacktestResult, Quantiles } from '../backtest-result.js';
-import { renderBarChart } from './bar-chart.js';
-import { renderDistributionChart } from './distribution-chart.js';
-import { renderLineChart } from './line-chart.js';
 import {
   modelsTable,
   ordersTable,
@@ -11,15 +21,6 @@ import {
   symbolTable,
   venueTable,
 } from './report-tables.js';
-import { INK, PALETTE } from './svg-chart.js';
-import {
-  escapeHtml,
-  formatCompact,
-  formatMicros,
-  formatNumber,
-  formatShort,
-  formatUsd,
-} from './text-format.js';
 
 const REALISED = PALETTE[0];
 const PREDICTED = PALETTE[1];

@@ -1,5 +1,5 @@
 /** The report's text parts: headline cards and tables (per venue, per symbol, orders, models). */
-import type { BacktestSeries, BacktestSummary, Quantiles } from '../backtest-result.js';
+
 import {
   escapeHtml,
   formatMicros,
@@ -7,7 +7,8 @@ import {
   formatPercent,
   formatShort,
   formatUsd,
-} from './text-format.js';
+} from '../../charts/text-format.js';
+import type { BacktestSeries, BacktestSummary, Quantiles } from '../backtest-result.js';
 
 interface Card {
   label: string;

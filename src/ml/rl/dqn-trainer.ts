@@ -7,12 +7,12 @@
  */
 import type { Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import { Random } from '../../core/random.js';
-import type { RolloutPool } from '../../workers/rollout-pool.js';
 import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
 import { loadTf, type Tf } from '../training/tf-runtime.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import { buildMlp, mlpLayers, setMlpLayers } from './policy-network.js';
 import { ReplayBuffer } from './replay-buffer.js';
+import type { RolloutRunner } from './rollout.js';
 import { RoutingEnv } from './routing-env.js';
 import { type TrainProgress, trainingSeed } from './training-seeds.js';
 
@@ -60,7 +60,7 @@ export interface DqnResult {
 
 export async function trainDqn(
   opts: DqnOptions,
-  pool: RolloutPool,
+  pool: RolloutRunner,
   onProgress?: (p: TrainProgress) => void,
 ): Promise<DqnResult> {
   const { tf } = await loadTf();

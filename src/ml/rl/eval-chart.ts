@@ -3,8 +3,8 @@
  * 95% interval as a whisker on a shared bps axis, labelled with the mean and the share of orders
  * routed to the hindsight-best venue. Self-contained SVG (no scripts, no fonts to fetch).
  */
-import { linearScale, niceTicks } from '../../backtest/report/chart-scale.js';
-import { escapeHtml } from '../../backtest/report/text-format.js';
+import { linearScale, niceTicks } from '../../charts/chart-scale.js';
+import { escapeHtml } from '../../charts/text-format.js';
 import type { RoutingEvaluation } from './routing-eval.js';
 
 const WIDTH = 760;

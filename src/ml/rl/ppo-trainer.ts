@@ -6,12 +6,12 @@
  */
 import type { Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import { Random } from '../../core/random.js';
-import type { RolloutPool } from '../../workers/rollout-pool.js';
 import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
 import { loadTf, type Tf } from '../training/tf-runtime.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import type { EpisodeTrace } from './episode.js';
 import { buildMlp, mlpLayers, predictRows } from './policy-network.js';
+import type { RolloutRunner } from './rollout.js';
 import { RoutingEnv } from './routing-env.js';
 import { splitMenu } from './split-actions.js';
 import { type TrainProgress, trainingSeed } from './training-seeds.js';
@@ -55,7 +55,7 @@ export interface PpoResult {
 
 export async function trainPpo(
   opts: PpoOptions,
-  pool: RolloutPool,
+  pool: RolloutRunner,
   onProgress?: (p: TrainProgress) => void,
 ): Promise<PpoResult> {
   const { tf } = await loadTf();

@@ -30,6 +30,11 @@ export interface RolloutResult {
   logProbs: Float32Array[];
 }
 
+/** Runs a rollout task's episodes somewhere (in parallel threads: src/workers/rollout-pool.ts). */
+export interface RolloutRunner {
+  run(task: RolloutTask): Promise<RolloutResult>;
+}
+
 export async function runRollout(task: RolloutTask): Promise<RolloutResult> {
   const { tf } = await loadTf();
   const model = mlpFromLayers(tf, task.layers);
