@@ -15,6 +15,7 @@ export class RiskMetricSlots {
   readonly duplicateReports: number;
   readonly anomalies: number;
   readonly breakerTrips: number;
+  readonly killSwitchCancels: number;
   readonly realized: number;
   readonly unrealized: number;
   readonly fees: number;
@@ -36,6 +37,7 @@ export class RiskMetricSlots {
     this.duplicateReports = m.slot('reports_duplicate');
     this.anomalies = m.slot('order_anomalies');
     this.breakerTrips = m.slot('breaker_trips');
+    this.killSwitchCancels = m.slot('kill_switch_cancels');
     this.realized = m.slot('pnl_realized');
     this.unrealized = m.slot('pnl_unrealized');
     this.fees = m.slot('pnl_fees');

@@ -17,7 +17,8 @@ import {
   RISK_REJECT_REASONS,
   type RiskRejectReason,
 } from '../run-state/pipeline-metrics.js';
-import { ExecKind, type ExecReport, type Order } from '../shm/records.js';
+import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
+import { CancelAllRule } from './cancel-all-rule.js';
 import { seedPosition } from './journal-replay.js';
 import type { RecoveredSnapshot } from './journal-snapshot.js';
 import { OrderTracker } from './order-tracker.js';
@@ -52,6 +53,7 @@ export class RiskStage {
   private readonly slots: RiskMetricSlots;
   /** Reason of the last rejection (for the journal), null after an approval. */
   lastReject: RiskRejectReason | null = null;
+  readonly cancelAll = new CancelAllRule();
 
   constructor(
     readonly symbolCount: number,
@@ -100,6 +102,44 @@ export class RiskStage {
 
   setTradingState(state: TradingStateValue): void {
     this.state = state;
+  }
+
+  /**
+   * Reads the breakers' trading state and the cancel-all triggers (kill switch, reconciliation
+   * count) once per poll; true when every open order should be cancelled now (cancelOpenOrders).
+   */
+  onControl(state: TradingStateValue, killSwitch: boolean, reconcileSeq: number): boolean {
+    this.state = state;
+    return this.cancelAll.due(killSwitch, reconcileSeq);
+  }
+
+  /**
+   * Writes a cancel for each open order into `cancel` and hands it to `emit`, which returns false
+   * when it has no room: the pass stops there and is repeated on a later poll. Returns whether
+   * every open order got its cancel.
+   */
+  cancelOpenOrders(cancel: Order, emit: (cancel: Order) => boolean): boolean {
+    let complete = true;
+    cancel.riskTsNs = this.clock.nowNs();
+    this.orders.forEachOpen((o) => {
+      if (!complete) return;
+      cancel.clientOrderId = o.clientOrderId;
+      cancel.symbolId = o.symbolId;
+      cancel.venueId = o.venueId;
+      cancel.side = o.side;
+      cancel.type = OrderType.cancel;
+      cancel.qty = o.qty - o.filledQty;
+      cancel.limitPx = o.limitPx;
+      complete = emit(cancel);
+      if (complete) this.metrics.counters.add(this.slots.killSwitchCancels, 1);
+    });
+    this.cancelAll.passDone(complete);
+    return complete;
+  }
+
+  /** Journal reason code of the last decision (0 after an approval). */
+  lastRejectCode(): number {
+    return this.lastReject === null ? 0 : riskReasonCode(this.lastReject);
   }
 
   /** Returns true when the order may go to the venue; stamps `riskTsNs` either way. */

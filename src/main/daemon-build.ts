@@ -24,6 +24,7 @@ import { RecordingDrain } from '../pipeline/recording-drain.js';
 import { Breaker, ControlBlock } from '../run-state/control-block.js';
 import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { RunState } from '../run-state/run-state.js';
+import { type ChaosEvent, parseChaos } from './chaos.js';
 import { checkRunnable, JOURNAL_FILE, prepareReportDir } from './run-preflight.js';
 import { Supervisor } from './supervisor.js';
 import { createRestartPolicy } from './worker-restart.js';
@@ -46,6 +47,8 @@ export interface Daemon {
   readonly supervisor: Supervisor;
   readonly breakers: BreakerWatch;
   readonly hostNames: string[];
+  /** Faults HFT_CHAOS asks to inject (tests of the restart path). */
+  readonly chaos: ChaosEvent[];
   /** Nanoseconds since the run's epoch, the clock every worker stamps with. */
   readonly nowNs: () => number;
   /** Trips the kill switch (once) and says who asked. */
@@ -99,6 +102,9 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
     { ...settingsFromConfig(cfg), recovery, calibration, latencyModelPath, wallOffsetNs },
     epochNs,
   );
+  const hostNames = handles.hosts.map((h) => h.name);
+  // Refused before any file is opened.
+  const chaos = parseChaos(process.env.HFT_CHAOS, hostNames);
   const snapshot = recovery && {
     positions: recovery.positions,
     openOrders: recovery.openOrders,
@@ -145,7 +151,8 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
     state: new RunState(registry, cfg, metrics, control),
     supervisor: new Supervisor(handles, nowNs, cfg.system.heartbeat_timeout_ms, restartPolicy),
     breakers: new BreakerWatch(control, registry, metrics, log),
-    hostNames: handles.hosts.map((h) => h.name),
+    hostNames,
+    chaos,
     nowNs,
     killSwitch,
   };

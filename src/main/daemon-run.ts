@@ -4,7 +4,7 @@
  * fatal worker fault.
  */
 import { RuntimeFault } from '../core/errors.js';
-import { parseChaos, scheduleChaos } from './chaos.js';
+import { scheduleChaos } from './chaos.js';
 import { progressLine } from './console-report.js';
 import type { Daemon } from './daemon-build.js';
 import { haltAndSettle, type ShutdownReport } from './shutdown.js';
@@ -94,7 +94,6 @@ export async function runUntilStopped(d: Daemon, out: (line: string) => void): P
   supervisor.on('stale', (h) =>
     log.warn({ host: h.name, heartbeat_age_ms: h.heartbeatAgeMs }, 'worker heartbeat late'),
   );
-  const chaos = parseChaos(process.env.HFT_CHAOS, d.hostNames);
   const started = supervisor.start();
   const stopped = stopSignal(d, started);
   try {
@@ -107,7 +106,7 @@ export async function runUntilStopped(d: Daemon, out: (line: string) => void): P
     });
   }
   const startNs = d.nowNs();
-  const cancelChaos = scheduleChaos(chaos, supervisor, (e) => log.warn(e, 'HFT_CHAOS: injecting a fault'));
+  const cancelChaos = scheduleChaos(d.chaos, supervisor, (e) => log.warn(e, 'HFT_CHAOS: injecting a fault'));
   const timers = startTimers(d, startNs, out);
   const reason = await stopped;
   timers.stopProgress();

@@ -1,39 +1,41 @@
-import { type RiskStage, riskReasonCode } from '../execution/risk-stage.js';
+import { decisionEntry, reportEntry } from '../execution/journal-entries.js';
+import type { RiskStage } from '../execution/risk-stage.js';
 import { Breaker, type ControlBlock } from '../run-state/control-block.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import {
-  type ExecReport,
   ExecReportCodec,
   JournalCodec,
   JournalKind,
+  type JournalRecord,
   type Order,
   OrderCodec,
-  OrderType,
 } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import { BATCH, type StageNode } from './stage-node.js';
 
 const PNL_PUBLISH_INTERVAL_NS = 50e6;
-/** Reports are ExecKind 1..6; journal kinds for them are ExecKind + 2. */
-const REPORT_TO_JOURNAL = 2;
 
 /**
- * Reports first (positions current), then orders through the checks; every decision and report
- * is journaled, so nothing is processed unless the journal ring has room for it (backpressure,
- * never loss). On the kill switch it sends a cancel for every open order, once.
+ * Binds the risk stage to its rings: reports first (positions current), then the control block's
+ * triggers, then orders through the checks. Every decision and report is journaled, so nothing is
+ * processed unless the journal ring has room for it (backpressure, never loss).
  */
 export class RiskNode implements StageNode {
   readonly name = 'risk';
   private readonly order = OrderCodec.create();
+  private readonly cancel = OrderCodec.create();
   private readonly report = ExecReportCodec.create();
   private readonly entry = JournalCodec.create();
   private readonly nextPnlNs = new Float64Array(1);
-  private cancelledAll = false;
-  private reconcileSeen: number;
-  /** Orders recovered from a journal are unknown to this venue session: cancel them first. */
-  private recoveryCancels = false;
   private readonly journalSlot: number;
-  private readonly killCancelSlot: number;
+  /** Cancels written in the current pass (emitCancel is a field so no closure is made per poll). */
+  private passJournaled = 0;
+  private readonly emitCancel = (cancel: Order): boolean => {
+    if (this.approved.freeSlots() === 0 || this.journalRoom() === 0) return false;
+    OrderCodec.write(this.approved.f64, this.approved.i32, this.approved.claim(), cancel);
+    this.passJournaled += this.journalEntry(decisionEntry(cancel, JournalKind.cancelRequest, 0, this.entry));
+    return true;
+  };
 
   constructor(
     private readonly stage: RiskStage,
@@ -45,8 +47,6 @@ export class RiskNode implements StageNode {
     private readonly metrics: PipelineMetrics,
   ) {
     this.journalSlot = metrics.slot('journal_records');
-    this.reconcileSeen = control.reconcileSeq;
-    this.killCancelSlot = metrics.slot('kill_switch_cancels');
   }
 
   private journalRoom(): number {
@@ -58,18 +58,16 @@ export class RiskNode implements StageNode {
     const nr = Math.min(this.reports.available(), BATCH, this.journalRoom());
     for (let i = 0; i < nr; i++) {
       ExecReportCodec.read(this.reports.f64, this.reports.i32, this.reports.next(), this.report);
-      if (this.stage.onExecReport(this.report)) journaled += this.journalReport(this.report);
+      if (this.stage.onExecReport(this.report))
+        journaled += this.journalEntry(reportEntry(this.report, this.entry));
     }
-    this.stage.setTradingState(this.control.tradingState);
-    if (this.control.reconcileSeq !== this.reconcileSeen) {
-      this.reconcileSeen = this.control.reconcileSeq;
-      this.recoveryCancels = true;
-      this.cancelledAll = false;
+    const c = this.control;
+    if (this.stage.onControl(c.tradingState, c.isTripped(Breaker.killSwitch), c.reconcileSeq)) {
+      this.passJournaled = 0;
+      this.stage.cancelOpenOrders(this.cancel, this.emitCancel);
+      this.approved.publish();
+      journaled += this.passJournaled;
     }
-    if (this.control.isTripped(Breaker.killSwitch) || this.recoveryCancels) {
-      journaled += this.cancelAllOnce();
-      if (this.cancelledAll) this.recoveryCancels = false;
-    } else this.cancelledAll = false;
     // Orders wait in their ring while the approved or journal ring is full: backpressure, no loss.
     const no = Math.min(
       this.orders.available(),
@@ -81,7 +79,10 @@ export class RiskNode implements StageNode {
       OrderCodec.read(this.orders.f64, this.orders.i32, this.orders.next(), this.order);
       const ok = this.stage.onOrder(this.order);
       if (ok) OrderCodec.write(this.approved.f64, this.approved.i32, this.approved.claim(), this.order);
-      journaled += this.journalDecision(this.order, ok ? JournalKind.approved : JournalKind.rejected);
+      const kind = ok ? JournalKind.approved : JournalKind.rejected;
+      journaled += this.journalEntry(
+        decisionEntry(this.order, kind, this.stage.lastRejectCode(), this.entry),
+      );
     }
     // Journal first, then the venue, then release the inputs: a risk worker that dies at any
     // point leaves nothing sent that is not journaled, and whatever it never released is read
@@ -98,80 +99,13 @@ export class RiskNode implements StageNode {
   }
 
   cancelOpenOrdersAtStart(): void {
-    this.recoveryCancels = true;
+    this.stage.cancelAll.requestAtStart();
   }
 
-  /** Sends a cancel for every open order (kill switch, recovery); runs once per trip. */
-  private cancelAllOnce(): number {
-    if (this.cancelledAll) return 0;
-    this.cancelledAll = true;
-    let n = 0;
-    this.stage.orders.forEachOpen((o) => {
-      if (this.approved.freeSlots() === 0 || this.journalRoom() === 0) {
-        this.cancelledAll = false; // retry the rest next poll
-        return;
-      }
-      Object.assign(this.order, {
-        clientOrderId: o.clientOrderId,
-        symbolId: o.symbolId,
-        venueId: o.venueId,
-        side: o.side,
-      });
-      this.order.type = OrderType.cancel;
-      this.order.qty = o.qty - o.filledQty;
-      this.order.limitPx = o.limitPx;
-      OrderCodec.write(this.approved.f64, this.approved.i32, this.approved.claim(), this.order);
-      n += this.journalDecision(this.order, JournalKind.cancelRequest);
-      this.metrics.counters.add(this.killCancelSlot, 1);
-    });
-    this.approved.publish();
-    return n;
-  }
-
-  private journalDecision(o: Order, kind: number): number {
-    if (this.journal === null) return 0;
-    const e = this.entry;
-    e.tsNs = o.riskTsNs;
-    e.clientOrderId = o.clientOrderId;
-    e.execId = 0;
-    e.qty = o.qty;
-    e.limitPx = o.limitPx;
-    e.fillQty = 0;
-    e.fillPx = 0;
-    e.leavesQty = kind === JournalKind.approved ? o.qty : 0;
-    e.feeUsd = 0;
-    e.symbolId = o.symbolId;
-    e.venueId = o.venueId;
-    e.side = o.side;
-    e.kind = kind;
-    const r = this.stage.lastReject;
-    e.reason = kind === JournalKind.rejected && r !== null ? riskReasonCode(r) : 0;
-    return this.writeEntry();
-  }
-
-  private journalReport(r: ExecReport): number {
-    if (this.journal === null) return 0;
-    const e = this.entry;
-    e.tsNs = r.recvTsNs;
-    e.clientOrderId = r.clientOrderId;
-    e.execId = r.execId;
-    e.qty = 0;
-    e.limitPx = 0;
-    e.fillQty = r.fillQty;
-    e.fillPx = r.fillPx;
-    e.leavesQty = r.leavesQty;
-    e.feeUsd = r.feeUsd;
-    e.symbolId = r.symbolId;
-    e.venueId = r.venueId;
-    e.side = r.side;
-    e.kind = r.kind + REPORT_TO_JOURNAL;
-    e.reason = r.reason;
-    return this.writeEntry();
-  }
-
-  private writeEntry(): number {
-    const j = this.journal!;
-    JournalCodec.write(j.f64, j.i32, j.claim(), this.entry);
+  private journalEntry(entry: JournalRecord): number {
+    const j = this.journal;
+    if (j === null) return 0;
+    JournalCodec.write(j.f64, j.i32, j.claim(), entry);
     this.metrics.counters.add(this.journalSlot, 1);
     return 1;
   }

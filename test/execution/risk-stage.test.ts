@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RiskLimits } from '../../src/execution/risk-limits.js';
 import { RiskStage } from '../../src/execution/risk-stage.js';
 import { Breaker, type BreakerSpec, TradingState } from '../../src/run-state/control-block.js';
-import { ExecKind, ExecReportCodec, type Order, OrderCodec } from '../../src/shm/records.js';
+import { ExecKind, ExecReportCodec, type Order, OrderCodec, OrderType } from '../../src/shm/records.js';
 import { quoteTick, stageFixture } from '../fixtures.js';
 
 const LIMITS: RiskLimits = {
@@ -300,5 +300,62 @@ describe('RiskStage checks', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('RiskStage cancel-all (kill switch, recovery, reconciliation)', () => {
+  /** Opens three orders (one partly filled) and returns the stage with them. */
+  function withOpenOrders() {
+    const s = setup();
+    const orders = [order({ qty: 100 }), order({ side: -1, qty: 50, limitPx: 99.99 }), order({ qty: 30 })];
+    for (const o of orders) expect(s.risk.onOrder(o)).toBe(true);
+    s.risk.onExecReport(fill(orders[0], 40, 100.01));
+    return { ...s, orders };
+  }
+
+  function pass(risk: RiskStage, room = Number.POSITIVE_INFINITY) {
+    const sent: Order[] = [];
+    const complete = risk.cancelOpenOrders(OrderCodec.create(), (c) => {
+      if (sent.length >= room) return false;
+      sent.push({ ...c });
+      return true;
+    });
+    return { sent, complete };
+  }
+
+  it('cancels every open order for its remaining quantity, once per kill-switch trip', () => {
+    const { risk, orders, count } = withOpenOrders();
+    expect(risk.onControl(TradingState.halted, true, 0)).toBe(true);
+    const { sent, complete } = pass(risk);
+    expect(complete).toBe(true);
+    expect(sent.map((c) => [c.clientOrderId, c.type, c.qty, c.side]).sort((a, b) => a[0] - b[0])).toEqual([
+      [orders[0].clientOrderId, OrderType.cancel, 60, 1],
+      [orders[1].clientOrderId, OrderType.cancel, 50, -1],
+      [orders[2].clientOrderId, OrderType.cancel, 30, 1],
+    ]);
+    expect(count('kill_switch_cancels')).toBe(3);
+    // Still tripped: no second pass. Reset, then a new trip cancels again.
+    expect(risk.onControl(TradingState.halted, true, 0)).toBe(false);
+    expect(risk.onControl(TradingState.active, false, 0)).toBe(false);
+    expect(risk.onControl(TradingState.halted, true, 0)).toBe(true);
+  });
+
+  it('repeats a pass that ran out of ring room until every cancel was written', () => {
+    const { risk } = withOpenOrders();
+    expect(risk.onControl(TradingState.halted, true, 0)).toBe(true);
+    expect(pass(risk, 1)).toMatchObject({ complete: false });
+    expect(risk.onControl(TradingState.halted, true, 0)).toBe(true);
+    expect(pass(risk).complete).toBe(true);
+    expect(risk.onControl(TradingState.halted, true, 0)).toBe(false);
+  });
+
+  it('cancels after a reconciliation and at start after a recovery, not for the count it started at', () => {
+    const { risk } = withOpenOrders();
+    expect(risk.onControl(TradingState.active, false, 7)).toBe(false);
+    expect(risk.onControl(TradingState.active, false, 8)).toBe(true);
+    expect(pass(risk).sent).toHaveLength(3);
+    expect(risk.onControl(TradingState.active, false, 8)).toBe(false);
+    risk.cancelAll.requestAtStart();
+    expect(risk.onControl(TradingState.active, false, 8)).toBe(true);
   });
 });

@@ -1,0 +1,36 @@
+/**
+ * When risk cancels every open order: once per kill-switch trip, and once after a recovery or a
+ * reconciliation (orders recovered from a journal are unknown to this venue session). A pass
+ * that runs out of ring room is repeated on the next poll until one completes.
+ */
+export class CancelAllRule {
+  private passComplete = false;
+  private recoveryCancels = false;
+  /** The reconciliation count last seen; the first one seen is where this stage started. */
+  private reconcileSeen = -1;
+
+  /** Orders recovered from a journal are open at start: cancel them before trading. */
+  requestAtStart(): void {
+    this.recoveryCancels = true;
+  }
+
+  /** True when a cancel-all pass is due now, given the kill switch and the reconciliation count. */
+  due(killSwitch: boolean, reconcileSeq: number): boolean {
+    if (this.reconcileSeen < 0) this.reconcileSeen = reconcileSeq;
+    else if (reconcileSeq !== this.reconcileSeen) {
+      this.reconcileSeen = reconcileSeq;
+      this.recoveryCancels = true;
+      this.passComplete = false;
+    }
+    if (killSwitch || this.recoveryCancels) return !this.passComplete;
+    // Neither trigger holds: the next trip cancels again.
+    this.passComplete = false;
+    return false;
+  }
+
+  /** Records a pass; an incomplete one (no room for every cancel) is repeated. */
+  passDone(complete: boolean): void {
+    this.passComplete = complete;
+    if (complete) this.recoveryCancels = false;
+  }
+}
