@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { MonotonicClock } from '../src/core/clock.js';
+import { asVenueId } from '../src/core/ids.js';
 import type { RegistryData } from '../src/core/registry.js';
 import { createForecaster } from '../src/ml/create-forecaster.js';
 import { createForecastTable, ForecastTable } from '../src/ml/forecast-table.js';
@@ -52,7 +53,7 @@ function stage(modelPath: string | null, clock: MonotonicClock) {
   const feedAll = () => {
     for (let v = 0; v < VENUES; v++) {
       n++;
-      sample.venueId = v;
+      sample.venueId = asVenueId(v);
       sample.kind = LatencyKind.orderAck;
       sample.tsNs = clock.nowNs();
       sample.latencyNs = (250 + 120 * v) * 1e3 * (1 + 0.3 * Math.sin(n)) * (n % 50 === 0 ? 5 : 1);

@@ -11,6 +11,7 @@
  */
 import { Bench } from 'tinybench';
 import { MonotonicClock } from '../src/core/clock.js';
+import { asSymbolId, asVenueId } from '../src/core/ids.js';
 import type { RegistryData } from '../src/core/registry.js';
 import type { RiskLimits } from '../src/execution/risk-limits.js';
 import { RiskStage } from '../src/execution/risk-stage.js';
@@ -71,8 +72,8 @@ export async function run(): Promise<BenchReport> {
   function nextOrder(qty: number): void {
     n++;
     order.clientOrderId = n;
-    order.symbolId = n % SYMBOLS;
-    order.venueId = n % VENUES;
+    order.symbolId = asSymbolId(n % SYMBOLS);
+    order.venueId = asVenueId(n % VENUES);
     order.side = (n & 1) === 0 ? Side.buy : Side.sell;
     order.type = OrderType.limitIoc;
     order.qty = qty;

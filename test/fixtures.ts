@@ -72,3 +72,6 @@ export function routedIntent(intent: OrderIntent, book: BookTops, side: number, 
     ttlNs: 0,
   });
 }
+
+/** A test's partial record: ids as plain numbers (the registry's typed ids are for src/). */
+export type RecordPatch<R> = { [K in keyof R]?: number };

@@ -2,6 +2,7 @@
  * What a backtest produces: the `backtest` section of summary.json (BacktestSummary, compact and
  * byte-for-byte deterministic) and the series report.html draws (BacktestSeries).
  */
+import type { OrderCounts } from '../run-state/run-summary.js';
 
 export interface Quantiles {
   count: number;
@@ -48,15 +49,7 @@ export interface BacktestSummary {
   };
   router: string;
   strategy: string;
-  orders: {
-    sent: number;
-    acked: number;
-    filled: number;
-    rejected_risk: number;
-    rejected_venue: number;
-    expired: number;
-    cancelled: number;
-  };
+  orders: OrderCounts;
   fill_rate: number;
   /** USD traded over all venues. */
   filled_notional: number;

@@ -4,6 +4,7 @@ import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
 import { QuoteTable } from '../market/quote-table.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import { orderCounts } from '../run-state/run-summary.js';
 import type { SeqlockTableHandle } from '../shm/seqlock-table.js';
 import type { BacktestData } from './backtest-data.js';
 import type {
@@ -135,15 +136,7 @@ export function summarizeBacktest(x: SummaryInputs): BacktestResult {
     },
     router: x.cfg.routing.router,
     strategy: x.cfg.trading.strategy.name,
-    orders: {
-      sent,
-      acked: c('orders_acked'),
-      filled: c('orders_filled'),
-      rejected_risk: c('orders_rejected_risk'),
-      rejected_venue: c('orders_rejected_venue'),
-      expired: c('orders_expired'),
-      cancelled: c('orders_cancelled'),
-    },
+    orders: orderCounts(x.metrics),
     fill_rate: ratio(c('orders_filled'), sent),
     filled_notional: r6(l.venues.reduce((a, v) => a + v.notional, 0)),
     pnl: {

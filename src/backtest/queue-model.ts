@@ -4,6 +4,7 @@
  * every order lives in the exchange's typed arrays: `front` is the quantity ahead of the order,
  * `tradedSinceDepth` the trade quantity at its price since the last depth update.
  */
+import type { QueueModelName } from '../config/config-types.js';
 export interface QueueState {
   readonly front: Float64Array;
   readonly tradedSinceDepth: Float64Array;
@@ -75,8 +76,6 @@ export function probabilisticQueue(power: number): QueueModel {
     },
   };
 }
-
-export type QueueModelName = 'risk-averse' | 'probabilistic';
 
 export function createQueueModel(name: QueueModelName, power = 2): QueueModel {
   return name === 'probabilistic' ? probabilisticQueue(power) : riskAverseQueue;

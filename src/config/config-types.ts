@@ -1,25 +1,26 @@
 /** The validated, fully resolved configuration every part of the daemon reads. */
 import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
+import { WAIT_STRATEGIES, type WaitStrategyName } from '../shm/wait-strategy.js';
 
-export { LOG_LEVELS, type LogLevel };
+export { LOG_LEVELS, type LogLevel, WAIT_STRATEGIES, type WaitStrategyName };
 export const MODES = ['fast', 'balanced', 'production'] as const;
 export const PIPELINES = ['threads', 'fused', 'inline'] as const;
-export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking', 'sleep-poll'] as const;
 /** Worker threads of the three topologies (src/pipeline/topology.ts). */
-export const HOST_NAMES = ['ingest', 'predict', 'route', 'risk', 'execute', 'fused', 'inline'] as const;
-export const ROUTERS = [
-  'dqn',
-  'ppo',
-  'round-robin',
-  'best-price',
-  'lowest-latency',
-  'predicted-latency',
-] as const;
+/** The pipeline's stages, in order along the data flow (DESIGN.md section 1). */
+export const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
+export type StageName = (typeof STAGES)[number];
+export const HOST_NAMES = [...STAGES, 'fused', 'inline'] as const;
+/** Routers served from a trained policy (ONNX, onnxruntime-node). */
+export const POLICY_ROUTERS = ['dqn', 'ppo'] as const;
+/** Fixed-rule routers: synchronous, no model. */
+export const FIXED_ROUTERS = ['round-robin', 'best-price', 'lowest-latency', 'predicted-latency'] as const;
+export const ROUTERS = [...POLICY_ROUTERS, ...FIXED_ROUTERS] as const;
 
 export type Mode = (typeof MODES)[number];
 export type PipelineTopology = (typeof PIPELINES)[number];
-export type WaitStrategyConfig = (typeof WAIT_STRATEGIES)[number];
 export type RouterName = (typeof ROUTERS)[number];
+export type PolicyRouterName = (typeof POLICY_ROUTERS)[number];
+export type FixedRouterName = (typeof FIXED_ROUTERS)[number];
 
 export interface VenueLatencyConfig {
   /** Median one-way-and-back order latency in microseconds. */
@@ -98,7 +99,7 @@ export interface HftConfig {
     log_level: LogLevel;
     duration_s: number;
     pipeline: PipelineTopology;
-    wait_strategy: WaitStrategyConfig;
+    wait_strategy: WaitStrategyName;
     spin_ns: number;
     /**
      * The one worker that busy-spins on a core of its own whatever `wait_strategy` says
@@ -185,6 +186,7 @@ export interface RiskConfig {
 
 export const ORDER_LATENCY_MODELS = ['measured', 'constant'] as const;
 export const QUEUE_MODELS = ['risk-averse', 'probabilistic'] as const;
+export type QueueModelName = (typeof QUEUE_MODELS)[number];
 export const DECISION_LATENCY_MODELS = ['recorded', 'none'] as const;
 
 export interface BacktestConfig {
@@ -195,7 +197,7 @@ export interface BacktestConfig {
   /** Scales every order latency (a sweep's "what if the wire were 2x slower"). */
   latency_multiplier: number;
   /** risk-averse: a resting order advances only on trades at its price; probabilistic: also on cancellations ahead of it. */
-  queue_model: (typeof QUEUE_MODELS)[number];
+  queue_model: QueueModelName;
   /** probabilistic queue: power n of f(x) = x^n. */
   queue_power: number;
   /** Fee of a passive (maker) fill, basis points of notional; negative is a rebate. */

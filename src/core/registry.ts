@@ -2,6 +2,8 @@
  * Symbols and venues as small integer ids (DESIGN.md principle 2). Main builds the registry once
  * from config and hands the plain arrays to every worker.
  */
+import { asSymbolId, asVenueId, type SymbolId, type VenueId } from './ids.js';
+
 export interface RegistryData {
   readonly symbols: readonly string[];
   readonly venues: readonly string[];
@@ -33,12 +35,12 @@ export class Registry {
   }
 
   /** Id of a symbol, or -1 when unknown (callers count the rejection). */
-  symbolId(name: string): number {
-    return this.symbolIds.get(name) ?? -1;
+  symbolId(name: string): SymbolId {
+    return asSymbolId(this.symbolIds.get(name) ?? -1);
   }
 
-  venueId(name: string): number {
-    return this.venueIds.get(name) ?? -1;
+  venueId(name: string): VenueId {
+    return asVenueId(this.venueIds.get(name) ?? -1);
   }
 
   toData(): RegistryData {

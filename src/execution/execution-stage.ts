@@ -3,6 +3,7 @@
  * responses into execution reports and measured order->ack latency samples.
  */
 import type { Clock } from '../core/clock.js';
+import { asSymbolId, asVenueId } from '../core/ids.js';
 import { VenueFlag, type VenueFlagSink } from '../run-state/control-block.js';
 import { ORDER_STATUSES, type PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import {
@@ -186,9 +187,9 @@ export class ExecutionStage {
     const v = this.timeoutVenue[0];
     this.setOutage(v, true);
     out.clientOrderId = id;
-    out.venueId = v;
+    out.venueId = asVenueId(v);
     out.kind = ExecKind.ackTimeout;
-    out.symbolId = -1;
+    out.symbolId = asSymbolId(-1);
     out.side = 0;
     out.fillQty = 0;
     out.fillPx = 0;

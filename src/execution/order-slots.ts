@@ -3,6 +3,8 @@
  * free list: taking and releasing a slot allocates nothing. Shared by the live simulated venues
  * (SimVenueGateway) and the backtest's (BacktestExchange); each keeps its own extra columns.
  */
+
+import { asSymbolId, asVenueId } from '../core/ids.js';
 import type { ExecReport, Order } from '../shm/records.js';
 
 export class OrderSlots {
@@ -60,8 +62,8 @@ export class OrderSlots {
   /** The order's identity in a report received at `recvTsNs`; amounts are zeroed for the caller to set. */
   header(s: number, out: ExecReport, recvTsNs: number): void {
     out.clientOrderId = this.clientOrderId[s];
-    out.symbolId = this.symbolId[s];
-    out.venueId = this.venueId[s];
+    out.symbolId = asSymbolId(this.symbolId[s]);
+    out.venueId = asVenueId(this.venueId[s]);
     out.side = this.side[s];
     out.sentTsNs = this.sentTsNs[s];
     out.recvTsNs = recvTsNs;

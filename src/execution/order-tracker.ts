@@ -7,6 +7,7 @@
  * quantity, report after the end) is counted as an anomaly; fills are still applied to positions
  * by the caller, because a venue's fill happened whatever our records say.
  */
+import { asSymbolId, asVenueId, type SymbolId, type VenueId } from '../core/ids.js';
 export const OrderState = {
   free: 0,
   pending: 1,
@@ -18,8 +19,8 @@ const EMPTY = -1;
 
 export interface OpenOrder {
   clientOrderId: number;
-  symbolId: number;
-  venueId: number;
+  symbolId: SymbolId;
+  venueId: VenueId;
   side: number;
   qty: number;
   filledQty: number;
@@ -131,8 +132,8 @@ export class OrderTracker {
       if (this.ids[i] === EMPTY) continue;
       f({
         clientOrderId: this.ids[i],
-        symbolId: this.symbol[i],
-        venueId: this.venue[i],
+        symbolId: asSymbolId(this.symbol[i]),
+        venueId: asVenueId(this.venue[i]),
         side: this.side[i],
         qty: this.qty[i],
         filledQty: this.filled[i],

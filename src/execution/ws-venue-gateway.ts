@@ -19,6 +19,7 @@
  * the owner when a venue's session opens or closes (the execution stage marks the venue out).
  */
 import type { Clock } from '../core/clock.js';
+import { asSymbolId, asVenueId } from '../core/ids.js';
 import type { Registry } from '../core/registry.js';
 import {
   ExecKind,
@@ -289,8 +290,8 @@ export class WsVenueGateway implements VenueGateway {
     r.sentTsNs = this.sentTsNs[s];
     r.venueTsNs = nowNs;
     r.recvTsNs = nowNs;
-    r.symbolId = this.symbolId[s];
-    r.venueId = this.venueId[s];
+    r.symbolId = asSymbolId(this.symbolId[s]);
+    r.venueId = asVenueId(this.venueId[s]);
     r.side = this.side[s];
     r.kind = kind;
     r.reason = reason;
@@ -342,8 +343,8 @@ export class WsVenueGateway implements VenueGateway {
     r.sentTsNs = this.sentTsNs[s];
     r.venueTsNs = (f.vtsUs - this.monoUsAtZero) * 1e3;
     r.recvTsNs = recvNs;
-    r.symbolId = this.symbolId[s];
-    r.venueId = v;
+    r.symbolId = asSymbolId(this.symbolId[s]);
+    r.venueId = asVenueId(v);
     r.side = this.side[s];
     r.kind = f.execKind;
     r.reason = f.reason;
@@ -370,7 +371,7 @@ export class WsVenueGateway implements VenueGateway {
     out.tsNs = recvNs;
     out.latencyNs = rttNs;
     out.orderQty = 0;
-    out.venueId = v;
+    out.venueId = asVenueId(v);
     out.kind = LatencyKind.probe;
     this.sampleTail++;
     this.opts.wake();

@@ -4,10 +4,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { HftConfig } from '../config/config-types.js';
+import { type HftConfig, ROUTERS } from '../config/config-types.js';
 import { ConfigError } from '../core/errors.js';
 import { isPolicyRouterName, policyProblem } from '../routing/create-policy-router.js';
-import { AVAILABLE_ROUTERS } from '../routing/create-router.js';
 
 export const JOURNAL_FILE = 'journal.hftj';
 
@@ -32,8 +31,8 @@ export function checkRunnable(cfg: HftConfig): void {
  * these venues (in this order: a policy's inputs and outputs are per venue).
  */
 export function checkRouterAvailable(router: string, field: string, venues: readonly string[]): void {
-  if (!(AVAILABLE_ROUTERS as readonly string[]).includes(router)) {
-    throw new ConfigError(field, `unknown router "${router}"; use one of ${AVAILABLE_ROUTERS.join(', ')}`);
+  if (!(ROUTERS as readonly string[]).includes(router)) {
+    throw new ConfigError(field, `unknown router "${router}"; use one of ${ROUTERS.join(', ')}`);
   }
   if (isPolicyRouterName(router)) {
     const why = policyProblem(router, venues);

@@ -9,6 +9,7 @@
  */
 
 import type { VenueConfig } from '../config/config-types.js';
+import { asSymbolId, asVenueId } from '../core/ids.js';
 import { Random } from '../core/random.js';
 import type { Registry } from '../core/registry.js';
 import { type Tick, TickFlag } from '../shm/records.js';
@@ -244,8 +245,8 @@ export class SimMarket implements MarketSource {
     const mid = efficient * (1 + (v.noise_bps / 1e4) * this.rng.normal());
     const widen = this.regime.state === 1 ? this.volatileSpreadFactor : 1;
     const half = Math.max(0.005, (mid * v.spread_bps * widen) / 2e4);
-    out.symbolId = symbolId;
-    out.venueId = venueId;
+    out.symbolId = asSymbolId(symbolId);
+    out.venueId = asVenueId(venueId);
     out.bidPx = roundCents(mid - half, -1);
     out.askPx = roundCents(mid + half, 1);
     out.bidQty = Math.max(1, Math.round(v.depth * (0.5 + this.rng.next())));

@@ -7,6 +7,7 @@
  * current book on each subscribe, so a reconnect needs no special handling here.
  */
 import type { Clock } from '../core/clock.js';
+import { asVenueId } from '../core/ids.js';
 import type { Registry } from '../core/registry.js';
 import { type Tick, TickCodec, TickFlag } from '../shm/records.js';
 import { VenueConnection, type VenueLogger } from '../venues/venue-connection.js';
@@ -135,7 +136,7 @@ export class VenueFeedSource implements MarketSource {
     t.lastPx = 0;
     t.lastQty = 0;
     t.symbolId = symbolId;
-    t.venueId = venueId;
+    t.venueId = asVenueId(venueId);
     t.flags = TickFlag.quote;
     this.tail++;
     this.stats.quotes++;

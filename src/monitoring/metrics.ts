@@ -1,5 +1,7 @@
 /** The daemon's Prometheus registry (CONTRACT.md metric names), fed from shared pipeline state. */
+
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
+import { STAGES } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
 import {
   ORDER_STATUSES,
@@ -11,7 +13,6 @@ import type { RiskLimitsView } from '../run-state/run-state.js';
 import type { BreakerWatch } from './breaker-watch.js';
 import { type Labels, SnapshotHistogram, SnapshotMetric } from './metric-snapshot.js';
 
-const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
 /**
  * prom-client's default gauges named like counters: `promtool check metrics` rejects them
  * ("non-counter metrics should not have _total suffix"). Each is the sum over the `type` label

@@ -2,6 +2,7 @@
  * Builds the stages a host runs and binds them to the shared rings and tables. Runs inside the
  * hosting thread (worker or inline), so every object here is thread-local.
  */
+import type { StageName } from '../config/config-types.js';
 import type { Clock } from '../core/clock.js';
 import { createLogger } from '../core/logger.js';
 import { Random } from '../core/random.js';
@@ -42,7 +43,7 @@ import { PredictNode } from './predict-node.js';
 import { RiskNode } from './risk-node.js';
 import { RouteNode } from './route-node.js';
 import { BATCH, type StageNode } from './stage-node.js';
-import { hostOf, RING_CONSUMERS, type RingName, type StageName, WAKING_RINGS } from './topology.js';
+import { hostOf, RING_CONSUMERS, type RingName, WAKING_RINGS } from './topology.js';
 
 /** Parts a backtest supplies instead of the live ones: its data feed and its simulated venues. */
 export interface HostOverrides {

@@ -1,8 +1,5 @@
 /** Which stages share a thread (DESIGN.md section 3). The same stage classes serve every topology. */
-import type { PipelineTopology } from '../config/config-types.js';
-
-export const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
-export type StageName = (typeof STAGES)[number];
+import { type PipelineTopology, STAGES, type StageName } from '../config/config-types.js';
 
 export interface HostSpec {
   readonly name: string;

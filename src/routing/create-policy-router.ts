@@ -2,13 +2,11 @@
  * The trained routers (`dqn`, `ppo`): the shipped model trained for the run's venues
  * (src/ml/rl/policy-store.ts) loaded into onnxruntime-node and served by PolicyRouter.
  */
+import { POLICY_ROUTERS, type PolicyRouterName } from '../config/config-types.js';
 import { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { findPolicyDir, modelsDir, policyDirs, readMetadata } from '../ml/rl/policy-store.js';
 import { BestPriceRouter } from './best-price-router.js';
-import { POLICY_ROUTERS } from './create-router.js';
 import { PolicyRouter } from './policy-router.js';
-
-export type PolicyRouterName = (typeof POLICY_ROUTERS)[number];
 
 export function isPolicyRouterName(name: string): name is PolicyRouterName {
   return (POLICY_ROUTERS as readonly string[]).includes(name);

@@ -1,18 +1,8 @@
-import type { RouterName } from '../config/config-types.js';
+import { FIXED_ROUTERS, type FixedRouterName, type RouterName } from '../config/config-types.js';
 import { BestPriceRouter } from './best-price-router.js';
 import { LowestLatencyRouter } from './lowest-latency-router.js';
 import { RoundRobinRouter } from './round-robin-router.js';
 import type { Router } from './router.js';
-
-/** Fixed-rule routers: synchronous, no model. */
-export const FIXED_ROUTERS = ['round-robin', 'best-price', 'lowest-latency', 'predicted-latency'] as const;
-export type FixedRouterName = (typeof FIXED_ROUTERS)[number];
-
-/** Routers served from a trained policy (ONNX, onnxruntime-node). */
-export const POLICY_ROUTERS = ['dqn', 'ppo'] as const;
-
-/** Routers available in this build. */
-export const AVAILABLE_ROUTERS: readonly RouterName[] = [...FIXED_ROUTERS, ...POLICY_ROUTERS];
 
 export function isFixedRouter(name: string): name is FixedRouterName {
   return (FIXED_ROUTERS as readonly string[]).includes(name);

@@ -4,6 +4,7 @@
  * router's venue at that venue's quote (takers).
  */
 import type { Clock } from '../core/clock.js';
+import { asSymbolId, asVenueId } from '../core/ids.js';
 import { BookTops } from '../market/book-tops.js';
 import { splitQty } from '../ml/rl/split-actions.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
@@ -174,8 +175,8 @@ export class RouteStage {
     order.clientOrderId = this.nextClientOrderId++;
     // Shared, so a restarted route worker continues above every id its predecessor used.
     this.metrics.counters.set(this.lastIdSlot, order.clientOrderId);
-    order.symbolId = src.symbolId;
-    order.venueId = venueId;
+    order.symbolId = asSymbolId(src.symbolId);
+    order.venueId = asVenueId(venueId);
     order.side = src.side;
     order.qty = qty;
     order.limitPx = limitPx > 0 ? limitPx : src.side > 0 ? this.book.askPx[i] : this.book.bidPx[i];

@@ -4,6 +4,31 @@ import type { Registry } from '../core/registry.js';
 import type { LatencySummaryUs } from '../shm/latency-histogram.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 
+/** The `orders` block every summary shares (a run's and a backtest's). */
+export interface OrderCounts {
+  sent: number;
+  acked: number;
+  filled: number;
+  rejected_risk: number;
+  rejected_venue: number;
+  cancelled: number;
+  expired: number;
+}
+
+/** The order counters of a run or a backtest, by their summary names. */
+export function orderCounts(m: PipelineMetrics): OrderCounts {
+  const c = (name: string) => m.counters.byName(name);
+  return {
+    sent: c('orders_sent'),
+    acked: c('orders_acked'),
+    filled: c('orders_filled'),
+    rejected_risk: c('orders_rejected_risk'),
+    rejected_venue: c('orders_rejected_venue'),
+    cancelled: c('orders_cancelled'),
+    expired: c('orders_expired'),
+  };
+}
+
 /** summary.json (CONTRACT.md); `Backtest` is the backtest section's type (src/backtest/backtest-result.ts). */
 export interface RunSummary<Backtest = object> {
   mode: string;
@@ -22,14 +47,7 @@ export interface RunSummary<Backtest = object> {
     stages: Record<string, LatencySummaryUs>;
     order_to_ack_by_venue: Record<string, LatencySummaryUs>;
   };
-  orders: {
-    sent: number;
-    acked: number;
-    filled: number;
-    rejected_risk: number;
-    rejected_venue: number;
-    cancelled: number;
-    expired: number;
+  orders: OrderCounts & {
     dropped: number;
     /** Orders whose ack was later than risk.ack_timeout_ms (they stay open until answered). */
     ack_timeouts: number;
@@ -102,13 +120,7 @@ export function buildSummary(
       ),
     },
     orders: {
-      sent,
-      acked: c('orders_acked'),
-      filled: c('orders_filled'),
-      rejected_risk: c('orders_rejected_risk'),
-      rejected_venue: c('orders_rejected_venue'),
-      cancelled: c('orders_cancelled'),
-      expired: c('orders_expired'),
+      ...orderCounts(m),
       dropped: c('orders_dropped'),
       ack_timeouts: c('orders_ack_timeouts'),
       open: c('open_orders'),

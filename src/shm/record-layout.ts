@@ -4,6 +4,8 @@
  * path reads and writes records without allocating.
  */
 
+import type { SymbolId, VenueId } from '../core/ids.js';
+
 export type FieldType = 'f64' | 'i32';
 
 export interface FieldSpec {
@@ -23,8 +25,11 @@ export interface RecordLayout<N extends string = string> {
   readonly sizeBytes: number;
 }
 
+/** The type of a field by its name: symbolId and venueId are typed ids, every other field a number. */
+type FieldValue<K> = K extends 'symbolId' ? SymbolId : K extends 'venueId' ? VenueId : number;
+
 /** A record as a plain object: every field is a number (ids, enums, prices, nanosecond stamps). */
-export type RecordOf<L extends RecordLayout> = { [K in L['fields'][number]['name']]: number };
+export type RecordOf<L extends RecordLayout> = { [K in L['fields'][number]['name']]: FieldValue<K> };
 
 const FIELD_BYTES: Record<FieldType, number> = { f64: 8, i32: 4 };
 

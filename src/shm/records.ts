@@ -123,27 +123,14 @@ export const JournalKind = {
   cancelRequest: 9,
 } as const;
 
-export const ControlLayout = defineLayout('Control', [
-  { name: 'tsNs', type: 'f64' },
-  { name: 'arg0', type: 'f64' },
-  { name: 'arg1', type: 'f64' },
-  /** ControlKind. */
-  { name: 'kind', type: 'i32' },
-  { name: 'target', type: 'i32' },
-]);
-
-export const ControlKind = { halt: 1, resume: 2, cancelAll: 3 } as const;
-
 export type Tick = RecordOf<typeof TickLayout>;
 export type LatencySample = RecordOf<typeof LatencySampleLayout>;
 export type Order = RecordOf<typeof OrderLayout>;
 export type ExecReport = RecordOf<typeof ExecReportLayout>;
-export type Control = RecordOf<typeof ControlLayout>;
 export type JournalRecord = RecordOf<typeof JournalLayout>;
 
 export const TickCodec = compileCodec(TickLayout);
 export const LatencySampleCodec = compileCodec(LatencySampleLayout);
 export const OrderCodec = compileCodec(OrderLayout);
 export const ExecReportCodec = compileCodec(ExecReportLayout);
-export const ControlCodec = compileCodec(ControlLayout);
 export const JournalCodec = compileCodec(JournalLayout);

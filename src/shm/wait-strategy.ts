@@ -14,7 +14,9 @@ export interface WaitStrategy {
   idle(bell: Doorbell, probe: WorkProbe, maxWaitNs: number): void;
 }
 
-export type WaitStrategyName = 'busy-spin' | 'spin-park' | 'blocking' | 'sleep-poll';
+/** The wait strategies a host can idle with (system.wait_strategy). */
+export const WAIT_STRATEGIES = ['busy-spin', 'spin-park', 'blocking', 'sleep-poll'] as const;
+export type WaitStrategyName = (typeof WAIT_STRATEGIES)[number];
 
 const NS_PER_MS = 1e6;
 /**

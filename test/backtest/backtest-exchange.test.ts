@@ -9,6 +9,7 @@ import { ExchangeMarket } from '../../src/backtest/exchange-market.js';
 import { ConstantOrderLatency } from '../../src/backtest/order-latency.js';
 import { probabilisticQueue, type QueueModel, riskAverseQueue } from '../../src/backtest/queue-model.js';
 import { RecordTable } from '../../src/backtest/record-table.js';
+import { asVenueId } from '../../src/core/ids.js';
 import {
   ExecKind,
   type ExecReport,
@@ -32,7 +33,7 @@ function market(events: (Q | T)[], venues = 1): BacktestData {
   const tick: Tick = TickCodec.create();
   for (const e of events) {
     Object.assign(tick, TickCodec.create(), { exchTsNs: e.t * US, recvTsNs: e.t * US + 10 * US });
-    tick.venueId = e.v ?? 0;
+    tick.venueId = asVenueId(e.v ?? 0);
     if ('bid' in e) {
       Object.assign(tick, { bidPx: e.bid, askPx: e.ask, bidQty: e.bq, askQty: e.aq, flags: TickFlag.quote });
     } else Object.assign(tick, { lastPx: e.px, lastQty: e.qty, flags: TickFlag.trade });

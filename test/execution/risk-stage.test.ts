@@ -4,7 +4,7 @@ import type { RiskLimits } from '../../src/execution/risk-limits.js';
 import { RiskStage } from '../../src/execution/risk-stage.js';
 import { Breaker, type BreakerSpec, TradingState } from '../../src/run-state/control-block.js';
 import { ExecKind, ExecReportCodec, type Order, OrderCodec, OrderType } from '../../src/shm/records.js';
-import { quoteTick, stageFixture } from '../fixtures.js';
+import { quoteTick, type RecordPatch, stageFixture } from '../fixtures.js';
 
 const LIMITS: RiskLimits = {
   maxOrderQty: 1000,
@@ -48,7 +48,7 @@ function setup(limits: Partial<RiskLimits> = {}) {
 }
 
 let nextId = 1;
-function order(patch: Partial<Order>): Order {
+function order(patch: RecordPatch<Order>): Order {
   return Object.assign(
     OrderCodec.create(),
     {

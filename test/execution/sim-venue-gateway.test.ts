@@ -10,7 +10,7 @@ import {
   OrderCodec,
   OrderType,
 } from '../../src/shm/records.js';
-import { quoteTick, stageFixture } from '../fixtures.js';
+import { quoteTick, type RecordPatch, stageFixture } from '../fixtures.js';
 
 const RTT = 200_000; // 200 us round trip
 
@@ -21,7 +21,7 @@ function setup() {
   return { ...f, gw };
 }
 
-function order(patch: Partial<Order>): Order {
+function order(patch: RecordPatch<Order>): Order {
   return Object.assign(
     OrderCodec.create(),
     { clientOrderId: 7, symbolId: 0, venueId: 0, side: 1, qty: 100, limitPx: 10.02 },
@@ -92,7 +92,7 @@ describe('SimVenueGateway', () => {
 });
 
 describe('SimVenueGateway resting (GTC) orders', () => {
-  const gtc = (patch: Partial<Order>) =>
+  const gtc = (patch: RecordPatch<Order>) =>
     order({ type: OrderType.limitGtc, ttlNs: 10e6, limitPx: 9.99, ...patch });
 
   it('rests a passive order, fills it at its own price without fee once the market reaches it', () => {

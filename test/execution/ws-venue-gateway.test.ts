@@ -14,6 +14,7 @@ import {
   OrderCodec,
 } from '../../src/shm/records.js';
 import type { VenuesHandle } from '../../src/venues/venues-command.js';
+import type { RecordPatch } from '../fixtures.js';
 import {
   median,
   quietLog,
@@ -60,7 +61,7 @@ async function gateway(h: VenuesHandle, opts: { pingIntervalMs?: number } = {}) 
 }
 
 let nextId = 1;
-function order(patch: Partial<Order>): Order {
+function order(patch: RecordPatch<Order>): Order {
   return Object.assign(
     OrderCodec.create(),
     { clientOrderId: nextId++, symbolId: 0, venueId: 0, side: 1, qty: 100, limitPx: 10.05, type: 1 },

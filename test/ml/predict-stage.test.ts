@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asVenueId } from '../../src/core/ids.js';
 import { EwmaLatencyForecaster } from '../../src/ml/ewma-latency-forecaster.js';
 import { createForecastTable, ForecastCol, ForecastTable } from '../../src/ml/forecast-table.js';
 import { PredictStage, SPIKE_RETRY_NS } from '../../src/ml/predict-stage.js';
@@ -112,7 +113,7 @@ describe('PredictStage', () => {
     const before = scored(0);
     predict.onLatencySample({
       ...LatencySampleCodec.create(),
-      venueId: 0,
+      venueId: asVenueId(0),
       latencyNs: 9e6,
       kind: LatencyKind.decision,
     });

@@ -9,8 +9,8 @@ import {
   type RecordOf,
 } from '../../src/shm/record-layout.js';
 import {
-  ControlCodec,
   ExecReportCodec,
+  JournalCodec,
   LatencySampleCodec,
   OrderCodec,
   TickCodec,
@@ -21,7 +21,7 @@ const CODECS: readonly RecordCodec<RecordLayout>[] = [
   LatencySampleCodec,
   OrderCodec,
   ExecReportCodec,
-  ControlCodec,
+  JournalCodec,
 ];
 
 const FIELD_BYTES = { f64: 8, i32: 4 } as const;

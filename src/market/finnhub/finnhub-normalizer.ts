@@ -9,6 +9,8 @@
  * the frame goes to JSON.parse, which decides. That keeps the two equivalent by construction (the
  * property tests check it on arbitrary input).
  */
+
+import { asSymbolId, asVenueId } from '../../core/ids.js';
 import type { Registry } from '../../core/registry.js';
 import type { TickRejectReason } from '../../run-state/pipeline-metrics.js';
 import { type Tick, TickCodec, TickFlag } from '../../shm/records.js';
@@ -136,8 +138,8 @@ export class FinnhubNormalizer {
     t.askQty = 0;
     t.lastPx = px;
     t.lastQty = qty;
-    t.symbolId = symbolId;
-    t.venueId = this.venueId;
+    t.symbolId = asSymbolId(symbolId);
+    t.venueId = asVenueId(this.venueId);
     t.flags = TickFlag.trade;
     this.ticks++;
     this.emit(t);

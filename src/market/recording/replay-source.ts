@@ -3,6 +3,8 @@
  * spacing, scaled by `speed`; ids are mapped to the running registry by name; latency samples go
  * to a callback in file order, so a sample recorded between two ticks arrives between them.
  */
+
+import { asSymbolId, asVenueId } from '../../core/ids.js';
 import type { Registry } from '../../core/registry.js';
 import { type LatencySample, LatencySampleCodec, type Tick, TickCodec } from '../../shm/records.js';
 import type { MarketSource } from '../market-source.js';
@@ -160,8 +162,8 @@ export class ReplaySource implements MarketSource {
       this.unknownVenue++;
       return false;
     }
-    t.symbolId = symbolId;
-    t.venueId = venueId;
+    t.symbolId = asSymbolId(symbolId);
+    t.venueId = asVenueId(venueId);
     return true;
   }
 
@@ -171,7 +173,7 @@ export class ReplaySource implements MarketSource {
       this.samplesSkipped++;
       return;
     }
-    this.sample.venueId = venueId;
+    this.sample.venueId = asVenueId(venueId);
     this.samplesDelivered++;
     this.onSample?.(this.sample);
   }

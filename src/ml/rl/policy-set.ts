@@ -1,5 +1,6 @@
 /** The policies `hft eval routing` compares: every fixed router, and the trained ones it can load. */
-import { createRouter, FIXED_ROUTERS } from '../../routing/create-router.js';
+import { FIXED_ROUTERS } from '../../config/config-types.js';
+import { createRouter } from '../../routing/create-router.js';
 import { routerPolicy } from './episode.js';
 import { OnnxPolicy } from './onnx-policy.js';
 import { findPolicyDir, isModelDir } from './policy-store.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
+import { asVenueId } from '../../../src/core/ids.js';
 import { Registry } from '../../../src/core/registry.js';
 import {
   createHeader,
@@ -197,7 +198,7 @@ describe('RecordingWriter and RecordingReader', () => {
       if (i % 3 === 2) {
         s.tsNs = i;
         s.latencyNs = i * 0.5;
-        s.venueId = i % 3;
+        s.venueId = asVenueId(i % 3);
         w.writeLatencySample(s);
       } else {
         t.seq = i;
