@@ -23,11 +23,11 @@ import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import {
+  type DurationHistogram,
+  type DurationSummaryUs,
   histogramDelta,
-  type LatencyHistogram,
-  type LatencySummaryUs,
   snapshotHistogram,
-} from '../src/shm/latency-histogram.js';
+} from '../src/shm/duration-histogram.js';
 import { tradeOftenWithoutLimits } from './trading-load.js';
 
 const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../config');
@@ -42,15 +42,15 @@ export interface PipelineRunResult {
   dropped_orders: number;
   conflated_ticks: number;
   orders_sent: number;
-  tick_to_order_us: LatencySummaryUs;
-  stages_us: Record<string, LatencySummaryUs>;
+  tick_to_order_us: DurationSummaryUs;
+  stages_us: Record<string, DurationSummaryUs>;
   gc_per_million_ticks: number;
   gc_per_million_ticks_halves: [number, number];
   /** A trained router's order queued for inference -> order emitted (dqn, ppo). */
-  policy_decision_us: LatencySummaryUs;
+  policy_decision_us: DurationSummaryUs;
   /** The ONNX latency model (or EWMA) served by predict: `latency_model`, refresh of every venue. */
   latency_model: string;
-  predict_refresh_us: LatencySummaryUs;
+  predict_refresh_us: DurationSummaryUs;
 }
 
 interface Snapshot {
@@ -60,7 +60,7 @@ interface Snapshot {
   conflated: number;
   sent: number;
   gc: number;
-  hists: Record<string, LatencyHistogram>;
+  hists: Record<string, DurationHistogram>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -29,7 +29,7 @@ import { Supervisor } from '../src/main/supervisor.js';
 import { JournalDrain } from '../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
-import { histogramDelta, type LatencyHistogram, snapshotHistogram } from '../src/shm/latency-histogram.js';
+import { type DurationHistogram, histogramDelta, snapshotHistogram } from '../src/shm/duration-histogram.js';
 import { tradeOftenWithoutLimits } from './trading-load.js';
 
 const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../config');
@@ -154,7 +154,7 @@ export async function runSoak(
     await sup.start();
     t0 = nowNs();
     let windowStart = sample();
-    let windowHist: LatencyHistogram = snapshotHistogram(m.hist.tick_to_order);
+    let windowHist: DurationHistogram = snapshotHistogram(m.hist.tick_to_order);
     let windowSamples: Sample[] = [windowStart];
     samples.push(windowStart);
     for (let k = 1; k * o.intervalS <= o.durationS + 1e-9; k++) {

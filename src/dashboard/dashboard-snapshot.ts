@@ -9,11 +9,11 @@ import type { HealthReport } from '../monitoring/health-report.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import type { RiskLimitsView } from '../run-state/run-state.js';
 import {
+  DurationHistogram,
+  type DurationSummaryUs,
   histogramDelta,
-  LatencyHistogram,
-  type LatencySummaryUs,
   snapshotHistogram,
-} from '../shm/latency-histogram.js';
+} from '../shm/duration-histogram.js';
 
 /** Trailing window for rates and percentiles. */
 export const SNAPSHOT_WINDOW_NS = 5e9;
@@ -46,7 +46,7 @@ export interface DashboardSnapshot {
   orders: { sent: number; filled: number; rejected: number; per_sec: number; fill_rate: number };
   pnl: { realized: number; unrealized: number; fees: number; total: number };
   /** Over the window. */
-  tick_to_order_us: LatencySummaryUs;
+  tick_to_order_us: DurationSummaryUs;
   venues: VenueSnapshot[];
   risk: { limit: string; ratio: number }[];
   breakers: Record<string, boolean>;
@@ -67,8 +67,8 @@ interface Frame {
   tNs: number;
   ticks: number;
   orders: number;
-  tickToOrder: LatencyHistogram;
-  venueAck: LatencyHistogram[];
+  tickToOrder: DurationHistogram;
+  venueAck: DurationHistogram[];
 }
 
 export class DashboardSnapshotter {
@@ -83,8 +83,8 @@ export class DashboardSnapshotter {
       tNs: src.nowNs(),
       ticks: 0,
       orders: 0,
-      tickToOrder: new LatencyHistogram(),
-      venueAck: src.metrics.venueAck.map(() => new LatencyHistogram()),
+      tickToOrder: new DurationHistogram(),
+      venueAck: src.metrics.venueAck.map(() => new DurationHistogram()),
     });
   }
 

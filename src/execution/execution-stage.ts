@@ -86,9 +86,9 @@ export class ExecutionStage {
     c.add(this.sentSlot, 1);
     c.add(this.venueStatusSlots.sent[order.venueId], 1);
     this.timeouts.sent(order.clientOrderId, order.venueId, sentNs);
-    this.metrics.hist.tick_to_order.record(sentNs - order.tickRecvTsNs);
+    this.metrics.hist.tick_to_order.observe(sentNs - order.tickRecvTsNs);
     this.handOffNs = sentNs;
-    this.metrics.hist.stage_execute.record(sentNs - order.riskTsNs);
+    this.metrics.hist.stage_execute.observe(sentNs - order.riskTsNs);
     return false;
   }
 
@@ -110,8 +110,8 @@ export class ExecutionStage {
         const ackNs = out.recvTsNs - out.sentTsNs;
         c.add(this.ackedSlot, 1);
         c.add(this.venueStatusSlots.acked[v], 1);
-        this.metrics.hist.order_to_ack.record(ackNs);
-        this.metrics.venueAck[v].record(ackNs);
+        this.metrics.hist.order_to_ack.observe(ackNs);
+        this.metrics.venueAck[v].observe(ackNs);
         break;
       }
       case ExecKind.fill:

@@ -2,18 +2,13 @@
  * What risk journals (DESIGN.md principle 6): each decision on an order and each execution
  * report, as one journal record. Pure field mapping into a reused record, no allocation.
  */
-import { type ExecReport, JournalKind, type JournalRecord, type Order } from '../shm/records.js';
+import { type ExecReport, type JournalEntry, JournalKind, type Order } from '../shm/records.js';
 
 /** Journal kinds of reports are ExecKind (1..6) + 2. */
 const REPORT_TO_JOURNAL = 2;
 
 /** A risk decision (approved, rejected with `reasonCode`, or a cancel request) on `o`. */
-export function decisionEntry(
-  o: Order,
-  kind: number,
-  reasonCode: number,
-  into: JournalRecord,
-): JournalRecord {
+export function decisionEntry(o: Order, kind: number, reasonCode: number, into: JournalEntry): JournalEntry {
   into.tsNs = o.riskTsNs;
   into.clientOrderId = o.clientOrderId;
   into.execId = 0;
@@ -32,7 +27,7 @@ export function decisionEntry(
 }
 
 /** An execution report as the venue sent it (ack, fill, reject, cancel, expiry, ack timeout). */
-export function reportEntry(r: ExecReport, into: JournalRecord): JournalRecord {
+export function reportEntry(r: ExecReport, into: JournalEntry): JournalEntry {
   into.tsNs = r.recvTsNs;
   into.clientOrderId = r.clientOrderId;
   into.execId = r.execId;

@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { RegistryData } from '../core/registry.js';
-import { JournalCodec, JournalLayout, type JournalRecord } from '../shm/records.js';
+import { JournalCodec, type JournalEntry, JournalLayout } from '../shm/records.js';
 import type { RecoveredSnapshot } from './journal-snapshot.js';
 
 export const JOURNAL_MAGIC = 'HFTJOURNAL';
@@ -55,7 +55,7 @@ export class JournalWriter {
     this.i32 = new Int32Array(this.buf);
   }
 
-  append(r: JournalRecord): void {
+  append(r: JournalEntry): void {
     JournalCodec.write(this.f64, this.i32, this.used * JOURNAL_RECORD_BYTES, r);
     this.used++;
     this.records++;
@@ -99,7 +99,7 @@ export class JournalReader {
     this.i32 = new Int32Array(ab);
   }
 
-  next(into: JournalRecord): boolean {
+  next(into: JournalEntry): boolean {
     if (this.at + JOURNAL_RECORD_BYTES > this.avail) {
       const leftover = this.avail - this.at;
       this.buf.copy(this.buf, 0, this.at, this.avail);

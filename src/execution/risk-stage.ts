@@ -148,7 +148,7 @@ export class RiskStage {
     c.add(this.slots.checks, 1);
     const reason = this.check(order);
     order.riskTsNs = this.clock.nowNs();
-    this.metrics.hist.stage_risk.record(order.riskTsNs - order.routeTsNs);
+    this.metrics.hist.stage_risk.observe(order.riskTsNs - order.routeTsNs);
     this.lastReject = reason;
     if (reason !== null) {
       c.add(this.slots.rejected, 1);

@@ -9,7 +9,7 @@
  */
 import type { Random } from '../core/random.js';
 import { TimerHeap } from '../core/timer-heap.js';
-import type { LatencyModel } from '../market/latency-model.js';
+import type { VenueLatencyModel } from '../market/latency/venue-latency-model.js';
 import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
 import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
 import { DeliveryQueue } from './delivery-queue.js';
@@ -42,7 +42,7 @@ export class SimVenueGateway implements VenueGateway {
 
   constructor(
     private readonly quotes: QuoteTable,
-    private readonly latency: readonly LatencyModel[],
+    private readonly latency: readonly VenueLatencyModel[],
     private readonly feeBps: Float64Array,
     private readonly rng: Random,
     readonly capacity = 65536,

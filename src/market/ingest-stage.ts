@@ -50,7 +50,7 @@ export class IngestStage {
     // Trades carry no book: only quotes move the reference price.
     if ((tick.flags & TickFlag.quote) !== 0) this.quotes.publish(tick);
     tick.ingestTsNs = this.clock.nowNs();
-    this.metrics.hist.stage_ingest.record(tick.ingestTsNs - tick.recvTsNs);
+    this.metrics.hist.stage_ingest.observe(tick.ingestTsNs - tick.recvTsNs);
     return true;
   }
 

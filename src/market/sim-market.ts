@@ -176,7 +176,7 @@ export class SimMarket implements MarketSource {
   private start(nowNs: number): void {
     this.dueNs = nowNs;
     this.lastStepNs.fill(nowNs);
-    for (let s = 0; s < this.registry.symbolCount; s++) this.record(s, nowNs, this.efficient[s]);
+    for (let s = 0; s < this.registry.symbolCount; s++) this.rememberPrice(s, nowNs, this.efficient[s]);
   }
 
   /**
@@ -188,7 +188,7 @@ export class SimMarket implements MarketSource {
     this.efficient[symbolId] = px;
     if (!Number.isNaN(this.dueNs)) {
       this.lastStepNs[symbolId] = Math.max(tsNs, this.lastStepNs[symbolId]);
-      this.record(symbolId, tsNs, px);
+      this.rememberPrice(symbolId, tsNs, px);
     }
   }
 
@@ -202,11 +202,11 @@ export class SimMarket implements MarketSource {
     const pJump = this.jumpProb ?? 1 - Math.exp(-this.jumpsPerSec * dtSec);
     if (this.rng.next() < pJump) p *= Math.exp(this.jumpSize * this.rng.normal());
     this.efficient[symbolId] = p;
-    this.record(symbolId, tsNs, p);
+    this.rememberPrice(symbolId, tsNs, p);
   }
 
   /** Appends (ts, px) to the symbol's history, merging steps that fall in the same bucket. */
-  private record(symbolId: number, tsNs: number, px: number): void {
+  private rememberPrice(symbolId: number, tsNs: number, px: number): void {
     const base = symbolId * HIST_LEN;
     const count = this.histCount[symbolId];
     let i = this.histNewest[symbolId];

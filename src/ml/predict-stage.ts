@@ -90,7 +90,7 @@ export class PredictStage {
     this.scoreForecast(sample.venueId, sample.latencyNs);
     this.forecaster.observe(sample.venueId, sample.latencyNs, sample.tsNs, sample.orderQty);
     this.metrics.counters.add(this.samplesSlot, 1);
-    this.metrics.hist.stage_predict.record(this.clock.nowNs() - sample.tsNs);
+    this.metrics.hist.stage_predict.observe(this.clock.nowNs() - sample.tsNs);
     this.dirty = true;
   }
 
@@ -126,7 +126,7 @@ export class PredictStage {
       this.publishedP50Ns[v] = this.row[ForecastCol.p50Ns];
       this.watchSpike(v, this.row[ForecastCol.p50Ns]);
     }
-    this.metrics.hist.predict_inference.record(this.clock.nowNs() - start);
+    this.metrics.hist.predict_inference.observe(this.clock.nowNs() - start);
     this.metrics.counters.add(this.refreshSlot, 1);
     return true;
   }

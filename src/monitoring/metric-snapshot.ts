@@ -3,7 +3,7 @@
  * scrape time, so nothing on the hot path ever calls prom-client. Registered on a prom-client
  * Registry next to its default process metrics.
  */
-import { bucketUpperNs, type LatencyHistogram } from '../shm/latency-histogram.js';
+import { bucketUpperNs, type DurationHistogram } from '../shm/duration-histogram.js';
 
 export type Labels = Record<string, string>;
 
@@ -51,7 +51,7 @@ export class SnapshotHistogram {
   constructor(
     readonly name: string,
     readonly help: string,
-    private readonly series: () => { labels: Labels; hist: LatencyHistogram }[],
+    private readonly series: () => { labels: Labels; hist: DurationHistogram }[],
   ) {}
 
   async get(): Promise<MetricData> {

@@ -17,7 +17,7 @@ import { AnchoredSimSource } from '../market/anchored-sim-source.js';
 import { BurstSource } from '../market/burst-source.js';
 import { FinnhubSource } from '../market/finnhub/finnhub-source.js';
 import { IngestStage } from '../market/ingest-stage.js';
-import { createLatencyModel } from '../market/latency/create-latency-model.js';
+import { createVenueLatencyModel } from '../market/latency/create-venue-latency-model.js';
 import type { MarketSource } from '../market/market-source.js';
 import { QuoteTable } from '../market/quote-table.js';
 import { ReplaySource } from '../market/recording/replay-source.js';
@@ -121,7 +121,7 @@ function simVenues(
   quotes: QuoteTable,
   feeBps: Float64Array,
 ): SimVenueGateway {
-  const latency = s.venues.map((v, i) => createLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
+  const latency = s.venues.map((v, i) => createVenueLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
   return new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
 }
 

@@ -5,8 +5,8 @@ import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import {
   ExecReportCodec,
   JournalCodec,
+  type JournalEntry,
   JournalKind,
-  type JournalRecord,
   type Order,
   OrderCodec,
 } from '../shm/records.js';
@@ -102,7 +102,7 @@ export class RiskNode implements StageNode {
     this.stage.cancelAll.requestAtStart();
   }
 
-  private journalEntry(entry: JournalRecord): number {
+  private journalEntry(entry: JournalEntry): number {
     const j = this.journal;
     if (j === null) return 0;
     JournalCodec.write(j.f64, j.i32, j.claim(), entry);

@@ -115,7 +115,7 @@ export class RouteStage {
         this.metrics.counters.add(this.intendedSlot, 1);
         this.fillOrder(order, d, this.childQty[v], venueId, d.tickRecvTsNs, d.tickIngestTsNs);
         p.recordOrder(venueId, order.routeTsNs);
-        this.metrics.hist.policy_decision.record(order.routeTsNs - d.submitTsNs);
+        this.metrics.hist.policy_decision.observe(order.routeTsNs - d.submitTsNs);
         emit(order);
         n++;
       }
@@ -189,6 +189,6 @@ export class RouteStage {
     order.riskTsNs = 0;
     order.routeTsNs = this.clock.nowNs();
     this.metrics.counters.add(this.venueRoutedSlots[venueId], 1);
-    this.metrics.hist.stage_route.record(order.routeTsNs - tickIngestTsNs);
+    this.metrics.hist.stage_route.observe(order.routeTsNs - tickIngestTsNs);
   }
 }

@@ -5,10 +5,10 @@
  */
 import type { RegistryData } from '../core/registry.js';
 import {
-  createLatencyHistogram,
-  LatencyHistogram,
-  type LatencyHistogramHandle,
-} from '../shm/latency-histogram.js';
+  createDurationHistogram,
+  DurationHistogram,
+  type DurationHistogramHandle,
+} from '../shm/duration-histogram.js';
 import { createSharedCounters, SharedCounters, type SharedCountersHandle } from '../shm/shared-counters.js';
 
 export const TICK_REJECT_REASONS = [
@@ -127,35 +127,35 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
 
 export interface PipelineMetricsHandle {
   readonly counters: SharedCountersHandle;
-  readonly histograms: Record<HistogramName, LatencyHistogramHandle>;
+  readonly histograms: Record<HistogramName, DurationHistogramHandle>;
   /** order_to_ack per venue. */
-  readonly venueAckHistograms: LatencyHistogramHandle[];
+  readonly venueAckHistograms: DurationHistogramHandle[];
 }
 
 export function createPipelineMetrics(
   registry: RegistryData,
   hostNames: readonly string[],
 ): PipelineMetricsHandle {
-  const histograms = {} as Record<HistogramName, LatencyHistogramHandle>;
-  for (const h of HISTOGRAMS) histograms[h] = createLatencyHistogram();
+  const histograms = {} as Record<HistogramName, DurationHistogramHandle>;
+  for (const h of HISTOGRAMS) histograms[h] = createDurationHistogram();
   return {
     counters: createSharedCounters(counterNames(registry, hostNames)),
     histograms,
-    venueAckHistograms: registry.venues.map(() => createLatencyHistogram()),
+    venueAckHistograms: registry.venues.map(() => createDurationHistogram()),
   };
 }
 
 /** A thread's view of the pipeline metrics: counter slots resolved once, histograms attached. */
 export class PipelineMetrics {
   readonly counters: SharedCounters;
-  readonly hist: Record<HistogramName, LatencyHistogram>;
-  readonly venueAck: LatencyHistogram[];
+  readonly hist: Record<HistogramName, DurationHistogram>;
+  readonly venueAck: DurationHistogram[];
 
   constructor(readonly handle: PipelineMetricsHandle) {
     this.counters = new SharedCounters(handle.counters);
-    this.hist = {} as Record<HistogramName, LatencyHistogram>;
-    for (const h of HISTOGRAMS) this.hist[h] = new LatencyHistogram(handle.histograms[h]);
-    this.venueAck = handle.venueAckHistograms.map((h) => new LatencyHistogram(h));
+    this.hist = {} as Record<HistogramName, DurationHistogram>;
+    for (const h of HISTOGRAMS) this.hist[h] = new DurationHistogram(handle.histograms[h]);
+    this.venueAck = handle.venueAckHistograms.map((h) => new DurationHistogram(h));
   }
 
   slot(name: string): number {

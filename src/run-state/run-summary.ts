@@ -1,7 +1,7 @@
 /** summary.json in the CONTRACT.md format, from the run's shared counters and histograms. */
 import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
-import type { LatencySummaryUs } from '../shm/latency-histogram.js';
+import type { DurationSummaryUs } from '../shm/duration-histogram.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 
 /** The `orders` block every summary shares (a run's and a backtest's). */
@@ -39,13 +39,13 @@ export interface RunSummary<Backtest = object> {
   pipeline: string;
   ticks: { received: number; processed: number; conflated: number; rejected: number; per_sec: number };
   latency_us: {
-    tick_to_order: LatencySummaryUs;
-    order_to_ack: LatencySummaryUs;
-    predict_inference: LatencySummaryUs;
+    tick_to_order: DurationSummaryUs;
+    order_to_ack: DurationSummaryUs;
+    predict_inference: DurationSummaryUs;
     /** A trained router's decision: order queued for inference -> order emitted (dqn, ppo only). */
-    policy_decision: LatencySummaryUs;
-    stages: Record<string, LatencySummaryUs>;
-    order_to_ack_by_venue: Record<string, LatencySummaryUs>;
+    policy_decision: DurationSummaryUs;
+    stages: Record<string, DurationSummaryUs>;
+    order_to_ack_by_venue: Record<string, DurationSummaryUs>;
   };
   orders: OrderCounts & {
     dropped: number;

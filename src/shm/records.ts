@@ -127,7 +127,7 @@ export type Tick = RecordOf<typeof TickLayout>;
 export type LatencySample = RecordOf<typeof LatencySampleLayout>;
 export type Order = RecordOf<typeof OrderLayout>;
 export type ExecReport = RecordOf<typeof ExecReportLayout>;
-export type JournalRecord = RecordOf<typeof JournalLayout>;
+export type JournalEntry = RecordOf<typeof JournalLayout>;
 
 export const TickCodec = compileCodec(TickLayout);
 export const LatencySampleCodec = compileCodec(LatencySampleLayout);

@@ -30,7 +30,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { VenueConfig } from '../config/config-types.js';
 import { Random } from '../core/random.js';
-import { type LatencyModel, LogNormalSpikeLatency } from '../market/latency-model.js';
+import { LogNormalSpikeLatency, type VenueLatencyModel } from '../market/latency/venue-latency-model.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import { VenueBook } from './venue-book.js';
 import type { VenueLogger } from './venue-connection.js';
@@ -117,7 +117,7 @@ export class VenueServer {
   private readonly wss: WebSocketServer;
   private readonly scheduler: PreciseScheduler;
   private readonly ownsScheduler: boolean;
-  private readonly latency: LatencyModel;
+  private readonly latency: VenueLatencyModel;
   private readonly rng: Random;
   private readonly book: VenueBook;
   private readonly sessions = new Map<WebSocket, Session>();

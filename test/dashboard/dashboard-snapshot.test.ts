@@ -61,14 +61,14 @@ describe('DashboardSnapshotter', () => {
   it('computes tick rate and tick-to-order percentiles over the trailing window only', () => {
     const { snapshotter, add, clock, metrics } = setup();
     // An old slow burst, then a fast steady period longer than the window.
-    for (let i = 0; i < 100; i++) metrics.hist.tick_to_order.record(900e3);
+    for (let i = 0; i < 100; i++) metrics.hist.tick_to_order.observe(900e3);
     add('ticks_processed', 10_000);
     clock.advance(1e9);
     snapshotter.snapshot();
     for (let s = 0; s < 12; s++) {
       clock.advance(0.5e9);
       add('ticks_processed', 1000); // 2000/s
-      for (let i = 0; i < 10; i++) metrics.hist.tick_to_order.record(20e3);
+      for (let i = 0; i < 10; i++) metrics.hist.tick_to_order.observe(20e3);
       snapshotter.snapshot();
     }
     const s = snapshotter.snapshot();
@@ -85,7 +85,7 @@ describe('DashboardSnapshotter', () => {
     row[ForecastCol.p50Ns] = 250e3;
     row[ForecastCol.p99Ns] = 800e3;
     forecasts.publish(0, row);
-    for (let i = 0; i < 50; i++) metrics.venueAck[0].record(300e3);
+    for (let i = 0; i < 50; i++) metrics.venueAck[0].observe(300e3);
     add('venue_0_routed', 30);
     add('venue_1_routed', 10);
     add('venue_0_forecast_error_ns', 48_000);

@@ -31,7 +31,7 @@ const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter(
 /** Every series name the daemon exports, histogram names expanded to _bucket/_sum/_count, with labels. */
 async function exportedSeries(): Promise<Map<string, Set<string>>> {
   const f = metricsFixture();
-  f.metrics.hist.tick_to_order.record(10e3); // so histograms carry samples with their labels
+  f.metrics.hist.tick_to_order.observe(10e3); // so histograms carry samples with their labels
   const series = new Map<string, Set<string>>();
   for (const metric of await f.prom.getMetricsAsJSON()) {
     const names =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { SimVenueGateway, VenueRejectReason } from '../../src/execution/sim-venue-gateway.js';
-import { ConstantLatency } from '../../src/market/latency-model.js';
+import { ConstantLatency } from '../../src/market/latency/venue-latency-model.js';
 import {
   ExecKind,
   type ExecReport,

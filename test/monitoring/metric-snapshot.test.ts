@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LATENCY_BUCKETS_S } from '../../src/monitoring/metric-snapshot.js';
-import { bucketIndex, bucketLowerNs } from '../../src/shm/latency-histogram.js';
+import { bucketIndex, bucketLowerNs } from '../../src/shm/duration-histogram.js';
 
 describe('LATENCY_BUCKETS_S', () => {
   it('rises strictly and covers microseconds to outages', () => {

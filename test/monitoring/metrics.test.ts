@@ -47,7 +47,7 @@ describe('daemon metrics registry', () => {
 
   it('renders a shared histogram as cumulative microsecond buckets with matching _count and _sum', async () => {
     const f = metricsFixture();
-    for (const us of [8, 12, 40, 40, 900, 2_000_000]) f.metrics.hist.tick_to_order.record(us * 1e3);
+    for (const us of [8, 12, 40, 40, 900, 2_000_000]) f.metrics.hist.tick_to_order.observe(us * 1e3);
     const text = await f.prom.metrics();
     const bucket = (le: string) =>
       Number(

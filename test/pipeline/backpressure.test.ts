@@ -15,7 +15,11 @@ import { JournalWriter } from '../../src/execution/journal-file.js';
 import { JournalDrain } from '../../src/pipeline/journal-drain.js';
 import { createPipelineHandles, settingsFromConfig } from '../../src/pipeline/pipeline-handles.js';
 import { PipelineMetrics } from '../../src/run-state/pipeline-metrics.js';
-import { histogramDelta, type LatencyHistogram, snapshotHistogram } from '../../src/shm/latency-histogram.js';
+import {
+  type DurationHistogram,
+  histogramDelta,
+  snapshotHistogram,
+} from '../../src/shm/duration-histogram.js';
 
 const CONFIG_DIR = resolve(import.meta.dirname, '../../config');
 /** The supervisor starts its workers from the compiled files beside it: use the built copy. */
@@ -34,7 +38,7 @@ interface Snap {
   routed: number;
   dropped: number;
   sent: number;
-  t2o: LatencyHistogram;
+  t2o: DurationHistogram;
 }
 
 describe('backpressure: a tick burst on the threaded pipeline', () => {

@@ -7,7 +7,7 @@
  * still rewarding a router that spreads its orders.
  */
 import type { Random } from '../../core/random.js';
-import type { LatencyModel } from '../latency-model.js';
+import type { VenueLatencyModel } from './venue-latency-model.js';
 
 export interface LoadParams {
   refOrdersPerSec: number;
@@ -16,12 +16,12 @@ export interface LoadParams {
   windowNs: number;
 }
 
-export class LoadDependentLatency implements LatencyModel {
+export class LoadDependentLatency implements VenueLatencyModel {
   private rateHz = 0;
   private lastNs = Number.NaN;
 
   constructor(
-    private readonly inner: LatencyModel,
+    private readonly inner: VenueLatencyModel,
     private readonly p: LoadParams,
   ) {}
 

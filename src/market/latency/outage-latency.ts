@@ -5,8 +5,8 @@
  * timeout, and a very late ack if it waits long enough. Use `isOutageLatency` to tell them apart.
  */
 import type { Random } from '../../core/random.js';
-import type { LatencyModel } from '../latency-model.js';
 import { TwoStateMarkov } from './two-state-markov.js';
+import type { VenueLatencyModel } from './venue-latency-model.js';
 
 /** Round trip of an order sent into an outage: 30 s, i.e. "never answered in time". */
 export const OUTAGE_ROUND_TRIP_NS = 30e9;
@@ -21,12 +21,12 @@ export interface OutageParams {
   meanNs: number;
 }
 
-export class OutageLatency implements LatencyModel {
+export class OutageLatency implements VenueLatencyModel {
   private readonly chain: TwoStateMarkov;
 
   /** `chainRng` drives only the outage timeline. */
   constructor(
-    private readonly inner: LatencyModel,
+    private readonly inner: VenueLatencyModel,
     p: OutageParams,
     chainRng: Random,
   ) {

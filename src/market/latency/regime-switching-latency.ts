@@ -4,8 +4,8 @@
  * a predictor that tracks recent latency can learn them within a run.
  */
 import type { Random } from '../../core/random.js';
-import type { LatencyModel } from '../latency-model.js';
 import { TwoStateMarkov } from './two-state-markov.js';
+import type { VenueLatencyModel } from './venue-latency-model.js';
 
 export const Regime = { normal: 0, congested: 1 } as const;
 
@@ -20,7 +20,7 @@ export interface RegimeParams {
   exitPerSec: number;
 }
 
-export class RegimeSwitchingLatency implements LatencyModel {
+export class RegimeSwitchingLatency implements VenueLatencyModel {
   private readonly chain: TwoStateMarkov;
   private readonly medianNs: Float64Array;
   private readonly sigma: Float64Array;

@@ -4,8 +4,8 @@
  * spikes cluster in time as they do on real links rather than arriving independently.
  */
 import type { Random } from '../../core/random.js';
-import type { LatencyModel } from '../latency-model.js';
 import { TwoStateMarkov } from './two-state-markov.js';
+import type { VenueLatencyModel } from './venue-latency-model.js';
 
 export interface SpikeParams {
   /** Probability that one order meets a spike outside a burst. */
@@ -22,12 +22,12 @@ export interface SpikeParams {
   };
 }
 
-export class SpikeLatency implements LatencyModel {
+export class SpikeLatency implements VenueLatencyModel {
   private readonly burst: TwoStateMarkov | null;
   private readonly burstProb: number;
 
   constructor(
-    private readonly inner: LatencyModel,
+    private readonly inner: VenueLatencyModel,
     private readonly p: SpikeParams,
   ) {
     const b = p.bursts;

@@ -1,6 +1,6 @@
 /**
  * Latency samples from the simulator's own venue latency models (src/market/latency): each
- * stream is one venue's model (createLatencyModel, config market.venues[].latency) driven by an
+ * stream is one venue's model (createVenueLatencyModel, config market.venues[].latency) driven by an
  * order flow of its own: Poisson arrivals whose rate is drawn per stream and jumps during active
  * stretches (a two-state chain), order sizes in round lots, a random start time of day so time
  * of day carries no accidental signal. An order sent into an outage is never acked in time (an
@@ -9,7 +9,7 @@
 
 import type { VenueConfig } from '../../config/config-types.js';
 import { Random } from '../../core/random.js';
-import { createLatencyModel } from '../../market/latency/create-latency-model.js';
+import { createVenueLatencyModel } from '../../market/latency/create-venue-latency-model.js';
 import { isOutageLatency } from '../../market/latency/outage-latency.js';
 import { TwoStateMarkov } from '../../market/latency/two-state-markov.js';
 import { type LatencySamples, type LatencySeries, seriesFrom } from './latency-series.js';
@@ -43,7 +43,7 @@ const DAY_NS = 86_400e9;
 
 export function simulateVenueSeries(venue: VenueConfig, seed: number, flow: OrderFlowParams): LatencySeries {
   const rng = new Random(seed);
-  const model = createLatencyModel(venue.latency, seed ^ 0x1a7e);
+  const model = createVenueLatencyModel(venue.latency, seed ^ 0x1a7e);
   const active = new TwoStateMarkov(flow.activeEnterPerSec, flow.activeExitPerSec, new Random(seed ^ 0xac71));
   const baseRate = flow.minOrdersPerSec + rng.next() * (flow.maxOrdersPerSec - flow.minOrdersPerSec);
   const startNs = Math.floor(rng.next() * DAY_NS);

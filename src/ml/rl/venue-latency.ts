@@ -1,6 +1,6 @@
 /**
  * Order latency of every venue in an episode, from the venues' own latency stacks
- * (createLatencyModel: regimes, spikes, bursts, outages) with the load dependence applied by the
+ * (createVenueLatencyModel: regimes, spikes, bursts, outages) with the load dependence applied by the
  * environment, because only the environment knows which venue an order actually went to.
  *
  * Every order draws a round trip for *every* venue from one generator, so the draws do not
@@ -12,14 +12,14 @@
 
 import type { VenueConfig } from '../../config/config-types.js';
 import { Random } from '../../core/random.js';
-import { createLatencyModel } from '../../market/latency/create-latency-model.js';
-import type { LatencyModel } from '../../market/latency-model.js';
+import { createVenueLatencyModel } from '../../market/latency/create-venue-latency-model.js';
+import type { VenueLatencyModel } from '../../market/latency/venue-latency-model.js';
 
-/** Same default as createLatencyModel's load window. */
+/** Same default as createVenueLatencyModel's load window. */
 const DEFAULT_LOAD_WINDOW_MS = 1000;
 
 export class VenueLatency {
-  private readonly models: LatencyModel[];
+  private readonly models: VenueLatencyModel[];
   private readonly rng: Random;
   private readonly probeRng: Random;
   /** Decayed order count per venue / window: an order-rate estimate, orders/s (as LoadDependentLatency). */
@@ -33,7 +33,7 @@ export class VenueLatency {
 
   constructor(venues: readonly VenueConfig[], seed: number) {
     this.models = venues.map((v, k) =>
-      createLatencyModel({ ...v.latency, load: undefined }, seed + 7919 * k),
+      createVenueLatencyModel({ ...v.latency, load: undefined }, seed + 7919 * k),
     );
     this.rng = new Random(seed ^ 0x5bd1e995);
     this.probeRng = new Random(seed ^ 0x1b873593);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
-import { createLatencyModel } from '../../../src/market/latency/create-latency-model.js';
+import { createVenueLatencyModel } from '../../../src/market/latency/create-venue-latency-model.js';
 import { LogNormalLatency } from '../../../src/market/latency/lognormal-latency.js';
-import { LogNormalSpikeLatency } from '../../../src/market/latency-model.js';
+import { LogNormalSpikeLatency } from '../../../src/market/latency/venue-latency-model.js';
 import { median, quantile } from './trace-stats.js';
 
 const N = 100_000;
@@ -28,9 +28,9 @@ describe('LogNormalLatency', () => {
   });
 });
 
-describe('createLatencyModel without the optional sub-objects', () => {
+describe('createVenueLatencyModel without the optional sub-objects', () => {
   it('reproduces LogNormalSpikeLatency draw for draw', () => {
     const cfg = { base_us: 250, jitter_sigma: 0.25, spike_prob: 0.01, spike_us: 2000 };
-    expect(trace(createLatencyModel(cfg), 7)).toEqual(trace(new LogNormalSpikeLatency(cfg), 7));
+    expect(trace(createVenueLatencyModel(cfg), 7)).toEqual(trace(new LogNormalSpikeLatency(cfg), 7));
   });
 });

@@ -5,7 +5,7 @@ import {
   OUTAGE_ROUND_TRIP_NS,
   OutageLatency,
 } from '../../../src/market/latency/outage-latency.js';
-import { ConstantLatency } from '../../../src/market/latency-model.js';
+import { ConstantLatency } from '../../../src/market/latency/venue-latency-model.js';
 
 describe('OutageLatency', () => {
   it('starts outages at about the configured rate and answers orders sent into one in 30 s', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
 import { SpikeLatency } from '../../../src/market/latency/spike-latency.js';
-import { ConstantLatency } from '../../../src/market/latency-model.js';
+import { ConstantLatency } from '../../../src/market/latency/venue-latency-model.js';
 
 const BASE = 100e3;
 

@@ -5,10 +5,10 @@ import {
   bucketIndex,
   bucketLowerNs,
   bucketUpperNs,
-  createLatencyHistogram,
+  createDurationHistogram,
+  DurationHistogram,
   HISTOGRAM_BUCKETS,
-  LatencyHistogram,
-} from '../../src/shm/latency-histogram.js';
+} from '../../src/shm/duration-histogram.js';
 
 /** Exact q-quantile with the histogram's rank convention: the ceil(q * n)-th smallest sample. */
 function exactQuantile(sorted: Float64Array, q: number): number {
@@ -88,11 +88,11 @@ describe('histogram buckets', () => {
   });
 });
 
-describe('LatencyHistogram', () => {
+describe('DurationHistogram', () => {
   it('keeps exact count, sum, min and max', () => {
-    const h = new LatencyHistogram();
+    const h = new DurationHistogram();
     const values = [250, 12_000, 3, 7.5e9, 999_999];
-    for (const v of values) h.record(v);
+    for (const v of values) h.observe(v);
     expect(h.count).toBe(5);
     expect(h.sumNs).toBe(values.reduce((a, b) => a + b, 0));
     expect(h.minNs).toBe(3);
@@ -101,21 +101,21 @@ describe('LatencyHistogram', () => {
   });
 
   it('ignores NaN and negative observations but records 0', () => {
-    const h = new LatencyHistogram();
-    h.record(Number.NaN);
-    h.record(-1);
-    h.record(-Number.MIN_VALUE);
+    const h = new DurationHistogram();
+    h.observe(Number.NaN);
+    h.observe(-1);
+    h.observe(-Number.MIN_VALUE);
     expect(h.count).toBe(0);
     expect(h.sumNs).toBe(0);
     expect(h.counts.every((c) => c === 0)).toBe(true);
-    h.record(0);
+    h.observe(0);
     expect(h.count).toBe(1);
     expect(h.counts[0]).toBe(1);
     expect(h.minNs).toBe(0);
   });
 
   it('reports 0 for an empty histogram', () => {
-    const h = new LatencyHistogram();
+    const h = new DurationHistogram();
     expect(h.quantileNs(0.5)).toBe(0);
     expect(h.minNs).toBe(0);
     expect(h.summaryUs()).toEqual({ count: 0, p50: 0, p95: 0, p99: 0, p999: 0, max: 0 });
@@ -130,8 +130,8 @@ describe('LatencyHistogram', () => {
     'percentiles are within 5 percent of the exact ones (seed $seed, median $median ns, sigma $sigma)',
     ({ seed, median, sigma }) => {
       const samples = logNormalSamples(seed, 200_000, median, sigma);
-      const h = new LatencyHistogram();
-      for (const v of samples) h.record(v);
+      const h = new DurationHistogram();
+      for (const v of samples) h.observe(v);
       const sorted = Float64Array.from(samples).sort();
       for (const q of [0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) {
         const exact = exactQuantile(sorted, q);
@@ -147,12 +147,12 @@ describe('LatencyHistogram', () => {
 
   it('merges to the same state as recording everything into one histogram', () => {
     const samples = logNormalSamples(7, 50_000, 40_000, 1.2);
-    const all = new LatencyHistogram();
-    const a = new LatencyHistogram();
-    const b = new LatencyHistogram(createLatencyHistogram());
+    const all = new DurationHistogram();
+    const a = new DurationHistogram();
+    const b = new DurationHistogram(createDurationHistogram());
     samples.forEach((v, i) => {
-      all.record(v);
-      (i % 3 === 0 ? a : b).record(v);
+      all.observe(v);
+      (i % 3 === 0 ? a : b).observe(v);
     });
     a.merge(b);
     expect(Array.from(a.counts)).toEqual(Array.from(all.counts));
@@ -164,41 +164,41 @@ describe('LatencyHistogram', () => {
   });
 
   it('merging an empty histogram changes nothing, and merging into an empty one copies', () => {
-    const h = new LatencyHistogram();
-    h.record(500);
-    h.record(800);
-    h.merge(new LatencyHistogram());
+    const h = new DurationHistogram();
+    h.observe(500);
+    h.observe(800);
+    h.merge(new DurationHistogram());
     expect([h.count, h.minNs, h.maxNs, h.sumNs]).toEqual([2, 500, 800, 1300]);
-    const empty = new LatencyHistogram();
+    const empty = new DurationHistogram();
     empty.merge(h);
     expect([empty.count, empty.minNs, empty.maxNs, empty.sumNs]).toEqual([2, 500, 800, 1300]);
   });
 
   it('shares state through its buffer with another view (the writer and reader threads)', () => {
-    const handle = createLatencyHistogram();
-    const writer = new LatencyHistogram(handle);
-    const reader = new LatencyHistogram(handle);
-    for (let v = 1000; v <= 100_000; v += 1000) writer.record(v);
+    const handle = createDurationHistogram();
+    const writer = new DurationHistogram(handle);
+    const reader = new DurationHistogram(handle);
+    for (let v = 1000; v <= 100_000; v += 1000) writer.observe(v);
     expect(reader.count).toBe(100);
     expect(reader.maxNs).toBe(100_000);
     expect(Math.abs(reader.quantileNs(0.5) - 50_000) / 50_000).toBeLessThanOrEqual(0.05);
   });
 
   it('counts whole buckets at or below a bound', () => {
-    const h = new LatencyHistogram();
-    for (const v of [50, 99, 100, 150, 1000, 1e6]) h.record(v);
+    const h = new DurationHistogram();
+    for (const v of [50, 99, 100, 150, 1000, 1e6]) h.observe(v);
     expect(h.countAtOrBelow(100)).toBe(2);
     expect(h.countAtOrBelow(1000)).toBe(4);
     expect(h.countAtOrBelow(1e12)).toBe(6);
   });
 
   it('reset empties counts and stats', () => {
-    const h = new LatencyHistogram();
-    for (let i = 0; i < 10; i++) h.record(i * 100);
+    const h = new DurationHistogram();
+    for (let i = 0; i < 10; i++) h.observe(i * 100);
     h.reset();
     expect(h.count).toBe(0);
     expect(h.counts.every((c) => c === 0)).toBe(true);
-    h.record(42);
+    h.observe(42);
     expect(h.minNs).toBe(42);
     expect(h.maxNs).toBe(42);
   });

@@ -14,13 +14,13 @@
 
 import type { VenueLatencyConfig } from '../../config/config-types.js';
 import { Random } from '../../core/random.js';
-import type { LatencyModel } from '../latency-model.js';
 import { CompositeLatency, type LatencyWrapper } from './composite-latency.js';
 import { LoadDependentLatency } from './load-dependent-latency.js';
 import { LogNormalLatency } from './lognormal-latency.js';
 import { OutageLatency } from './outage-latency.js';
 import { RegimeSwitchingLatency } from './regime-switching-latency.js';
 import { SpikeLatency } from './spike-latency.js';
+import type { VenueLatencyModel } from './venue-latency-model.js';
 
 /** Order-rate window when `load.window_ms` is not given. */
 const DEFAULT_LOAD_WINDOW_MS = 1000;
@@ -30,10 +30,10 @@ function stream(seed: number, k: number): Random {
   return new Random((seed + Math.imul(k, 0x9e3779b9)) >>> 0);
 }
 
-export function createLatencyModel(cfg: VenueLatencyConfig, seed = 1): CompositeLatency {
+export function createVenueLatencyModel(cfg: VenueLatencyConfig, seed = 1): CompositeLatency {
   const baseNs = cfg.base_us * 1e3;
   const r = cfg.regimes;
-  const base: LatencyModel = r
+  const base: VenueLatencyModel = r
     ? new RegimeSwitchingLatency(
         {
           normalMedianNs: baseNs,

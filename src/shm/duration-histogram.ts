@@ -20,11 +20,11 @@ const STATS_F64 = 8;
 const POW10: number[] = [];
 for (let k = 0; k <= MAX_DECADE + 1; k++) POW10.push(10 ** k);
 
-export interface LatencyHistogramHandle {
+export interface DurationHistogramHandle {
   readonly buffer: SharedArrayBuffer;
 }
 
-export function createLatencyHistogram(): LatencyHistogramHandle {
+export function createDurationHistogram(): DurationHistogramHandle {
   const buffer = new SharedArrayBuffer(STATS_F64 * 8 + HISTOGRAM_BUCKETS * 8);
   new Float64Array(buffer, 0, STATS_F64)[MIN] = Number.POSITIVE_INFINITY;
   return { buffer };
@@ -56,7 +56,7 @@ export function bucketUpperNs(i: number): number {
   return i >= HISTOGRAM_BUCKETS - 1 ? Number.POSITIVE_INFINITY : bucketLowerNs(i + 1);
 }
 
-export interface LatencySummaryUs {
+export interface DurationSummaryUs {
   count: number;
   p50: number;
   p95: number;
@@ -65,16 +65,16 @@ export interface LatencySummaryUs {
   max: number;
 }
 
-export class LatencyHistogram {
+export class DurationHistogram {
   readonly stats: Float64Array;
   readonly counts: Float64Array;
 
-  constructor(handle: LatencyHistogramHandle = createLatencyHistogram()) {
+  constructor(handle: DurationHistogramHandle = createDurationHistogram()) {
     this.stats = new Float64Array(handle.buffer, 0, STATS_F64);
     this.counts = new Float64Array(handle.buffer, STATS_F64 * 8, HISTOGRAM_BUCKETS);
   }
 
-  record(ns: number): void {
+  observe(ns: number): void {
     if (!(ns >= 0)) return; // NaN or negative: a clock bug upstream, never a latency
     this.counts[bucketIndex(ns)]++;
     const s = this.stats;
@@ -124,7 +124,7 @@ export class LatencyHistogram {
     return n;
   }
 
-  summaryUs(): LatencySummaryUs {
+  summaryUs(): DurationSummaryUs {
     const us = (ns: number) => Math.round(ns / 10) / 100;
     return {
       count: this.count,
@@ -137,7 +137,7 @@ export class LatencyHistogram {
   }
 
   /** Adds another histogram's observations into this one (thread-local merge, reports). */
-  merge(other: LatencyHistogram): void {
+  merge(other: DurationHistogram): void {
     for (let i = 0; i < HISTOGRAM_BUCKETS; i++) this.counts[i] += other.counts[i];
     const s = this.stats;
     const o = other.stats;
@@ -157,8 +157,8 @@ export class LatencyHistogram {
 }
 
 /** A private copy of a histogram's current state (for deltas between two moments). */
-export function snapshotHistogram(h: LatencyHistogram): LatencyHistogram {
-  const copy = new LatencyHistogram();
+export function snapshotHistogram(h: DurationHistogram): DurationHistogram {
+  const copy = new DurationHistogram();
   copy.merge(h);
   return copy;
 }
@@ -167,8 +167,8 @@ export function snapshotHistogram(h: LatencyHistogram): LatencyHistogram {
  * Observations recorded between two snapshots. Min and max of the interval are not kept by the
  * counts, so they are bounded by the edges of the lowest and highest non-empty bucket.
  */
-export function histogramDelta(later: LatencyHistogram, earlier: LatencyHistogram): LatencyHistogram {
-  const d = new LatencyHistogram();
+export function histogramDelta(later: DurationHistogram, earlier: DurationHistogram): DurationHistogram {
+  const d = new DurationHistogram();
   let lo = -1;
   let hi = -1;
   for (let i = 0; i < HISTOGRAM_BUCKETS; i++) {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { Random } from '../../../src/core/random.js';
-import { createLatencyModel } from '../../../src/market/latency/create-latency-model.js';
+import { createVenueLatencyModel } from '../../../src/market/latency/create-venue-latency-model.js';
 import { LoadDependentLatency } from '../../../src/market/latency/load-dependent-latency.js';
 import { OutageLatency } from '../../../src/market/latency/outage-latency.js';
 import { RegimeSwitchingLatency } from '../../../src/market/latency/regime-switching-latency.js';
@@ -13,9 +13,9 @@ const configDir = resolve(import.meta.dirname, '../../../config');
 const RUN_NS = 60e9;
 const ORDERS_PER_SEC = 40; // per venue: below BATS-SIM's load reference, so its regimes show alone
 
-describe('createLatencyModel', () => {
+describe('createVenueLatencyModel', () => {
   it('stacks only the configured parts', () => {
-    const m = createLatencyModel({
+    const m = createVenueLatencyModel({
       base_us: 100,
       jitter_sigma: 0.1,
       spike_prob: 0,
@@ -33,7 +33,7 @@ describe('createLatencyModel', () => {
 describe('acceptance: the default venues of config/fast.yaml', () => {
   const cfg = resolveConfig({ mode: 'fast' }, {}, { configDir, cwd: '/' });
   const traces = cfg.market.venues.map((v, i) => {
-    const model = createLatencyModel(v.latency, (cfg.market.seed ^ 0x1a7e) + i);
+    const model = createVenueLatencyModel(v.latency, (cfg.market.seed ^ 0x1a7e) + i);
     const rng = new Random(cfg.market.seed + i);
     const atNs: number[] = [];
     const ns: number[] = [];

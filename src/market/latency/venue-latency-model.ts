@@ -1,15 +1,15 @@
 /** How long a venue takes to answer an order (round trip), hftbacktest-style: one small interface. */
 
-import type { VenueLatencyConfig } from '../config/config-types.js';
-import type { Random } from '../core/random.js';
+import type { VenueLatencyConfig } from '../../config/config-types.js';
+import type { Random } from '../../core/random.js';
 
-export interface LatencyModel {
+export interface VenueLatencyModel {
   /** Round-trip order latency in ns for an order sent at `nowNs`. */
   sampleRoundTripNs(nowNs: number, rng: Random): number;
 }
 
 /** Log-normal jitter around a base, plus rare additive spikes. */
-export class LogNormalSpikeLatency implements LatencyModel {
+export class LogNormalSpikeLatency implements VenueLatencyModel {
   constructor(private readonly cfg: VenueLatencyConfig) {}
 
   sampleRoundTripNs(_nowNs: number, rng: Random): number {
@@ -20,7 +20,7 @@ export class LogNormalSpikeLatency implements LatencyModel {
 }
 
 /** Always the same latency: tests and known-answer backtests. */
-export class ConstantLatency implements LatencyModel {
+export class ConstantLatency implements VenueLatencyModel {
   constructor(private readonly roundTripNs: number) {}
   sampleRoundTripNs(): number {
     return this.roundTripNs;
