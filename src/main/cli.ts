@@ -140,7 +140,11 @@ function buildProgram(): Command {
       'train a model: latency (quantile MLP) or a routing policy (dqn | ppo); exported to ONNX with metadata',
     )
     .argument('<model>', 'latency | dqn | ppo')
-    .option('--out <dir>', 'where model.onnx and metadata.json go (default models/<model>/)')
+    .option('--out <dir>', 'where model.onnx and metadata.json go (default runs/<utc-stamp>/<model>/)')
+    .option(
+      '--install',
+      'replace the served model in models/ if the new one beats its baseline on held-out data',
+    )
     .option('--seed <n>', 'training seed (initial weights, shuffling, simulated streams or episodes)', '1')
     .option('--samples <file>', 'latency: samples as CSV (timestamp_ns,venue,latency_ns) or a recording')
     .option('--epochs <n>', 'latency: passes over the training rows')

@@ -15,7 +15,7 @@ import {
 } from '../ml/latency/latency-evaluation.js';
 import {
   defaultLatencyModelDir,
-  MODEL_FILE,
+  latencyModelFile,
   readLatencyMetadata,
 } from '../ml/latency/latency-model-files.js';
 import { totalSamples } from '../ml/latency/latency-series.js';
@@ -34,7 +34,7 @@ export async function runEvalLatency(
   o: EvalLatencyOptions,
   print: (line: string) => void,
 ): Promise<LatencyEvalReport> {
-  const modelPath = resolve(o.model ?? join(defaultLatencyModelDir(), MODEL_FILE));
+  const modelPath = latencyModelFile(o.model ?? defaultLatencyModelDir());
   if (!existsSync(modelPath))
     throw new UsageError(`--model: ${modelPath} does not exist; train one with hft train latency --out DIR`);
   const meta = readLatencyMetadata(modelPath);

@@ -1,8 +1,10 @@
 /** `hft eval latency` output: the comparison table, and the chart written beside eval.json. */
+
 import { renderBarChart } from '../charts/bar-chart.js';
 import { BASELINES } from '../ml/latency/latency-dataset.js';
 import type { LatencyEvalReport } from '../ml/latency/latency-evaluation.js';
 import type { ForecastScore } from '../ml/latency/latency-metrics.js';
+import { latencyVerdict } from './model-install.js';
 
 const COLUMNS = ['forecaster', 'pinball p50', 'p90', 'p99', 'mean', 'MAE us', 'cov p90', 'cov p99'];
 
@@ -33,12 +35,11 @@ export function latencyEvalTable(r: LatencyEvalReport): string[] {
   const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const fmt = (row: string[]) =>
     row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  const gain = (r.improvement_vs_best * 100).toFixed(1);
   return [
     `${r.test_samples} test samples of ${r.samples}; pinball loss and MAE in microseconds`,
     fmt(rows[0]),
     ...rows.slice(1).map(fmt),
-    `model mean pinball vs best baseline (${r.best_baseline}): ${gain}% lower`,
+    `model vs best baseline: ${latencyVerdict(r.improvement_vs_best, r.best_baseline).summary}`,
   ];
 }
 

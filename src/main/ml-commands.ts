@@ -6,11 +6,23 @@ import { resolve } from 'node:path';
 import type { CliOverrides, VenueConfig } from '../config/config-types.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { ConfigError, UsageError } from '../core/errors.js';
-import { modelsDir } from '../ml/rl/policy-store.js';
+import { modelsDir } from '../ml/models-dir.js';
+import type { MeanCi } from '../ml/rl/confidence.js';
+import {
+  checkTrainOut,
+  defaultTrainDir,
+  type InstallVerdict,
+  installModel,
+  installTarget,
+  latencyVerdict,
+  routingVerdict,
+} from './model-install.js';
 import { defaultReportDir } from './run-preflight.js';
 
 export interface TrainCliOptions {
   out?: string;
+  /** Replace the served model in models/ when the new one beats its baseline on held-out data. */
+  install?: boolean;
   seed: string;
   samples?: string;
   epochs?: string;
@@ -71,14 +83,17 @@ export async function runTrainCommand(
   print: (line: string) => void,
   configDir = '',
 ): Promise<void> {
+  if (!TRAINABLE.includes(model)) throw unknownModel(model, 'hft train');
+  const out = resolve(o.out ?? defaultTrainDir(model));
+  checkTrainOut(out);
   if (model === 'dqn' || model === 'ppo') {
     const { DEFAULT_EPISODES, runTrainRoutingCommand } = await import('./train-routing-command.js');
     const cfg = routingConfig(o, configDir);
-    await runTrainRoutingCommand(
+    const trained = await runTrainRoutingCommand(
       model,
       cfg,
       {
-        out: o.out,
+        out,
         seed: nonNegativeInt('--seed', o.seed),
         episodes: positiveInt('--episodes', o.episodes) ?? DEFAULT_EPISODES[model],
         evalEpisodes: nonNegativeInt('--eval-episodes', o.evalEpisodes ?? '24'),
@@ -88,13 +103,18 @@ export async function runTrainCommand(
       },
       print,
     );
+    const h = trained.metadata.metrics.heldout as
+      | { vs_best_fixed_bps?: MeanCi; best_fixed?: string }
+      | undefined;
+    const verdict = routingVerdict(h?.vs_best_fixed_bps, h?.best_fixed ?? 'the best fixed router');
+    const venueNames = cfg.market.venues.map((v) => v.name);
+    finishTraining(model, out, verdict, o.install, installTarget(model, venueNames, cfg.system.mode), print);
     return;
   }
-  if (model !== 'latency') throw unknownModel(model, 'hft train');
   const { runTrainLatency } = await import('./train-command.js');
-  await runTrainLatency(
+  const report = await runTrainLatency(
     {
-      out: o.out,
+      out,
       seed: nonNegativeInt('--seed', o.seed),
       samples: o.samples,
       epochs: positiveInt('--epochs', o.epochs),
@@ -105,6 +125,28 @@ export async function runTrainCommand(
     },
     print,
   );
+  const verdict = latencyVerdict(report.improvement_vs_best, report.best_baseline);
+  finishTraining(model, out, verdict, o.install, installTarget(model, [], ''), print);
+}
+
+/** Installs the trained model when asked (and it beats its baseline), else says how to serve it. */
+function finishTraining(
+  model: string,
+  out: string,
+  verdict: InstallVerdict,
+  install: boolean | undefined,
+  target: string,
+  print: (line: string) => void,
+): void {
+  print(`held-out verdict: ${verdict.summary}`);
+  if (install) {
+    installModel(out, target, verdict);
+    print(`installed into ${target}: the daemon serves it from its next start`);
+  } else if (model === 'latency') {
+    print(`not installed; to serve it: HFT_LATENCY_MODEL=${out}/model.onnx, or train again with --install`);
+  } else {
+    print(`not installed; to serve it, train again with --install (it must beat the best fixed router)`);
+  }
 }
 
 export async function runEvalCommand(

@@ -5,14 +5,35 @@
 import type { HftConfig } from '../config/config-types.js';
 import { RuntimeFault } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { readLatencyMetadata } from '../ml/latency/latency-model-files.js';
 import { buildDaemon, closeDaemonFiles } from './daemon-build.js';
 import { runUntilStopped, type StoppedRun } from './daemon-run.js';
 import { serveDaemon } from './daemon-serve.js';
 import { type DaemonSummary, summariseRun } from './daemon-summary.js';
+import { latencyVerdict } from './model-install.js';
 
 export interface RunResult {
   summary: DaemonSummary;
   reportDir: string;
+}
+
+/** Names the latency model served, and warns when it lost to its baseline on its own held-out data. */
+function logServedLatencyModel(path: string | null, log: Logger): void {
+  log.info({ model: path ?? 'none (EWMA)' }, 'latency forecasts');
+  if (path === null) return;
+  let m: { improvement_vs_best?: number; best_baseline?: string };
+  try {
+    m = readLatencyMetadata(path).metrics;
+  } catch {
+    return; // the predict stage refuses the model itself, with the reason
+  }
+  if (typeof m.improvement_vs_best !== 'number') return;
+  const verdict = latencyVerdict(m.improvement_vs_best, m.best_baseline ?? 'best');
+  if (!verdict.beats)
+    log.warn(
+      { model: path, held_out: verdict.summary },
+      'served latency model is worse than its baseline; HFT_LATENCY_MODEL=none serves the EWMA',
+    );
 }
 
 export async function runDaemon(
@@ -22,7 +43,7 @@ export async function runDaemon(
   recoverFrom: string | null = null,
 ): Promise<RunResult> {
   const d = buildDaemon(cfg, log, recoverFrom);
-  log.info({ model: d.latencyModelPath ?? 'none (EWMA)' }, 'latency forecasts');
+  logServedLatencyModel(d.latencyModelPath, log);
   const onSigusr2 = () => d.killSwitch('SIGUSR2');
   process.on('SIGUSR2', onSigusr2);
   let run: StoppedRun;

@@ -13,11 +13,7 @@ import {
   modelForecasts,
 } from '../ml/latency/latency-evaluation.js';
 import { FEATURE_PARAMS, LATENCY_FEATURES } from '../ml/latency/latency-features.js';
-import {
-  defaultLatencyModelDir,
-  type LatencyModelMetadata,
-  writeLatencyModel,
-} from '../ml/latency/latency-model-files.js';
+import { type LatencyModelMetadata, writeLatencyModel } from '../ml/latency/latency-model-files.js';
 import { type LatencySamples, totalSamples } from '../ml/latency/latency-series.js';
 import {
   DEFAULT_TRAIN_OPTIONS,
@@ -31,7 +27,8 @@ import { latencyEvalTable } from './latency-report.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface TrainLatencyOptions extends LatencyDataOptions {
-  readonly out?: string;
+  /** Where model.onnx, metadata.json and eval.json go (runs/<stamp>/latency by default: model-install.ts). */
+  readonly out: string;
   readonly seed: number;
   readonly epochs?: number;
   /** The command line, recorded in metadata.json. */
@@ -42,7 +39,7 @@ export async function runTrainLatency(
   o: TrainLatencyOptions,
   print: (line: string) => void,
 ): Promise<LatencyEvalReport> {
-  const outDir = resolve(o.out ?? defaultLatencyModelDir());
+  const outDir = resolve(o.out);
   const t0 = performance.now();
   const train = trainingData(o);
   const test = testData(o, o.samples !== undefined ? train.samples : undefined);

@@ -1,7 +1,7 @@
 /**
  * `hft train dqn|ppo`: trains a routing policy in the simulated environment (rollouts on every
  * core through piscina), exports it to ONNX with a parity check, scores it on held-out episodes
- * against the fixed routers and writes model.onnx + metadata.json to --out (default models/<policy>).
+ * against the fixed routers and writes model.onnx + metadata.json to --out (default runs/<stamp>/<policy>).
  */
 import { resolve } from 'node:path';
 import type { HftConfig } from '../config/config-types.js';
@@ -19,7 +19,7 @@ import { RolloutPool } from '../workers/rollout-pool.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface TrainRoutingOptions {
-  out?: string;
+  out: string;
   seed: number;
   episodes: number;
   /** Held-out episodes scored after training (0 skips). */
@@ -50,7 +50,7 @@ export async function runTrainRoutingCommand(
     throw new ConfigError('--episodes', `must be a positive integer, got ${o.episodes}`);
   if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed < 3000))
     throw new ConfigError('--seed', `must be an integer in [0, 3000), got ${o.seed}`);
-  const dir = resolve(o.out ?? `models/${kind}`);
+  const dir = resolve(o.out);
   const env = envOptionsFromConfig(cfg, o.envOverrides);
   const pool = new RolloutPool(o.threads);
   const bar = o.progress ? new ProgressBar(process.stderr) : null;

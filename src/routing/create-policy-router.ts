@@ -3,8 +3,9 @@
  * (src/ml/rl/policy-store.ts) loaded into onnxruntime-node and served by PolicyRouter.
  */
 import { POLICY_ROUTERS, type PolicyRouterName } from '../config/config-types.js';
+import { modelsDir } from '../ml/models-dir.js';
 import { OnnxPolicy } from '../ml/rl/onnx-policy.js';
-import { findPolicyDir, modelsDir, policyDirs, readMetadata } from '../ml/rl/policy-store.js';
+import { findPolicyDir, policyDirs, readMetadata } from '../ml/rl/policy-store.js';
 import { BestPriceRouter } from './best-price-router.js';
 import { PolicyRouter } from './policy-router.js';
 

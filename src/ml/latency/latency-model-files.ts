@@ -3,9 +3,9 @@
  * in models/latency/). The metadata says what the model expects (features and their constants),
  * how it was made (seed, data, command) and how it scored.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { modelsDir } from '../models-dir.js';
 import { FEATURE_PARAMS, LATENCY_FEATURES } from './latency-features.js';
 import { LatencyModelError } from './onnx-latency-model.js';
 
@@ -27,28 +27,23 @@ export interface LatencyModelMetadata {
   created_utc: string;
 }
 
-/** The package root (the folder holding package.json), from src/ or dist/src/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('packageRoot: no package.json above this module');
-    dir = up;
-  }
-  return dir;
+/** The served model's folder: models/latency (under $HFT_MODELS_DIR when set). */
+export function defaultLatencyModelDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(modelsDir(env), 'latency');
 }
 
-/** The shipped model's folder. */
-export function defaultLatencyModelDir(): string {
-  return join(packageRoot(), 'models', 'latency');
+/** A model given as its folder (what `hft train latency --out DIR` writes) or as its model.onnx. */
+export function latencyModelFile(path: string): string {
+  const p = resolve(path);
+  return existsSync(p) && statSync(p).isDirectory() ? join(p, MODEL_FILE) : p;
 }
 
 /** The model the daemon serves: $HFT_LATENCY_MODEL (a path, or `none`), else the shipped one if present. */
 export function servedLatencyModelPath(env: NodeJS.ProcessEnv): string | null {
   const chosen = env.HFT_LATENCY_MODEL;
   if (chosen === 'none') return null;
-  if (chosen !== undefined && chosen !== '') return resolve(chosen);
-  const shipped = join(defaultLatencyModelDir(), MODEL_FILE);
+  if (chosen !== undefined && chosen !== '') return latencyModelFile(chosen);
+  const shipped = join(defaultLatencyModelDir(env), MODEL_FILE);
   return existsSync(shipped) ? shipped : null;
 }
 

@@ -4,16 +4,9 @@
  * one trained for the run's venues, in the run's venue order (its inputs and outputs are per venue).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { modelsDir } from '../models-dir.js';
 import type { PolicyMetadata } from './policy-metadata.js';
-
-/** The package's models/ (from dist/src/ml/rl or, under vitest, src/ml/rl), or $HFT_MODELS_DIR. */
-export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.HFT_MODELS_DIR) return resolve(env.HFT_MODELS_DIR);
-  const up = import.meta.url.endsWith('.ts') ? '../../../models' : '../../../../models';
-  return fileURLToPath(new URL(up, import.meta.url));
-}
 
 export function isModelDir(dir: string): boolean {
   return existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'metadata.json'));
