@@ -20,6 +20,8 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
+# The trained models the daemon serves: the latency forecaster and the dqn/ppo routing policies.
+COPY models ./models
 COPY deploy/hft-docker.yaml ./deploy/hft-docker.yaml
 RUN mkdir -p /app/reports && chown -R node:node /app/reports
 USER node
