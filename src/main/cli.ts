@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 /** The `hft` command line (CONTRACT.md). `run` is the default command. */
 import { dirname, join, resolve } from 'node:path';
@@ -11,8 +11,10 @@ import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
+import { packageRoot } from '../ml/models-dir.js';
 import { runVenuesCommand } from '../venues/venues-command.js';
 import { runBacktestCommand } from './backtest-command.js';
+import { checkCommandWord } from './command-hint.js';
 import { runHistoryCommand } from './history-command.js';
 import { type EvalCliOptions, runEvalCommand, runTrainCommand, type TrainCliOptions } from './ml-commands.js';
 import { runDaemon } from './run-command.js';
@@ -24,6 +26,7 @@ const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../co
 function buildProgram(): Command {
   const program = new Command('hft')
     .description('hft-router: low-latency order routing over a shared-memory worker pipeline')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -79,7 +82,10 @@ function buildProgram(): Command {
     .command('venues')
     .description('serve the simulated venues as WebSocket servers on 127.0.0.1 (one path per venue)')
     .option('--port <port>', 'TCP port (0 picks a free one)', '0')
-    .option('--mode <mode>', 'fast | balanced | production: which venues and symbols (default fast)')
+    .option(
+      '--mode <mode>',
+      'fast | balanced | production: which venues and symbols (default production, as hft run)',
+    )
     .option('--config <path>', 'YAML config file')
     .option('--symbols <list>', 'comma-separated symbols')
     .option(
@@ -93,10 +99,7 @@ function buildProgram(): Command {
       if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) {
         throw new ConfigError('--port', `must be an integer port from 0 to 65535, got ${port}`);
       }
-      const cfg = resolveConfig({ mode: 'fast', ...overrides }, process.env, {
-        configDir: CONFIG_DIR,
-        cwd: process.cwd(),
-      });
+      const cfg = resolveConfig(overrides, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
       const log = createLogger(cfg.system.log_level);
       const venues = await runVenuesCommand({
         port: portNumber,
@@ -226,6 +229,11 @@ function configVenues(opts: { mode?: string; config?: string }) {
   return cfg.market.venues;
 }
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
 function argvText(): string {
   return ['hft', ...process.argv.slice(2)].join(' ');
 }
@@ -248,7 +256,9 @@ function parseDelays(text: string | undefined): Record<string, number> | undefin
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('debug') && argv.some((a) => a.startsWith('--log-level'));
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    checkCommandWord(argv[2], [...program.commands.map((c) => c.name()), 'help']);
+    await program.parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

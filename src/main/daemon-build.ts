@@ -2,6 +2,7 @@
  * The daemon's parts, built and wired but not started: registry, shared memory, journal and
  * recording drains, run state, supervisor, breaker watch and the kill switch.
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { HftConfig } from '../config/config-types.js';
 import type { Logger } from '../core/logger.js';
@@ -25,7 +26,7 @@ import { Breaker, ControlBlock } from '../run-state/control-block.js';
 import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { RunState } from '../run-state/run-state.js';
 import { type ChaosEvent, parseChaos } from './chaos.js';
-import { checkRunnable, JOURNAL_FILE, prepareReportDir } from './run-preflight.js';
+import { checkReportDir, checkRunnable, checkSymbolsServed, JOURNAL_FILE } from './run-preflight.js';
 import { Supervisor } from './supervisor.js';
 import { createRestartPolicy } from './worker-restart.js';
 
@@ -88,9 +89,10 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
     symbols: cfg.trading.symbols,
     venues: cfg.market.venues.map((v) => v.name),
   });
-  const reportDir = prepareReportDir(cfg);
-  const recovery = recoverFromJournal(recoverFrom, log);
+  const reportDir = checkReportDir(cfg);
   const calibration = cachedCalibration(registry.symbols);
+  checkSymbolsServed(cfg, Object.keys(calibration));
+  const recovery = recoverFromJournal(recoverFrom, log);
   if (Object.keys(calibration).length > 0) {
     log.info({ symbols: Object.keys(calibration) }, 'simulated market calibrated from the history cache');
   }
@@ -103,8 +105,9 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
     epochNs,
   );
   const hostNames = handles.hosts.map((h) => h.name);
-  // Refused before any file is opened.
+  // Refused before any file or folder is made.
   const chaos = parseChaos(process.env.HFT_CHAOS, hostNames);
+  mkdirSync(reportDir, { recursive: true });
   const snapshot = recovery && {
     positions: recovery.positions,
     openOrders: recovery.openOrders,

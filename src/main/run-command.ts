@@ -11,6 +11,7 @@ import { runUntilStopped, type StoppedRun } from './daemon-run.js';
 import { serveDaemon } from './daemon-serve.js';
 import { type DaemonSummary, summariseRun } from './daemon-summary.js';
 import { latencyVerdict } from './model-install.js';
+import { checkVenueSource } from './venue-source-check.js';
 
 export interface RunResult {
   summary: DaemonSummary;
@@ -42,6 +43,7 @@ export async function runDaemon(
   out: (line: string) => void,
   recoverFrom: string | null = null,
 ): Promise<RunResult> {
+  await checkVenueSource(cfg);
   const d = buildDaemon(cfg, log, recoverFrom);
   logServedLatencyModel(d.latencyModelPath, log);
   const onSigusr2 = () => d.killSwitch('SIGUSR2');

@@ -2,10 +2,13 @@
  * What `hft run`, `hft backtest` and the sweep check before anything starts, and where a run's
  * files go: refusing early is cheaper than failing a worker later.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type HftConfig, ROUTERS } from '../config/config-types.js';
 import { ConfigError } from '../core/errors.js';
+import { RecordingFormatError } from '../market/recording/recording-format.js';
+import { RecordingReader } from '../market/recording/recording-reader.js';
+import { KNOWN_PRICES } from '../market/sim-market.js';
 import { isPolicyRouterName, policyProblem } from '../routing/create-policy-router.js';
 
 export const JOURNAL_FILE = 'journal.hftj';
@@ -40,6 +43,38 @@ export function checkRouterAvailable(router: string, field: string, venues: read
   }
 }
 
+/**
+ * Refuses a symbol the source has no market for, instead of trading it silently: the simulated
+ * market knows built-in prices (or `hft history`'s cache), a replay only the recording's symbols.
+ */
+export function checkSymbolsServed(cfg: HftConfig, calibrated: readonly string[]): void {
+  const src = cfg.market.source;
+  let missing: string[] = [];
+  let why = '';
+  if (src === 'sim') {
+    missing = cfg.trading.symbols.filter((s) => KNOWN_PRICES[s] === undefined && !calibrated.includes(s));
+    why = `the simulated market has no price for it (built in: ${Object.keys(KNOWN_PRICES).join(', ')}); calibrate it first with hft history --symbols ${missing.join(',')} --from YYYY-MM-DD --to YYYY-MM-DD`;
+  } else if (src.startsWith('replay:')) {
+    const recorded = recordedSymbols(src.slice('replay:'.length));
+    missing = cfg.trading.symbols.filter((s) => !recorded.includes(s));
+    why = `the recording has only ${recorded.join(', ')}`;
+  }
+  if (missing.length > 0) {
+    throw new ConfigError('trading.symbols', `${missing.join(', ')}: ${why}`);
+  }
+}
+
+function recordedSymbols(file: string): readonly string[] {
+  try {
+    const reader = new RecordingReader(file);
+    reader.close();
+    return reader.header.registry.symbols;
+  } catch (err) {
+    if (err instanceof RecordingFormatError) throw new ConfigError('--source', err.message);
+    throw err;
+  }
+}
+
 export function defaultReportDir(now = new Date()): string {
   return resolve(
     'reports',
@@ -50,10 +85,9 @@ export function defaultReportDir(now = new Date()): string {
   );
 }
 
-/** The run's report directory, created; refused when it already holds a run's journal. */
-export function prepareReportDir(cfg: HftConfig): string {
+/** The run's report directory (not created yet); refused when it already holds a run's journal. */
+export function checkReportDir(cfg: HftConfig): string {
   const reportDir = cfg.system.report_dir ? resolve(cfg.system.report_dir) : defaultReportDir();
-  mkdirSync(reportDir, { recursive: true });
   if (existsSync(resolve(reportDir, JOURNAL_FILE))) {
     throw new ConfigError(
       '--report',

@@ -5,8 +5,8 @@
  * and each tick becomes its venue's new top of book. One `PreciseScheduler` serves every venue's
  * latency deadlines.
  *
- * Plain HTTP on the same port is the control endpoint (loopback only, like the venues): `GET
- * /control` answers every venue's stats and injected faults as JSON; `POST /control/<venue>` with a
+ * Plain HTTP on the same port: `GET /venues` lists the venues and symbols served. The control
+ * endpoint (loopback only, like the venues): `GET /control` answers every venue's stats and injected faults as JSON; `POST /control/<venue>` with a
  * JSON body `{"extraDelayMs":50,"stall":true,"rejectAll":false,"refuseConnections":false,"drop":true}`
  * (any subset) changes that venue's faults, `drop` closing its connections (fault tests, drills).
  */
@@ -72,6 +72,12 @@ export async function runVenuesCommand(opts: VenuesCommandOptions): Promise<Venu
     return server;
   });
   const http = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/venues') {
+      // What a client checks before trading (hft run --source venues:URL refuses what is not served).
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify({ venues: [...byName.keys()], symbols: [...opts.symbols] })}\n`);
+      return;
+    }
     if ((req.url ?? '').startsWith('/control')) {
       control(req, byName).then(
         ({ status, body }) => {

@@ -43,6 +43,8 @@ describe('hft CLI usage errors exit 2 with one line naming the problem', () => {
     [['run', '--symbols', ''], /--symbols.*symbol/],
     [['run', '--pipeline', 'quantum'], /--pipeline/],
     [['run', '--bogus-flag'], /unknown option/],
+    [['bactest'], /^hft: unknown command "bactest" \(did you mean backtest\?\); commands: run, backtest, /],
+    [['florp'], /^hft: unknown command "florp"; commands: run, /],
   ])('hft %j', (args, pattern) => {
     const r = hft(args);
     expect(r.status).toBe(2);
@@ -50,6 +52,13 @@ describe('hft CLI usage errors exit 2 with one line naming the problem', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('hft --version prints the package version, exit 0', () => {
+    const r = hft(['--version']);
+    expect(r.status).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it('reports a bad environment value with the variable name, exit 2', () => {
