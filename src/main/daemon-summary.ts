@@ -42,6 +42,9 @@ function runSummary(d: Daemon, run: StoppedRun) {
       duplicate_reports_skipped: metrics.counters.byName('reports_duplicate'),
     },
     ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
+    ...(cfg.market.source.startsWith('replay:')
+      ? { replay: { truncated_bytes: metrics.counters.byName('replay_truncated_bytes') } }
+      : {}),
   };
 }
 

@@ -14,4 +14,9 @@ export interface MarketSource {
   nextDueNs(): number;
   /** Ticks arrive on the event loop (sockets), not on a schedule. */
   readonly eventDriven?: boolean;
+  /**
+   * A source that can be resumed (a replay): where a successor continues so that no tick already
+   * handed out is sent again. The ingest node publishes it to the shared counters after each poll.
+   */
+  resumePoint?(): number;
 }

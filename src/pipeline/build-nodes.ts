@@ -86,7 +86,19 @@ function createSource(
 ): MarketSource {
   switch (s.source.kind) {
     case 'replay':
-      return ReplaySource.open(s.source.path, { registry, speed: s.source.speed });
+      return ReplaySource.open(s.source.path, {
+        registry,
+        speed: s.source.speed,
+        // A restarted ingest continues after the last tick its predecessor published.
+        resumeAtBytes: metrics.counters.byName('replay_resume_offset'),
+        onTruncated: (err) => {
+          metrics.counters.set(metrics.slot('replay_truncated_bytes'), err.partialBytes);
+          workerLogger().warn(
+            { recording: err.file, partial_frame_bytes: err.partialBytes, at_byte: err.offsetBytes },
+            'recording ends in a partial frame (cut off mid-write): replayed every intact frame before it',
+          );
+        },
+      });
     case 'venues': {
       const feed = new VenueFeedSource({
         urls: venueUrls(s.source.baseUrl, registry),

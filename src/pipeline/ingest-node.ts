@@ -36,6 +36,7 @@ export class IngestNode implements StageNode {
   private readonly conflatedSlot: number;
   private readonly recordDroppedSlot: number;
   private readonly receivedSlot: number;
+  private readonly resumeSlot: number;
   /** Latest raw tick per key while catching up; null when this node never catches up. */
   private readonly backlog: TickConflator | null;
   private behind = false;
@@ -61,6 +62,7 @@ export class IngestNode implements StageNode {
     this.processedSlot = metrics.slot('ticks_processed');
     this.conflatedSlot = metrics.slot('ticks_conflated');
     this.recordDroppedSlot = metrics.slot('record_dropped');
+    this.resumeSlot = metrics.slot('replay_resume_offset');
   }
 
   /** The recording is telemetry: a full record ring drops the copy (counted), never the tick. */
@@ -86,6 +88,9 @@ export class IngestNode implements StageNode {
     if (n > 0) {
       this.out.publish();
       this.record?.publish();
+      // Published: a successor of this worker continues after these ticks, never before them.
+      if (this.source.resumePoint !== undefined)
+        this.metrics.counters.set(this.resumeSlot, this.source.resumePoint());
     } else if (this.exhausted()) this.onExhausted();
     return n;
   }

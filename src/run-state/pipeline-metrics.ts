@@ -93,6 +93,8 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
     'feed_trades',
     'feed_reconnects',
     'record_dropped',
+    'replay_resume_offset',
+    'replay_truncated_bytes',
     'venue_breaker_trips',
     'orders_ack_timeouts',
     'reports_duplicate',

@@ -59,7 +59,7 @@ export interface RecordingHeader {
 
 /** A file that is not a readable recording; the message names the file and the byte offset. */
 export class RecordingFormatError extends Error {
-  override readonly name = 'RecordingFormatError';
+  override readonly name: string = 'RecordingFormatError';
   /** A bad `--source replay:FILE` is fixed by the user, like a bad flag (CONTRACT.md exit 2). */
   readonly exitCode = 2;
   readonly file: string;
@@ -71,6 +71,17 @@ export class RecordingFormatError extends Error {
     this.file = file;
     this.offsetBytes = offsetBytes;
     this.reason = reason;
+  }
+}
+
+/** The file ends inside a frame (a recorder killed mid-write): the frames before it are intact. */
+export class TruncatedRecordingError extends RecordingFormatError {
+  /** Bytes of the partial frame at the end of the file. */
+  readonly partialBytes: number;
+
+  constructor(file: string, offsetBytes: number, reason: string, partialBytes: number) {
+    super(file, offsetBytes, reason);
+    this.partialBytes = partialBytes;
   }
 }
 

@@ -21,6 +21,7 @@ import {
   PREAMBLE_BYTES,
   RecordingFormatError,
   type RecordingHeader,
+  TruncatedRecordingError,
 } from './recording-format.js';
 
 export interface RecordingReaderOptions {
@@ -106,6 +107,19 @@ export class RecordingReader {
     throw new RecordingFormatError(this.path, this.offsetBytes, `unknown frame kind ${kind}`);
   }
 
+  /** Continues reading at file offset `offsetBytes` (a frame boundary at or after the first frame). */
+  seek(offsetBytes: number): void {
+    if (!(Number.isInteger(offsetBytes) && offsetBytes >= this.dataOffset)) {
+      throw new RangeError(
+        `recording ${this.path}: cannot seek to byte ${offsetBytes} (frames start at ${this.dataOffset})`,
+      );
+    }
+    this.chunkFileOffset = offsetBytes;
+    this.pos = DATA_START;
+    this.end = DATA_START;
+    this.eof = false;
+  }
+
   close(): void {
     if (this.fd < 0) return;
     closeSync(this.fd);
@@ -115,10 +129,11 @@ export class RecordingReader {
   private require(frameBytes: number, what: string): void {
     if (this.ensure(frameBytes)) return;
     const have = this.end - this.pos;
-    throw new RecordingFormatError(
+    throw new TruncatedRecordingError(
       this.path,
       this.offsetBytes,
       `truncated ${what} frame: needs ${frameBytes} bytes, the file ends after ${have}`,
+      have,
     );
   }
 

@@ -8,7 +8,7 @@ import { asSymbolId, asVenueId } from '../../core/ids.js';
 import type { Registry } from '../../core/registry.js';
 import { type LatencySample, LatencySampleCodec, type Tick, TickCodec } from '../../shm/records.js';
 import type { MarketSource } from '../market-source.js';
-import { FrameKind } from './recording-format.js';
+import { FrameKind, TruncatedRecordingError } from './recording-format.js';
 import { RecordingReader, type RecordingReaderOptions } from './recording-reader.js';
 
 export interface ReplaySourceOptions {
@@ -21,6 +21,13 @@ export interface ReplaySourceOptions {
    * recording's clock) when replay reaches it. The object is reused: copy what you keep.
    */
   readonly onLatencySample?: (sample: LatencySample) => void;
+  /**
+   * File offset to continue from (a restarted ingest: resumePoint() of its predecessor, so no tick
+   * is sent twice); 0 or absent starts at the first frame.
+   */
+  readonly resumeAtBytes?: number;
+  /** Called once when the file ends inside a frame; the intact frames before it were replayed. */
+  readonly onTruncated?: (err: TruncatedRecordingError) => void;
 }
 
 export class ReplaySource implements MarketSource {
@@ -43,6 +50,12 @@ export class ReplaySource implements MarketSource {
   private unknownVenue = 0;
   private samplesDelivered = 0;
   private samplesSkipped = 0;
+  /** File offset just past the pending tick, and past the last tick poll returned. */
+  private pendingEndBytes = 0;
+  private returnedEndBytes = 0;
+  /** Bytes of a partial frame at the end of the file (0: it ended cleanly). */
+  private truncatedBytes = 0;
+  private readonly onTruncated: ((err: TruncatedRecordingError) => void) | undefined;
 
   constructor(
     private readonly reader: RecordingReader,
@@ -54,6 +67,9 @@ export class ReplaySource implements MarketSource {
     }
     this.speed = speed;
     this.onSample = options.onLatencySample;
+    this.onTruncated = options.onTruncated;
+    if ((options.resumeAtBytes ?? 0) > 0) reader.seek(options.resumeAtBytes!);
+    this.returnedEndBytes = reader.offsetBytes;
     const recorded = reader.header.registry;
     this.symbolMap = Int32Array.from(recorded.symbols, (s) => options.registry.symbolId(s));
     this.venueMap = Int32Array.from(recorded.venues, (v) => options.registry.venueId(v));
@@ -62,6 +78,16 @@ export class ReplaySource implements MarketSource {
   /** Opens `path` with a RecordingReader that this source owns (closed by `close`). */
   static open(path: string, options: ReplaySourceOptions, reader?: RecordingReaderOptions): ReplaySource {
     return new ReplaySource(new RecordingReader(path, reader), options);
+  }
+
+  /** File offset just past the last tick handed out: where a successor resumes. */
+  resumePoint(): number {
+    return this.returnedEndBytes;
+  }
+
+  /** Bytes of a partial frame the file ended in (0 when it ended on a frame boundary). */
+  get truncatedTailBytes(): number {
+    return this.truncatedBytes;
   }
 
   get replayedTicks(): number {
@@ -103,6 +129,7 @@ export class ReplaySource implements MarketSource {
     out.recvTsNs = 0;
     out.ingestTsNs = 0;
     this.hasPending = false;
+    this.returnedEndBytes = this.pendingEndBytes;
     this.replayed++;
     return true;
   }
@@ -116,6 +143,18 @@ export class ReplaySource implements MarketSource {
     this.useRecvTs = this.pending.recvTsNs !== 0;
     this.firstRecordedNs = this.recordedNs(this.pending);
     this.pendingDueNs = this.dueNs(this.pending);
+  }
+
+  /** The next frame, or 0 at the end of the file, a partial last frame included (reported once). */
+  private nextFrame(): number {
+    try {
+      return this.reader.next(this.pending, this.sample);
+    } catch (err) {
+      if (!(err instanceof TruncatedRecordingError)) throw err;
+      this.truncatedBytes = err.partialBytes;
+      this.onTruncated?.(err);
+      return 0;
+    }
   }
 
   private recordedNs(t: Tick): number {
@@ -135,7 +174,7 @@ export class ReplaySource implements MarketSource {
   private advance(): boolean {
     if (this.exhausted) return false;
     for (;;) {
-      const kind = this.reader.next(this.pending, this.sample);
+      const kind = this.nextFrame();
       if (kind === 0) {
         this.exhausted = true;
         return false;
@@ -146,6 +185,7 @@ export class ReplaySource implements MarketSource {
       }
       if (!this.mapTickIds(this.pending)) continue;
       this.hasPending = true;
+      this.pendingEndBytes = this.reader.offsetBytes;
       if (!Number.isNaN(this.anchorNs)) this.pendingDueNs = this.dueNs(this.pending);
       return true;
     }
