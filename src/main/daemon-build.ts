@@ -27,6 +27,7 @@ import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { RunState } from '../run-state/run-state.js';
 import { type ChaosEvent, parseChaos } from './chaos.js';
 import { checkReportDir, checkRunnable, checkSymbolsServed, JOURNAL_FILE } from './run-preflight.js';
+import { StopSignals } from './stop-signals.js';
 import { Supervisor } from './supervisor.js';
 import { createRestartPolicy } from './worker-restart.js';
 
@@ -54,6 +55,8 @@ export interface Daemon {
   readonly nowNs: () => number;
   /** Trips the kill switch (once) and says who asked. */
   readonly killSwitch: (source: string) => void;
+  /** SIGINT/SIGTERM: the first stops the run in order, a second hurries it (stop-signals.ts). */
+  readonly signals: StopSignals;
 }
 
 /** Symbols with bars in `hft history`'s cache; the others keep the built-in price and volatility. */
@@ -158,6 +161,7 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
     chaos,
     nowNs,
     killSwitch,
+    signals: new StopSignals(log),
   };
 }
 

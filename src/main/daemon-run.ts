@@ -31,9 +31,7 @@ function stopSignal(d: Daemon, started: Promise<void>): Promise<string> {
       d.log.error({ host: f.host, err: f.error.message }, 'worker fault is fatal: stopping the run');
       resolveStop('fault');
     });
-    const onSignal = (sig: string) => () => resolveStop(sig);
-    process.once('SIGINT', onSignal('SIGINT'));
-    process.once('SIGTERM', onSignal('SIGTERM'));
+    d.signals.first.then(resolveStop);
     started.then(
       () => setTimeout(() => resolveStop('duration'), d.cfg.system.duration_s * 1000).unref(),
       () => resolveStop('fault'),
@@ -109,6 +107,7 @@ export async function runUntilStopped(d: Daemon, out: (line: string) => void): P
   const cancelChaos = scheduleChaos(d.chaos, supervisor, (e) => log.warn(e, 'HFT_CHAOS: injecting a fault'));
   const timers = startTimers(d, startNs, out);
   const reason = await stopped;
+  d.signals.stopping();
   timers.stopProgress();
   const elapsedS = (d.nowNs() - startNs) / 1e9;
   log.info({ reason, elapsed_s: elapsedS }, 'stopping pipeline');
@@ -116,7 +115,13 @@ export async function runUntilStopped(d: Daemon, out: (line: string) => void): P
   const shutdown =
     reason === 'fault'
       ? null
-      : await haltAndSettle(d.control, d.metrics, cfg.system.on_shutdown, cfg.system.shutdown_timeout_ms);
+      : await haltAndSettle(
+          d.control,
+          d.metrics,
+          cfg.system.on_shutdown,
+          cfg.system.shutdown_timeout_ms,
+          d.signals.hurry.signal,
+        );
   if (shutdown) log.info(shutdown, 'trading halted for shutdown');
   await supervisor.stop();
   timers.stopDrains();

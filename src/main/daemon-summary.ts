@@ -57,6 +57,7 @@ export async function summariseRun(
   const { cfg, log } = d;
   const summary = runSummary(d, run);
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
+  else if (d.signals.hurried) log.warn('backtest phase skipped (second signal)');
   else summary.backtest = await backtestPhase(cfg, d.recordingWriter.path, d.reportDir, log, out);
   writeFileSync(resolve(d.reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.log_level !== 'quiet') out(summaryText(summary, d.reportDir));

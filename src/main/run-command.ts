@@ -51,17 +51,21 @@ export async function runDaemon(
   let run: StoppedRun;
   const server = await serveDaemon(d).catch((err: Error) => {
     process.off('SIGUSR2', onSigusr2);
+    d.signals.dispose();
     closeDaemonFiles(d);
     throw err;
   });
   try {
     run = await runUntilStopped(d, out);
+  } catch (err) {
+    d.signals.dispose();
+    throw err;
   } finally {
     process.off('SIGUSR2', onSigusr2);
     closeDaemonFiles(d);
     server?.close();
   }
-  const summary = await summariseRun(d, run, out);
+  const summary = await summariseRun(d, run, out).finally(() => d.signals.dispose());
   if (run.reason === 'fault') {
     throw new RuntimeFault('a pipeline worker failed; the run was stopped', {
       faults: d.supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),

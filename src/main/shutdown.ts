@@ -13,6 +13,8 @@ export interface ShutdownReport {
   open_orders_at_halt: number;
   open_orders_left: number;
   wait_ms: number;
+  /** Present when a second signal cut the wait for the venues short. */
+  cut_short?: string;
 }
 
 /** Risk publishes the open-order count with P&L every 50 ms: wait a few rounds to see it settle. */
@@ -24,6 +26,8 @@ export async function haltAndSettle(
   metrics: PipelineMetrics,
   policy: 'cancel' | 'leave',
   timeoutMs: number,
+  /** Aborted (a second Ctrl-C): stop waiting for the venues' answers at once. */
+  hurry?: AbortSignal,
 ): Promise<ShutdownReport> {
   const t0 = performance.now();
   const open = () => metrics.counters.byName('open_orders');
@@ -32,14 +36,15 @@ export async function haltAndSettle(
   const atHalt = open();
   if (policy === 'cancel') {
     control.requestReconcile();
-    while (open() > 0 && performance.now() - t0 < timeoutMs) await sleep(POLL_MS);
-    await sleep(PUBLISH_MS);
+    while (open() > 0 && performance.now() - t0 < timeoutMs && !hurry?.aborted) await sleep(POLL_MS);
+    if (!hurry?.aborted) await sleep(PUBLISH_MS);
   }
   return {
     policy,
     open_orders_at_halt: atHalt,
     open_orders_left: open(),
     wait_ms: Math.round(performance.now() - t0),
+    ...(hurry?.aborted ? { cut_short: 'second signal' } : {}),
   };
 }
 

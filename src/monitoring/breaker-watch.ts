@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { Registry } from '../core/registry.js';
 import {
   BREAKERS_LIST,
+  Breaker,
   type ControlBlock,
   TRADING_STATE_NAMES,
   VenueFlag,
@@ -63,7 +64,9 @@ export class BreakerWatch {
     for (const b of BREAKERS_LIST) {
       const was = (this.lastBits & b.bit) !== 0;
       const is = (bits & b.bit) !== 0;
-      if (is && !was) this.log.warn({ breaker: b.name, ...context() }, `circuit breaker tripped: ${b.name}`);
+      // The shutdown halt is the orderly end of a run, not a fault (daemon-run logs it at info).
+      if (is && !was && b !== Breaker.shutdown)
+        this.log.warn({ breaker: b.name, ...context() }, `circuit breaker tripped: ${b.name}`);
       if (!is && was) this.log.info({ breaker: b.name, ...context() }, `circuit breaker reset: ${b.name}`);
     }
     this.lastBits = bits;

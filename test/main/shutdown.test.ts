@@ -12,7 +12,7 @@ import { replayJournal } from '../../src/execution/journal-replay.js';
 
 const HFT = resolve(import.meta.dirname, '../../bin/hft.js');
 
-async function runUntilSigterm(onShutdown: 'cancel' | 'leave') {
+async function runUntilSigterm(onShutdown: 'cancel' | 'leave', signals: NodeJS.Signals[] = ['SIGTERM']) {
   const dir = mkdtempSync(join(tmpdir(), 'hft-sigterm-'));
   const config = join(dir, 'mm.yaml');
   writeFileSync(
@@ -31,7 +31,7 @@ async function runUntilSigterm(onShutdown: 'cancel' | 'leave') {
       '120',
       '--metrics-port',
       '0',
-      '--skip-backtest',
+      ...(signals.length > 1 ? [] : ['--skip-backtest']),
       '--config',
       config,
       '--report',
@@ -40,24 +40,35 @@ async function runUntilSigterm(onShutdown: 'cancel' | 'leave') {
     { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (d) => {
     stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
   });
   // Trade until the first progress lines show orders, then ask it to stop.
   const deadline = Date.now() + 60_000;
   while (!/orders [1-9]/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 1000));
   const signalledAt = Date.now();
-  child.kill('SIGTERM');
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  for (const [i, sig] of signals.entries()) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 150));
+    child.kill(sig);
+  }
+  const code = await exited;
   const summary = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
-  return { code, exitMs: Date.now() - signalledAt, summary, journal: join(report, 'journal.hftj') };
+  return { code, exitMs: Date.now() - signalledAt, summary, journal: join(report, 'journal.hftj'), stderr };
 }
 
 describe('shutdown on SIGTERM', () => {
   it('cancels every open order, flushes the journal and exits 0 within seconds', async () => {
-    const { code, exitMs, summary, journal } = await runUntilSigterm('cancel');
+    const { code, exitMs, summary, journal, stderr } = await runUntilSigterm('cancel');
     expect(code).toBe(0);
+    // An orderly stop is not a fault: no breaker warning for it.
+    expect(stderr).not.toMatch(/circuit breaker tripped: shutdown/);
+    expect(stderr).toMatch(/trading halted for shutdown/);
     expect(exitMs).toBeLessThan(8000);
     expect(summary.shutdown.policy).toBe('cancel');
     expect(summary.shutdown.open_orders_at_halt).toBeGreaterThan(0);
@@ -72,5 +83,17 @@ describe('shutdown on SIGTERM', () => {
     expect(summary.shutdown.policy).toBe('leave');
     expect(summary.shutdown.open_orders_left).toBeGreaterThan(0);
     expect(replayJournal(journal).openOrders.length).toBe(summary.shutdown.open_orders_left);
+  }, 90_000);
+
+  it('Ctrl-C twice: says what it skips, cuts the wait, skips the backtest, still writes summary.json, exits 0', async () => {
+    const { code, exitMs, summary, stderr } = await runUntilSigterm('cancel', ['SIGINT', 'SIGINT']);
+    expect(code).toBe(0);
+    expect(exitMs).toBeLessThan(8000);
+    expect(stderr).toMatch(
+      /second signal: not waiting for the venues to answer the cancels, skipping the backtest phase; summary\.json is still written/,
+    );
+    expect(summary.backtest).toBeNull();
+    expect(summary.shutdown.policy).toBe('cancel');
+    expect(summary.orders.sent).toBeGreaterThan(0);
   }, 90_000);
 });
