@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliOverrides } from '../config/config-types.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { ConfigError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger, logFormat } from '../core/logger.js';
 import { resolveCacheDir } from '../market/history/history-cache.js';
 import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { packageRoot } from '../ml/models-dir.js';
@@ -255,6 +255,8 @@ function parseDelays(text: string | undefined): Record<string, number> | undefin
 /** Maps errors to exit statuses: 2 for usage/config (one line, no stack), 1 for runtime faults. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('debug') && argv.some((a) => a.startsWith('--log-level'));
+  // Workers inherit the environment: they format their log lines as main does.
+  process.env.HFT_LOG_FORMAT = logFormat();
   try {
     const program = buildProgram();
     checkCommandWord(argv[2], [...program.commands.map((c) => c.name()), 'help']);

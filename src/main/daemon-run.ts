@@ -46,6 +46,37 @@ function stopSignal(d: Daemon, started: Promise<void>): Promise<string> {
   });
 }
 
+/** verbose: per-stage and tick-to-order percentiles; debug: every counter, by name. */
+function logPipelineStats(d: Daemon): void {
+  if (d.log.isLevelEnabled('debug')) {
+    const h = d.metrics.hist;
+    const p = (x: { summaryUs(): { p50: number; p99: number } }) => {
+      const s = x.summaryUs();
+      return `${s.p50}/${s.p99}`;
+    };
+    d.log.debug(
+      {
+        tick_to_order_p50_p99_us: p(h.tick_to_order),
+        stages_p50_p99_us: {
+          ingest: p(h.stage_ingest),
+          route: p(h.stage_route),
+          risk: p(h.stage_risk),
+          execute: p(h.stage_execute),
+        },
+        workers: d.supervisor.health(),
+      },
+      'pipeline stats',
+    );
+  }
+  if (d.log.isLevelEnabled('trace')) {
+    const c = d.metrics.counters;
+    d.log.trace(
+      { counters: Object.fromEntries(c.handle.names.map((n: string) => [n, c.byName(n)])) },
+      'counters',
+    );
+  }
+}
+
 /** Journal and recording drains, the breaker watch and the progress line, every few ms or seconds. */
 function startTimers(
   d: Daemon,
@@ -65,6 +96,7 @@ function startTimers(
     const line = progressLine(d.metrics, (d.nowNs() - startNs) / 1e9, lastTicks, intervalS);
     lastTicks = d.metrics.counters.byName('ticks_processed');
     if (sys.log_level !== 'quiet') out(line);
+    logPipelineStats(d);
   }, intervalS * 1000);
   return {
     stopProgress: () => clearInterval(progress),
@@ -89,6 +121,9 @@ export async function runUntilStopped(d: Daemon, out: (line: string) => void): P
     },
     'starting pipeline',
   );
+  log.debug({ config: cfg }, 'resolved configuration');
+  supervisor.on('spawned', (w) => log.debug(w, 'worker started'));
+  supervisor.on('exited', (w) => log.debug(w, 'worker ended'));
   supervisor.on('stale', (h) =>
     log.warn({ host: h.name, heartbeat_age_ms: h.heartbeatAgeMs }, 'worker heartbeat late'),
   );

@@ -39,6 +39,10 @@ type SupervisorEvents = {
   restarted: [{ host: string; restarts: number }];
   fatal: [WorkerFault];
   stale: [HostHealth];
+  /** A worker thread was started (verbose logs). */
+  spawned: [{ host: string; threadId: number }];
+  /** A worker thread ended (verbose logs). */
+  exited: [{ host: string; code: number }];
 };
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -95,12 +99,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.alive[hostIndex] = true;
     this.lastError[hostIndex] = null;
     this.control.beat(hostIndex, this.nowNs());
+    this.emit('spawned', { host: host.name, threadId: worker.threadId });
     worker.on('error', (error) => {
       this.lastError[hostIndex] = error;
     });
     this.exits[hostIndex] = new Promise((resolve) =>
       worker.on('exit', (code) => {
         this.alive[hostIndex] = false;
+        this.emit('exited', { host: host.name, code });
         if (!this.stopping) {
           const error = this.lastError[hostIndex] ?? new Error(`worker exited early with code ${code}`);
           void this.onFault(hostIndex, error);

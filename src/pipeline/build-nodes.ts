@@ -4,7 +4,7 @@
  */
 import type { StageName } from '../config/config-types.js';
 import type { Clock } from '../core/clock.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger, type LogLevel } from '../core/logger.js';
 import { Random } from '../core/random.js';
 import { Registry } from '../core/registry.js';
 import { ExecutionStage } from '../execution/execution-stage.js';
@@ -147,9 +147,10 @@ function simMarket(s: PipelineHandles['settings'], registry: Registry): SimMarke
 }
 
 let logger: ReturnType<typeof createLogger> | null = null;
-/** Socket clients log reconnects and protocol errors (warn and above) from inside the worker. */
+let loggerLevel: LogLevel = 'quiet';
+/** Socket clients log reconnects and protocol errors from inside the worker, at the run's level. */
 function workerLogger() {
-  logger ??= createLogger('quiet');
+  logger ??= createLogger(loggerLevel);
   return logger;
 }
 
@@ -159,6 +160,7 @@ export function buildHost(
   clock: Clock,
   overrides: HostOverrides = {},
 ): HostContext {
+  loggerLevel = h.settings.logLevel ?? 'quiet';
   const registry = new Registry(h.registry);
   const metrics = new PipelineMetrics(h.metrics);
   const control = new ControlBlock(h.control);
@@ -167,6 +169,10 @@ export function buildHost(
   const wake = () => bell.wake();
   const nodes = h.hosts[hostIndex].stages.map((stage) =>
     buildNode(stage, h, registry, metrics, control, clock, wake, overrides),
+  );
+  workerLogger().debug(
+    { host: h.hosts[hostIndex].name, stages: h.hosts[hostIndex].stages, wait: h.settings.waitStrategy },
+    'host built',
   );
   return { registry, metrics, control, bell, nodes };
 }

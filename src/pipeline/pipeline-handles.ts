@@ -4,6 +4,7 @@
  */
 
 import type { HftConfig, PipelineTopology } from '../config/config-types.js';
+import type { LogLevel } from '../core/logger.js';
 import { Registry, type RegistryData } from '../core/registry.js';
 import type { RecoveredState } from '../execution/journal-replay.js';
 import type { TickBurst } from '../market/burst-source.js';
@@ -37,6 +38,8 @@ export interface PipelineSettings {
   readonly busySpinHost: string | null;
   /** Keep-warm interval of the ONNX inferences in route and predict, ns (0: off). */
   readonly inferenceWarmNs: number;
+  /** The run's log level inside the workers (absent: quiet, warnings and errors only). */
+  readonly logLevel?: LogLevel;
   /** Journal every decision and report (the daemon always does; tests and benches may not drain one). */
   readonly journal: boolean;
   /** Record every accepted tick and latency sample (the daemon does; benches and tests may not). */
@@ -123,6 +126,7 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     spinNs: cfg.system.spin_ns,
     busySpinHost: cfg.system.busy_spin_host,
     inferenceWarmNs: cfg.system.inference_warm_us * 1e3,
+    logLevel: cfg.system.log_level,
     journal: true,
     record: true,
     source: sourceFromConfig(cfg),
