@@ -129,6 +129,8 @@ const system = mapping({
   progress_interval_s: positive('a positive number of seconds'),
   report_dir: nonEmptyText('a directory path or null').nullable(),
   skip_backtest: z.boolean(say('must be true or false')),
+  record: z.boolean(say('must be true or false')),
+  record_max_mb: nonNegative('a non-negative number of megabytes (0: no limit)'),
   on_shutdown: oneOf(['cancel', 'leave'] as const),
   shutdown_timeout_ms: positive('a positive number of milliseconds'),
   max_worker_restarts: intBetween(0, 100, 'an integer from 0 to 100'),

@@ -118,6 +118,10 @@ export interface HftConfig {
     /** null: reports/<utc-stamp>/ */
     report_dir: string | null;
     skip_backtest: boolean;
+    /** Record the run's ticks and latency samples into record.hftrec (the backtest phase's input). */
+    record: boolean;
+    /** The recording stops growing at this size (whole frames; 0: no limit). */
+    record_max_mb: number;
     /** At the end of a run: cancel open orders and wait for the venues' answers, or leave them to the journal. */
     on_shutdown: 'cancel' | 'leave';
     /** Longest wait for the cancels' answers, milliseconds. */
@@ -214,6 +218,8 @@ export interface CliOverrides {
   config?: string;
   logLevel?: string;
   skipBacktest?: boolean;
+  /** --no-record: false; absent otherwise. */
+  record?: boolean;
   source?: string;
   report?: string;
   metricsPort?: string;

@@ -59,6 +59,7 @@ const CLI_FLAGS: readonly Override<keyof CliOverrides>[] = [
   { key: 'symbols', label: '--symbols', path: ['trading', 'symbols'], parse: toSymbols },
   { key: 'logLevel', label: '--log-level', path: ['system', 'log_level'], parse: verbatim },
   { key: 'skipBacktest', label: '--skip-backtest', path: ['system', 'skip_backtest'], parse: verbatim },
+  { key: 'record', label: '--no-record', path: ['system', 'record'], parse: verbatim },
   { key: 'source', label: '--source', path: ['market', 'source'], parse: verbatim },
   { key: 'report', label: '--report', path: ['system', 'report_dir'], parse: verbatim },
   { key: 'metricsPort', label: '--metrics-port', path: ['system', 'metrics_port'], parse: toNumber },

@@ -50,8 +50,11 @@ function buildProgram(): Command {
     .option('--pipeline <topology>', 'threads | fused | inline')
     .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
     .option('--recover <journal>', 'start from the positions and open orders rebuilt from a journal')
+    .option('--no-record', 'do not record ticks and latency samples (no record.hftrec, no backtest phase)')
     .action(async (opts: CliOverrides & { recover?: string }) => {
-      const { recover, ...overrides } = opts;
+      const { recover, record, ...rest } = opts;
+      // commander sets record: true when --no-record is absent; only the flag may override config.
+      const overrides: CliOverrides = record === false ? { ...rest, record: false } : rest;
       const cfg = resolveConfig(overrides, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
       if (recover !== undefined && !existsSync(recover))
         throw new ConfigError('--recover', `journal not found: ${recover}`);
@@ -206,7 +209,7 @@ function buildProgram(): Command {
       if (existsSync(out)) throw new ConfigError('--out', `${out} already exists; refusing to overwrite it`);
       const report = mkdtempSync(join(tmpdir(), 'hft-record-'));
       const cfg = resolveConfig(
-        { mode: 'fast', ...overrides, skipBacktest: true, metricsPort: '0', report },
+        { mode: 'fast', ...overrides, skipBacktest: true, metricsPort: '0', report, record: true },
         process.env,
         { configDir: CONFIG_DIR, cwd: process.cwd() },
       );

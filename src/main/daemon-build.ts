@@ -41,8 +41,9 @@ export interface Daemon {
   readonly handles: PipelineHandles;
   readonly journalWriter: JournalWriter;
   readonly journal: JournalDrain;
-  readonly recordingWriter: RecordingWriter;
-  readonly recording: RecordingDrain;
+  /** Null with system.record off (--no-record). */
+  readonly recordingWriter: RecordingWriter | null;
+  readonly recording: RecordingDrain | null;
   readonly metrics: PipelineMetrics;
   readonly control: ControlBlock;
   readonly state: RunState;
@@ -118,12 +119,7 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
   };
   const journalWriter = new JournalWriter(resolve(reportDir, JOURNAL_FILE), registry.toData(), snapshot);
   const journal = new JournalDrain(handles.journal!, journalWriter);
-  const recordingWriter = new RecordingWriter(resolve(reportDir, RECORDING_FILE_NAME), {
-    registry: registry.toData(),
-    source: cfg.market.source,
-    seed: cfg.market.seed,
-  });
-  const recording = new RecordingDrain(handles.recordTicks!, handles.recordSamples!, recordingWriter);
+  const { recordingWriter, recording } = openRecording(cfg, reportDir, registry, handles, log);
   const metrics = new PipelineMetrics(handles.metrics);
   const control = new ControlBlock(handles.control);
   const restartPolicy = createRestartPolicy({
@@ -169,6 +165,36 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
 export function closeDaemonFiles(d: Daemon): void {
   d.journal.drain();
   d.journalWriter.close();
-  d.recording.drain();
-  d.recordingWriter.close();
+  d.recording?.drain();
+  d.recordingWriter?.close();
+}
+
+const MB = 1024 * 1024;
+
+/** record.hftrec and its drain, up to system.record_max_mb; none with system.record off. */
+function openRecording(
+  cfg: HftConfig,
+  reportDir: string,
+  registry: Registry,
+  handles: PipelineHandles,
+  log: Logger,
+): { recordingWriter: RecordingWriter | null; recording: RecordingDrain | null } {
+  if (!cfg.system.record) {
+    log.info('recording off (--no-record): no record.hftrec, no backtest phase');
+    return { recordingWriter: null, recording: null };
+  }
+  const maxMb = cfg.system.record_max_mb;
+  const recordingWriter = new RecordingWriter(resolve(reportDir, RECORDING_FILE_NAME), {
+    registry: registry.toData(),
+    source: cfg.market.source,
+    seed: cfg.market.seed,
+    maxBytes: maxMb > 0 ? maxMb * MB : Number.POSITIVE_INFINITY,
+  });
+  const recording = new RecordingDrain(handles.recordTicks!, handles.recordSamples!, recordingWriter, () =>
+    log.warn(
+      { file: recordingWriter.path, max_mb: maxMb },
+      'recording reached system.record_max_mb: later ticks are not recorded (the run goes on; the backtest phase covers what was recorded)',
+    ),
+  );
+  return { recordingWriter, recording };
 }

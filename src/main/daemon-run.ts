@@ -86,7 +86,7 @@ function startTimers(
   const sys = d.cfg.system;
   const drains = setInterval(() => {
     d.journal.drain();
-    d.recording.drain();
+    d.recording?.drain();
   }, JOURNAL_DRAIN_MS);
   const breakers = setInterval(() => d.breakers.poll(), BREAKER_POLL_MS);
   let lastTicks = 0;

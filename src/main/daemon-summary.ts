@@ -23,17 +23,26 @@ function feedSummary(m: PipelineMetrics) {
   };
 }
 
+function recordingSummary(d: Daemon) {
+  const w = d.recordingWriter;
+  return {
+    file: w?.path ?? null,
+    ticks: w?.ticks ?? 0,
+    latency_samples: w?.latencySamples ?? 0,
+    dropped: d.metrics.counters.byName('record_dropped'),
+    bytes: w?.bytesWritten ?? 0,
+    /** Frames not written because the file reached system.record_max_mb. */
+    dropped_at_limit: w?.refusedAtLimit ?? 0,
+    max_mb: d.cfg.system.record ? d.cfg.system.record_max_mb : null,
+  };
+}
+
 function runSummary(d: Daemon, run: StoppedRun) {
   const { cfg, metrics, supervisor } = d;
   return {
     ...buildSummary(cfg, d.registry, metrics, d.hostNames, run.elapsedS),
     journal: { file: d.journalWriter.path, records: d.journalWriter.records },
-    recording: {
-      file: d.recordingWriter.path,
-      ticks: d.recordingWriter.ticks,
-      latency_samples: d.recordingWriter.latencySamples,
-      dropped: metrics.counters.byName('record_dropped'),
-    },
+    recording: recordingSummary(d),
     recovery: d.recovery as RecoveredState | null,
     shutdown: run.shutdown,
     reliability: {
@@ -58,6 +67,7 @@ export async function summariseRun(
   const summary = runSummary(d, run);
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
   else if (d.signals.hurried) log.warn('backtest phase skipped (second signal)');
+  else if (d.recordingWriter === null) log.info('backtest phase skipped (recording off)');
   else summary.backtest = await backtestPhase(cfg, d.recordingWriter.path, d.reportDir, log, out);
   writeFileSync(resolve(d.reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (cfg.system.log_level !== 'quiet') out(summaryText(summary, d.reportDir));

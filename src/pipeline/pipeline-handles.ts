@@ -128,7 +128,7 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     inferenceWarmNs: cfg.system.inference_warm_us * 1e3,
     logLevel: cfg.system.log_level,
     journal: true,
-    record: true,
+    record: cfg.system.record,
     source: sourceFromConfig(cfg),
     recovery: null,
   };

@@ -25,6 +25,8 @@ import {
 export interface RecordingWriterOptions extends HeaderOptions {
   /** Buffered bytes that trigger a write; default 64 KiB. */
   readonly flushBytes?: number;
+  /** The file never grows past this many bytes: frames beyond it are refused (whole frames only). */
+  readonly maxBytes?: number;
 }
 
 const DEFAULT_FLUSH_BYTES = 64 * 1024;
@@ -43,6 +45,8 @@ export class RecordingWriter {
   private tickCount = 0;
   private sampleCount = 0;
   private written = 0;
+  private readonly maxBytes: number;
+  private refused = 0;
 
   /** Creates (or truncates) `path` and writes the header at once. */
   constructor(path: string, options: RecordingWriterOptions) {
@@ -52,6 +56,7 @@ export class RecordingWriter {
       throw new RangeError(`recording writer flushBytes: must be a positive integer, got ${flushBytes}`);
     }
     this.path = path;
+    this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.header = createHeader(options);
     // Room for one whole frame past the flush mark, so appends never check capacity.
     const buffer = new ArrayBuffer(DATA_START + flushBytes + 1 + MAX_RECORD_BYTES);
@@ -85,18 +90,35 @@ export class RecordingWriter {
     return this.fd < 0;
   }
 
-  writeTick(tick: Tick): void {
+  /** Frames refused because the file reached maxBytes. */
+  get refusedAtLimit(): number {
+    return this.refused;
+  }
+
+  /** Appends a tick; false (nothing written) once the file would pass maxBytes. */
+  writeTick(tick: Tick): boolean {
     this.checkOpen();
+    if (!this.fits(TickLayout.sizeBytes)) return false;
     TickCodec.write(this.f64, this.i32, 0, tick);
     this.append(FrameKind.tick, TickLayout.sizeBytes);
     this.tickCount++;
+    return true;
   }
 
-  writeLatencySample(sample: LatencySample): void {
+  /** Appends a latency sample; false (nothing written) once the file would pass maxBytes. */
+  writeLatencySample(sample: LatencySample): boolean {
     this.checkOpen();
+    if (!this.fits(LatencySampleLayout.sizeBytes)) return false;
     LatencySampleCodec.write(this.f64, this.i32, 0, sample);
     this.append(FrameKind.latencySample, LatencySampleLayout.sizeBytes);
     this.sampleCount++;
+    return true;
+  }
+
+  private fits(size: number): boolean {
+    if (this.written + (this.pos - DATA_START) + 1 + size <= this.maxBytes) return true;
+    this.refused++;
+    return false;
   }
 
   /** Hands buffered frames to the operating system (not fsync: a crash may still lose them). */
