@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RecoveredState } from '../execution/journal-replay.js';
+import { FEED_DROP_REASONS } from '../market/anchored-sim-source.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { buildSummary } from '../run-state/run-summary.js';
 import { backtestPhase } from './backtest-command.js';
@@ -20,6 +21,8 @@ function feedSummary(m: PipelineMetrics) {
     reconnects: c('feed_reconnects'),
     malformed: c('tick_reject_malformed'),
     oversized: c('tick_reject_oversized'),
+    /** Every frame or trade not used, by reason (the same counts as hft_ticks_dropped_total{reason}). */
+    dropped: Object.fromEntries(FEED_DROP_REASONS.map((r) => [r, c(`tick_reject_${r}`)])),
   };
 }
 

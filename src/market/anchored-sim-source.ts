@@ -3,10 +3,12 @@
  * strategies, the risk reference price and the simulated venues all work from quotes; so each
  * Finnhub trade moves the simulated market's efficient price for its symbol, and the simulated
  * venues quote (and fill) around the real price with their own spread, depth, noise and lag.
- * The feed's counts (frames, trades, malformed, reconnects) are published to the shared counters.
+ * The feed's counts (frames, trades, reconnects, and every frame or trade not used, by reason)
+ * are published to the shared counters (hft_ticks_dropped_total{reason}, summary.json feed).
  */
-import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import type { PipelineMetrics, TickRejectReason } from '../run-state/pipeline-metrics.js';
 import { type Tick, TickCodec } from '../shm/records.js';
+import { FINNHUB_REJECT_REASONS } from './finnhub/finnhub-normalizer.js';
 import type { FinnhubSource } from './finnhub/finnhub-source.js';
 import type { MarketSource } from './market-source.js';
 import type { SimMarket } from './sim-market.js';
@@ -14,21 +16,29 @@ import type { SimMarket } from './sim-market.js';
 /** Feed counters are refreshed every this many polls (they are monitoring, not hot-path state). */
 const STATS_EVERY_POLLS = 1024;
 
+/** Why a Finnhub frame or trade was not used: the normalizer's reasons, error frames, queue overflow. */
+export const FEED_DROP_REASONS = [
+  ...FINNHUB_REJECT_REASONS,
+  'server_error',
+  'queue_overflow',
+] as const satisfies readonly TickRejectReason[];
+
 export class AnchoredSimSource implements MarketSource {
   readonly eventDriven = true;
   private readonly trade: Tick = TickCodec.create();
   private polls = 0;
   private readonly slots: Int32Array;
+  private readonly dropSlots: Int32Array;
+  /** What was last added to each drop counter (ingest adds to the same counters: deltas only). */
+  private readonly dropsPublished = new Float64Array(FEED_DROP_REASONS.length);
 
   constructor(
     private readonly sim: SimMarket,
     private readonly feed: FinnhubSource,
     private readonly metrics: PipelineMetrics,
   ) {
-    this.slots = Int32Array.from(
-      ['feed_messages', 'feed_trades', 'feed_reconnects', 'tick_reject_malformed', 'tick_reject_oversized'],
-      (n) => metrics.slot(n),
-    );
+    this.slots = Int32Array.from(['feed_messages', 'feed_trades', 'feed_reconnects'], (n) => metrics.slot(n));
+    this.dropSlots = Int32Array.from(FEED_DROP_REASONS, (r) => metrics.slot(`tick_reject_${r}`));
   }
 
   poll(nowNs: number, out: Tick): boolean {
@@ -44,12 +54,20 @@ export class AnchoredSimSource implements MarketSource {
   private publishStats(): void {
     const c = this.metrics.counters;
     const st = this.feed.stats;
-    const rejects = this.feed.normalizer.rejects;
     c.set(this.slots[0], st.messages);
     c.set(this.slots[1], this.feed.normalizer.ticks);
     c.set(this.slots[2], st.reconnects);
-    c.set(this.slots[3], rejects.malformed);
-    c.set(this.slots[4], rejects.oversized);
+    FEED_DROP_REASONS.forEach((reason, i) => {
+      const total = this.dropTotal(reason);
+      c.add(this.dropSlots[i], total - this.dropsPublished[i]);
+      this.dropsPublished[i] = total;
+    });
+  }
+
+  private dropTotal(reason: (typeof FEED_DROP_REASONS)[number]): number {
+    if (reason === 'server_error') return this.feed.stats.serverErrors;
+    if (reason === 'queue_overflow') return this.feed.stats.queueDrops;
+    return this.feed.normalizer.rejects[reason];
   }
 
   close(): Promise<void> {

@@ -23,6 +23,10 @@ export const TICK_REJECT_REASONS = [
   'unknown_message',
   'missing_field',
   'bad_timestamp',
+  /** A feed's error message (Finnhub `{"type":"error"}`): a frame that carried no market data. */
+  'server_error',
+  /** Ticks a socket feed overwrote because ingest did not poll in time (oldest first). */
+  'queue_overflow',
 ] as const;
 export type TickRejectReason = (typeof TICK_REJECT_REASONS)[number];
 

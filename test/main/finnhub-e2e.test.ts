@@ -28,6 +28,27 @@ function medianMid(file: string): number {
   return mids[Math.floor(mids.length * 0.75)];
 }
 
+/** One frame of each kind the daemon must not use, and the drop reason each is counted under. */
+const BAD_FRAMES = [
+  '{"type":"trade","data":[{"s":"AAPL","p":',
+  '{"type":"news","data":[]}',
+  '{"type":"trade","data":[{"s":"AAPL","p":1}]}',
+  `{"type":"trade","data":[{"s":"ZZZZ","p":10,"t":${Date.now()},"v":1},{"s":"AAPL","p":-1,"t":1,"v":1},{"s":"AAPL","p":1,"t":1,"v":-5},{"s":"AAPL","p":1,"t":-1,"v":1}]}`,
+  '{"type":"error","msg":"Invalid symbol"}',
+  `{"type":"trade","pad":"${'x'.repeat(70_000)}"}`,
+];
+const EXPECTED_DROPS: Record<string, number> = {
+  malformed: 1,
+  unknown_message: 1,
+  missing_field: 1,
+  unknown_symbol: 1,
+  bad_price: 1,
+  bad_quantity: 1,
+  bad_timestamp: 1,
+  server_error: 1,
+  oversized: 1,
+};
+
 describe('hft run --source finnhub (against a local server speaking Finnhub)', () => {
   it('subscribes every symbol, anchors the simulated venues to the traded prices, counts bad frames, never shows the key', async () => {
     server = new FinnhubTestServer(KEY);
@@ -75,7 +96,7 @@ describe('hft run --source finnhub (against a local server speaking Finnhub)', (
           { s: 'AAPL', p: 123.45, t: Date.now(), v: 100 },
           { s: 'MSFT', p: 321.0, t: Date.now(), v: 0 },
         ]);
-        if (sent++ === 3) srv.sendRaw('{"type":"trade","data":[{"s":"AAPL","p":');
+        if (sent++ === 3) for (const frame of BAD_FRAMES) srv.sendRaw(frame);
       } catch {
         // the daemon has closed its connection at the end of its run
       }
@@ -87,6 +108,9 @@ describe('hft run --source finnhub (against a local server speaking Finnhub)', (
     expect(summary.source).toBe('finnhub');
     expect(summary.feed.trades).toBeGreaterThan(20);
     expect(summary.feed.malformed).toBeGreaterThanOrEqual(1);
+    // Every frame or trade not used is counted by its reason, in summary.json and on /metrics.
+    for (const reason of Object.keys(EXPECTED_DROPS))
+      expect(summary.feed.dropped[reason], reason).toBe(EXPECTED_DROPS[reason]);
     expect(summary.orders.sent).toBeGreaterThan(0);
     // The simulated venues quote around the live price (built-in default for AAPL is 190).
     expect(Math.abs(medianMid(join(report, 'record.hftrec')) - 123.45) / 123.45).toBeLessThan(0.01);
