@@ -199,7 +199,7 @@ function buildProgram(): Command {
     .description('run the simulated market and record its ticks and latency samples to a file')
     .requiredOption('--duration <seconds>', 'how long to record')
     .requiredOption('--out <file>', 'the recording to write (format: docs/recording-format.md)')
-    .option('--mode <mode>', 'fast | balanced | production (default fast)')
+    .option('--mode <mode>', 'fast | balanced | production (default production, as hft run)')
     .option('--symbols <list>', 'comma-separated symbols')
     .option('--rate <ticksPerSec>', 'simulated tick rate')
     .option('--config <path>', 'YAML config file')
@@ -209,7 +209,7 @@ function buildProgram(): Command {
       if (existsSync(out)) throw new ConfigError('--out', `${out} already exists; refusing to overwrite it`);
       const report = mkdtempSync(join(tmpdir(), 'hft-record-'));
       const cfg = resolveConfig(
-        { mode: 'fast', ...overrides, skipBacktest: true, metricsPort: '0', report, record: true },
+        { ...overrides, skipBacktest: true, metricsPort: '0', report, record: true },
         process.env,
         { configDir: CONFIG_DIR, cwd: process.cwd() },
       );

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type HftConfig, ROUTERS } from '../config/config-types.js';
 import { ConfigError } from '../core/errors.js';
+import type { RegistryData } from '../core/registry.js';
 import { RecordingFormatError } from '../market/recording/recording-format.js';
 import { RecordingReader } from '../market/recording/recording-reader.js';
 import { KNOWN_PRICES } from '../market/sim-market.js';
@@ -44,8 +45,9 @@ export function checkRouterAvailable(router: string, field: string, venues: read
 }
 
 /**
- * Refuses a symbol the source has no market for, instead of trading it silently: the simulated
- * market knows built-in prices (or `hft history`'s cache), a replay only the recording's symbols.
+ * Refuses a symbol or venue the source has no market for, instead of trading it silently: the
+ * simulated market knows built-in prices (or `hft history`'s cache), a replay only the recording's
+ * symbols and venues.
  */
 export function checkSymbolsServed(cfg: HftConfig, calibrated: readonly string[]): void {
   const src = cfg.market.source;
@@ -55,20 +57,23 @@ export function checkSymbolsServed(cfg: HftConfig, calibrated: readonly string[]
     missing = cfg.trading.symbols.filter((s) => KNOWN_PRICES[s] === undefined && !calibrated.includes(s));
     why = `the simulated market has no price for it (built in: ${Object.keys(KNOWN_PRICES).join(', ')}); calibrate it first with hft history --symbols ${missing.join(',')} --from YYYY-MM-DD --to YYYY-MM-DD`;
   } else if (src.startsWith('replay:')) {
-    const recorded = recordedSymbols(src.slice('replay:'.length));
-    missing = cfg.trading.symbols.filter((s) => !recorded.includes(s));
-    why = `the recording has only ${recorded.join(', ')}`;
+    const recorded = recordedRegistry(src.slice('replay:'.length));
+    missing = [
+      ...cfg.trading.symbols.filter((s) => !recorded.symbols.includes(s)),
+      ...cfg.market.venues.map((v) => v.name).filter((v) => !recorded.venues.includes(v)),
+    ];
+    why = `the recording has only ${[...recorded.symbols, ...recorded.venues].join(', ')}; replay it in the mode it was recorded in (--mode), or choose --symbols`;
   }
   if (missing.length > 0) {
     throw new ConfigError('trading.symbols', `${missing.join(', ')}: ${why}`);
   }
 }
 
-function recordedSymbols(file: string): readonly string[] {
+function recordedRegistry(file: string): RegistryData {
   try {
     const reader = new RecordingReader(file);
     reader.close();
-    return reader.header.registry.symbols;
+    return reader.header.registry;
   } catch (err) {
     if (err instanceof RecordingFormatError) throw new ConfigError('--source', err.message);
     throw err;

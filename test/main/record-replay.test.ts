@@ -41,7 +41,7 @@ describe('hft record, then --source replay: twice', () => {
   it('a 10 s recording replays to identical tick streams both times', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hft-rec-'));
     const file = join(dir, 'ten-seconds.hftrec');
-    const rec = hft(['record', '--duration', '10', '--out', file, '--log-level', 'quiet']);
+    const rec = hft(['record', '--mode', 'fast', '--duration', '10', '--out', file, '--log-level', 'quiet']);
     expect(rec.stdout).toMatch(/recorded \d+ ticks/);
     const original = tickStreamHash(file);
     expect(original.ticks).toBeGreaterThan(40_000); // fast mode: 5,000 ticks/s
@@ -49,6 +49,8 @@ describe('hft record, then --source replay: twice', () => {
       const report = join(dir, `replay-${i}`);
       hft([
         'run',
+        '--mode',
+        'fast',
         '--source',
         `replay:${file}`,
         '--speed',

@@ -50,7 +50,7 @@ function replay(file: string, report: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 beforeAll(() => {
-  const r = hft(['record', '--duration', '2', '--out', rec, '--log-level', 'quiet']);
+  const r = hft(['record', '--mode', 'fast', '--duration', '2', '--out', rec, '--log-level', 'quiet']);
   expect(r.status, r.stderr).toBe(0);
 });
 

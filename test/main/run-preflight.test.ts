@@ -38,13 +38,28 @@ describe('hft run refuses what its source does not serve', () => {
     const rec = join(dir, 'aapl.hftrec');
     const made = spawnSync(
       process.execPath,
-      [HFT, 'record', '--duration', '1', '--symbols', 'AAPL', '--out', rec, '--log-level', 'quiet'],
+      [
+        HFT,
+        'record',
+        '--mode',
+        'fast',
+        '--duration',
+        '1',
+        '--symbols',
+        'AAPL',
+        '--out',
+        rec,
+        '--log-level',
+        'quiet',
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
     );
     expect(made.status, made.stderr).toBe(0);
     const r = run(['--mode', 'fast', '--symbols', 'AAPL,MSFT', '--source', `replay:${rec}`]);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('hft: config trading.symbols: MSFT: the recording has only AAPL');
+    expect(r.stderr.trim()).toBe(
+      'hft: config trading.symbols: MSFT: the recording has only AAPL, NYSE-SIM, NASDAQ-SIM, BATS-SIM; replay it in the mode it was recorded in (--mode), or choose --symbols',
+    );
     expect(r.reportMade).toBe(false);
   });
 

@@ -11,7 +11,7 @@ const HFT = resolve(ROOT, 'bin/hft.js');
 
 describe('hft venues + hft run --source venues: (trading over real sockets)', () => {
   it('trades end to end, and order_to_ack per venue reflects the configured latencies', async () => {
-    const venues = spawn(process.execPath, [HFT, 'venues', '--port', '0'], {
+    const venues = spawn(process.execPath, [HFT, 'venues', '--port', '0', '--mode', 'fast'], {
       env: { PATH: process.env.PATH },
     });
     try {
