@@ -1,5 +1,5 @@
 /**
- * The backtester (DESIGN.md principle 1): the live stage nodes, all on this thread as in the
+ * The backtester (docs/architecture.md principle 1): the live stage nodes, all on this thread as in the
  * inline topology, over the same rings, but with a simulated clock that jumps from one event to
  * the next, the recording as the market feed and BacktestExchange as the venues. Nothing reads the
  * wall clock, so the same data, config and seed give the same result bit for bit.

@@ -6,7 +6,7 @@ export { LOG_LEVELS, type LogLevel, WAIT_STRATEGIES, type WaitStrategyName };
 export const MODES = ['fast', 'balanced', 'production'] as const;
 export const PIPELINES = ['threads', 'fused', 'inline'] as const;
 /** Worker threads of the three topologies (src/pipeline/topology.ts). */
-/** The pipeline's stages, in order along the data flow (DESIGN.md section 1). */
+/** The pipeline's stages, in order along the data flow (docs/architecture.md "The pipeline"). */
 export const STAGES = ['ingest', 'predict', 'route', 'risk', 'execute'] as const;
 export type StageName = (typeof STAGES)[number];
 export const HOST_NAMES = [...STAGES, 'fused', 'inline'] as const;
@@ -138,7 +138,7 @@ export interface HftConfig {
     replay_speed: number;
     /**
      * `venues:URL`: how often each venue is pinged to measure its round trip, ms (0: no probes, only
-     * order->ack samples). Frequent probes also keep the socket path warm (README, "Measured latency").
+     * order->ack samples). Frequent probes also keep the socket path warm (docs/market-data.md).
      */
     probe_interval_ms: number;
     seed: number;

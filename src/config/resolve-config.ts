@@ -1,5 +1,5 @@
 /**
- * Resolves the configuration from its five layers (CONTRACT.md "Configuration"), highest first:
+ * Resolves the configuration from its five layers (docs/contract.md "Configuration"), highest first:
  * CLI flags, environment (real, then .env), the --config file, config/<mode>.yaml,
  * config/default.yaml. Objects merge key by key; arrays and scalars replace.
  */

@@ -1,5 +1,5 @@
 /**
- * One clock for every thread (DESIGN.md principle 7): float64 nanoseconds since a process epoch
+ * One clock for every thread (docs/architecture.md principle 7): float64 nanoseconds since a process epoch
  * that main takes with `process.hrtime.bigint()` and hands to workers. `hrtime.bigint()` allocates,
  * so the hot path reads `performance.now()` plus a per-thread offset calibrated once against it.
  */

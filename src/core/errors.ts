@@ -1,5 +1,5 @@
 /**
- * Errors the entry point maps to exit statuses (CONTRACT.md "Exit status"): 2 for anything the
+ * Errors the entry point maps to exit statuses (docs/contract.md "Exit status"): 2 for anything the
  * user can fix by changing flags, environment or config files, 1 for faults at run time. The
  * messages of exit-2 errors are printed as-is, without a stack trace, so they must fit on one line.
  */

@@ -1,5 +1,5 @@
 /**
- * Symbols and venues as small integer ids (DESIGN.md principle 2). Main builds the registry once
+ * Symbols and venues as small integer ids (docs/architecture.md principle 2). Main builds the registry once
  * from config and hands the plain arrays to every worker.
  */
 import { asSymbolId, asVenueId, type SymbolId, type VenueId } from './ids.js';

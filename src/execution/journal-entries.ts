@@ -1,5 +1,5 @@
 /**
- * What risk journals (DESIGN.md principle 6): each decision on an order and each execution
+ * What risk journals (docs/architecture.md principle 6): each decision on an order and each execution
  * report, as one journal record. Pure field mapping into a reused record, no allocation.
  */
 import { type ExecReport, type JournalEntry, JournalKind, type Order } from '../shm/records.js';

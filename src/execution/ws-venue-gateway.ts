@@ -382,7 +382,7 @@ export class WsVenueGateway implements VenueGateway {
     this.freeSlots[this.freeTop++] = s;
   }
 
-  /** Reports are never dropped (DESIGN.md principle 5): a full queue doubles, in order. */
+  /** Reports are never dropped (docs/architecture.md principle 5): a full queue doubles, in order. */
   private growReports(): void {
     const old = this.reports;
     const grown = Array.from({ length: old.length * 2 }, () => ExecReportCodec.create());

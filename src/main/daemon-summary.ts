@@ -1,4 +1,4 @@
-/** summary.json of a finished run (CONTRACT.md), the backtest phase after it, and the console summary. */
+/** summary.json of a finished run (docs/contract.md), the backtest phase after it, and the console summary. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RecoveredState } from '../execution/journal-replay.js';

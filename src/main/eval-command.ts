@@ -1,7 +1,7 @@
 /**
  * `hft eval latency`: scores a trained model (default the shipped models/latency/model.onnx)
  * against the baselines on held-out data, prints the table and, with `--report DIR`, writes
- * eval.json (CONTRACT.md) and eval.svg there.
+ * eval.json (docs/contract.md) and eval.svg there.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

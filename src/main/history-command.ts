@@ -1,5 +1,5 @@
 /**
- * `hft history --symbols A,B --from DATE --to DATE` (CONTRACT.md): caches daily bars from Yahoo
+ * `hft history --symbols A,B --from DATE --to DATE` (docs/contract.md): caches daily bars from Yahoo
  * Finance and prints, per symbol, what the simulated market will be calibrated with.
  */
 import { calibrateFromCloses } from '../market/history/calibration.js';

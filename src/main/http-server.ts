@@ -1,5 +1,5 @@
 /**
- * The daemon's HTTP endpoints (CONTRACT.md): GET /metrics, GET /health, GET / (the live dashboard,
+ * The daemon's HTTP endpoints (docs/contract.md): GET /metrics, GET /health, GET / (the live dashboard,
  * fed over the WebSocket at /ws), POST /kill and POST /resume (bearer token). Unknown paths get
  * 404 and wrong methods 405 with `Allow`; a failing handler answers 500 and the daemon runs on.
  */

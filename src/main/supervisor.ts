@@ -71,7 +71,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async start(): Promise<void> {
     setFlagsFromString(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
     // The memory reducer shrinks a heap it thinks idle with a full, non-incremental mark-compact:
-    // measured in every worker every ~15 s, 33-69 ms each (README, "Why the numbers look like this").
+    // measured in every worker every ~15 s, 33-69 ms each (docs/benchmarks.md).
     setFlagsFromString('--no-memory-reducer');
     this.handles.hosts.forEach((_, hostIndex) => {
       this.restarts[hostIndex] = 0;

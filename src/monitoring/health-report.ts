@@ -1,5 +1,5 @@
 /**
- * The body and status of `GET /health` (CONTRACT.md: workers alive, breakers, uptime). Healthy
+ * The body and status of `GET /health` (docs/contract.md: workers alive, breakers, uptime). Healthy
  * means every worker thread runs and beats its heartbeat and trading is not halted; anything else
  * is "degraded" (HTTP 503) with one line per problem an operator can act on.
  */

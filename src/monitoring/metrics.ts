@@ -1,4 +1,4 @@
-/** The daemon's Prometheus registry (CONTRACT.md metric names), fed from shared pipeline state. */
+/** The daemon's Prometheus registry (docs/contract.md metric names), fed from shared pipeline state. */
 
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { STAGES } from '../config/config-types.js';

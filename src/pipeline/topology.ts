@@ -1,4 +1,4 @@
-/** Which stages share a thread (DESIGN.md section 3). The same stage classes serve every topology. */
+/** Which stages share a thread (docs/architecture.md "Topologies"). The same stage classes serve every topology. */
 import { type PipelineTopology, STAGES, type StageName } from '../config/config-types.js';
 
 export interface HostSpec {

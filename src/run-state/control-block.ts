@@ -2,7 +2,7 @@
  * Run-wide control shared by main and every worker: the running flag, the start barrier, the
  * trading state with the circuit breakers that set it, per-venue breaker flags, and one heartbeat
  * stamp per host thread. Breaker bits are set with Atomics.or from any thread and cleared only by
- * their reset rule (README "Circuit breakers").
+ * their reset rule (docs/execution-and-risk.md "Circuit breakers").
  */
 const RUNNING = 0;
 const READY = 2;

@@ -1,4 +1,4 @@
-/** summary.json in the CONTRACT.md format, from the run's shared counters and histograms. */
+/** summary.json in the docs/contract.md format, from the run's shared counters and histograms. */
 import type { HftConfig } from '../config/config-types.js';
 import type { Registry } from '../core/registry.js';
 import type { DurationSummaryUs } from '../shm/duration-histogram.js';
@@ -29,7 +29,7 @@ export function orderCounts(m: PipelineMetrics): OrderCounts {
   };
 }
 
-/** summary.json (CONTRACT.md); `Backtest` is the backtest section's type (src/backtest/backtest-result.ts). */
+/** summary.json (docs/contract.md); `Backtest` is the backtest section's type (src/backtest/backtest-result.ts). */
 export interface RunSummary<Backtest = object> {
   mode: string;
   source: string;

@@ -1,6 +1,6 @@
 /**
  * The message types that cross rings. Prices are USD, quantities are shares, stamps are float64
- * nanoseconds since the process epoch (DESIGN.md principle 7). Ids are small integers from the
+ * nanoseconds since the process epoch (docs/architecture.md principle 7). Ids are small integers from the
  * registry that main builds at start-up.
  */
 import { compileCodec, defineLayout, type RecordOf } from './record-layout.js';

@@ -1,5 +1,5 @@
 /**
- * The house rules of DESIGN.md principle 1, checked on the import graph of src/ so they stay true:
+ * The house rules of docs/architecture.md principle 1, checked on the import graph of src/ so they stay true:
  * stages never know about the CLI or about their threads, the low folders import nothing above
  * them, and no file imports itself back through a chain (type-only imports count too).
  */

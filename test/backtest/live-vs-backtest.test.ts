@@ -1,7 +1,7 @@
 /**
  * Acceptance: a 30 s simulated live run is recorded, then backtested (the phase `hft run` performs
  * after trading) with the latencies it measured: order->ack round trips and our own tick->order
- * times. Fill count and P&L must agree within the tolerance README states: fills within 10%,
+ * times. Fill count and P&L must agree within the tolerance docs/backtesting.md states: fills within 10%,
  * P&L within 2 bps of the notional traded. Measured on this 2-core machine under load: fills
  * 0.98-1.03x, P&L 0.2-0.8 bps apart (the rest is path dependence: a few fills more or less
  * change the inventory that every later price move marks).

@@ -26,7 +26,7 @@ function hft(...args: string[]) {
 
 type Score = { pinball: Record<string, number>; mae_us: number; coverage: { p90: number; p99: number } };
 
-/** CONTRACT.md eval.json: every named field present and a number. */
+/** docs/contract.md eval.json: every named field present and a number. */
 function expectContractShape(e: Record<string, unknown>): void {
   const r = e as { samples: number; test_samples: number; model: Score; baselines: Record<string, Score> };
   expect(r.samples).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ describe('daemon metrics registry', () => {
     ]);
   });
 
-  it('exports every CONTRACT.md metric with labels bounded by the registry', async () => {
+  it('exports every docs/contract.md metric with labels bounded by the registry', async () => {
     const f = metricsFixture();
     const text = await f.prom.metrics();
     const contract = [

@@ -1,5 +1,5 @@
 /**
- * Finnhub WebSocket text frames -> trade Ticks (DESIGN.md section 4). One frame carries zero or
+ * Finnhub WebSocket text frames -> trade Ticks (docs/market-data.md). One frame carries zero or
  * more trades; each valid one is written into a single reused Tick handed to the caller's sink.
  *
  * Two paths give the same result: a hand-written scanner for the exact shape Finnhub sends

@@ -1,5 +1,5 @@
 /**
- * Finnhub's real-time trades as a MarketSource (DESIGN.md section 4): one WebSocket to
+ * Finnhub's real-time trades as a MarketSource (docs/market-data.md): one WebSocket to
  * `${url}?token=KEY`, a subscribe per symbol, trades normalised on arrival into a preallocated
  * queue that the ingest node drains with `poll`. Event-driven: `wake()` tells a parked host there
  * is work. Reconnects with exponential backoff and full jitter, re-subscribing every symbol.

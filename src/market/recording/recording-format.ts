@@ -1,5 +1,5 @@
 /**
- * `record.hftrec`: the recording of a run's normalised ticks and latency samples (DESIGN.md
+ * `record.hftrec`: the recording of a run's normalised ticks and latency samples (docs/architecture.md
  * section 4 "Replay and record"), read back by `--source replay:` and `hft backtest --data`.
  * Byte-level description: docs/recording-format.md.
  *
@@ -60,7 +60,7 @@ export interface RecordingHeader {
 /** A file that is not a readable recording; the message names the file and the byte offset. */
 export class RecordingFormatError extends Error {
   override readonly name: string = 'RecordingFormatError';
-  /** A bad `--source replay:FILE` is fixed by the user, like a bad flag (CONTRACT.md exit 2). */
+  /** A bad `--source replay:FILE` is fixed by the user, like a bad flag (docs/contract.md exit 2). */
   readonly exitCode = 2;
   readonly file: string;
   readonly offsetBytes: number;

@@ -1,5 +1,5 @@
 /**
- * CSV latency measurements (CONTRACT.md `--samples`): the header `timestamp_ns,venue,latency_ns`,
+ * CSV latency measurements (docs/contract.md `--samples`): the header `timestamp_ns,venue,latency_ns`,
  * then one measured round trip a row, any number of venues, rows in any order. Errors name the
  * file, the line and the reason, and map to exit status 2.
  */

@@ -1,5 +1,5 @@
 /**
- * The model against the baselines on the same test rows (CONTRACT.md eval.json): pinball loss per
+ * The model against the baselines on the same test rows (docs/contract.md eval.json): pinball loss per
  * quantile and mean, MAE of p50, p90/p99 coverage, for the model and for each baseline, plus the
  * model's gain over the best baseline and a per-venue breakdown.
  */
