@@ -5,7 +5,7 @@
  * something for them or one of their timers is due, which keeps a quiet tick cheap.
  */
 import type { ManualClock } from '../core/clock.js';
-import type { StageNode } from '../pipeline/stage-node.js';
+import { createHostTime, DUE_NS, type HostTime, NOW_NS, type StageNode } from '../pipeline/stage-node.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import type { EquitySampler } from './equity-sampler.js';
 
@@ -36,43 +36,42 @@ export function runEventLoop(p: EventLoopParts): void {
     for (let i = 0; i < rings.length; i++) if (rings[i].depth() > 0) return true;
     return false;
   };
+  const time = createHostTime();
   let now = clock.nowNs();
   let restDue = Number.NEGATIVE_INFINITY;
   let stalls = 0;
   for (;;) {
-    let work = pollAll(head, now);
+    time[NOW_NS] = now;
+    let work = pollAll(head, time);
     if (now >= restDue || orders.depth() > 0) {
-      work += pollAll(rest, now);
+      work += pollAll(rest, time);
       // Reports flow back to risk and samples to predict: poll until every ring is empty.
-      while (work > 0 && ringsBusy()) work = pollAll(nodes, now);
-      restDue = earliestDue(rest);
+      while (work > 0 && ringsBusy()) work = pollAll(nodes, time);
+      restDue = earliestDue(rest, time);
     }
     if (now >= sampler.nextSampleNs) sampler.sample(now);
     if (p.finished()) return;
-    const next = Math.min(earliestDue(head), restDue);
+    const next = Math.min(earliestDue(head, time), restDue);
     if (next > p.endNs) return;
     if (next > now) {
       now = next;
       clock.set(now);
       stalls = 0;
     } else if (++stalls > MAX_STALLS) {
-      const due = nodes.filter((n) => n.nextDueNs() <= now).map((n) => n.name);
+      const due = nodes.filter((n) => earliestDue([n], time) <= now).map((n) => n.name);
       throw new Error(`backtest stalled at ${now} ns: ${due.join(', ')} due but doing nothing`);
     }
   }
 }
 
-function pollAll(nodes: readonly StageNode[], now: number): number {
+function pollAll(nodes: readonly StageNode[], time: HostTime): number {
   let work = 0;
-  for (let i = 0; i < nodes.length; i++) work += nodes[i].poll(now);
+  for (let i = 0; i < nodes.length; i++) work += nodes[i].poll(time);
   return work;
 }
 
-function earliestDue(nodes: readonly StageNode[]): number {
-  let next = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < nodes.length; i++) {
-    const due = nodes[i].nextDueNs();
-    if (due < next) next = due;
-  }
-  return next;
+function earliestDue(nodes: readonly StageNode[], time: HostTime): number {
+  time[DUE_NS] = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < nodes.length; i++) nodes[i].lowerDue(time);
+  return time[DUE_NS];
 }

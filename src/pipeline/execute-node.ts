@@ -7,7 +7,7 @@ import {
   OrderCodec,
 } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, type StageNode } from './stage-node.js';
+import { BATCH, DUE_NS, type HostTime, type StageNode } from './stage-node.js';
 
 /**
  * Approved orders in, to the venue gateway; execution reports out to risk and measured ack
@@ -87,8 +87,9 @@ export class ExecuteNode implements StageNode {
     return this.approved.available() > 0 || (this.eventDriven && this.stage.nextDueNs() <= 0);
   }
 
-  nextDueNs(): number {
-    return this.stage.nextDueNs();
+  lowerDue(time: HostTime): void {
+    const due = this.stage.nextDueNs();
+    if (due < time[DUE_NS]) time[DUE_NS] = due;
   }
 
   close(): void {

@@ -4,7 +4,7 @@ import type { TickConflator } from '../market/tick-conflator.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, type StageNode } from './stage-node.js';
+import { BATCH, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
 
 /**
  * Pulls due ticks from the source through the ingest stage into the tick ring. When the ring is
@@ -73,7 +73,8 @@ export class IngestNode implements StageNode {
     else this.metrics.counters.add(this.recordDroppedSlot, 1);
   }
 
-  poll(nowNs: number): number {
+  poll(time: HostTime): number {
+    const nowNs = time[NOW_NS];
     let n = this.conflator.size > 0 ? this.conflator.drainInto(this.out) : 0;
     if (this.behind) n += this.catchUp(nowNs);
     else {
@@ -143,7 +144,12 @@ export class IngestNode implements StageNode {
     );
   }
 
-  nextDueNs(): number {
+  lowerDue(time: HostTime): void {
+    const due = this.dueNs();
+    if (due < time[DUE_NS]) time[DUE_NS] = due;
+  }
+
+  private dueNs(): number {
     // Pending conflated ticks or a backlog: retry soon rather than sleep until the next source tick.
     return this.conflator.size > 0 || this.behind ? 0 : this.source.nextDueNs();
   }

@@ -1,7 +1,7 @@
 import type { PredictStage } from '../ml/predict-stage.js';
 import { LatencySampleCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, type StageNode } from './stage-node.js';
+import { BATCH, createHostTime, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
 
 /** Batches forecasts: at most one refresh of every venue per interval, after samples arrived. */
 const REFRESH_INTERVAL_NS = 1e6;
@@ -19,7 +19,8 @@ export class PredictNode implements StageNode {
     private readonly record: SpscRing | null = null,
   ) {}
 
-  poll(nowNs: number): number {
+  poll(time: HostTime): number {
+    const nowNs = time[NOW_NS];
     const n = Math.min(this.samples.available(), BATCH);
     for (let i = 0; i < n; i++) {
       LatencySampleCodec.read(this.samples.f64, this.samples.i32, this.samples.next(), this.sample);
@@ -47,7 +48,12 @@ export class PredictNode implements StageNode {
     return this.samples.available() > 0;
   }
 
-  nextDueNs(): number {
+  lowerDue(time: HostTime): void {
+    const due = this.dueNs();
+    if (due < time[DUE_NS]) time[DUE_NS] = due;
+  }
+
+  private dueNs(): number {
     // An open latency breaker is half-opened on time even when no sample comes (the backtest's
     // event loop polls this node only when it is fed or due).
     return Math.min(
@@ -59,7 +65,8 @@ export class PredictNode implements StageNode {
 
   /** Takes in the samples measured before the stop (the last acks' round trips), then refreshes. */
   close(): void {
-    while (this.samples.available() > 0) this.poll(0);
+    const time = createHostTime();
+    while (this.samples.available() > 0) this.poll(time);
     this.stage.refresh();
     this.stage.release();
   }

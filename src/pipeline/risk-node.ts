@@ -11,7 +11,7 @@ import {
   OrderCodec,
 } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, type StageNode } from './stage-node.js';
+import { BATCH, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
 
 const PNL_PUBLISH_INTERVAL_NS = 50e6;
 
@@ -53,7 +53,8 @@ export class RiskNode implements StageNode {
     return this.journal === null ? BATCH : this.journal.freeSlots();
   }
 
-  poll(nowNs: number): number {
+  poll(time: HostTime): number {
+    const nowNs = time[NOW_NS];
     let journaled = 0;
     const nr = Math.min(this.reports.available(), BATCH, this.journalRoom());
     for (let i = 0; i < nr; i++) {
@@ -114,7 +115,12 @@ export class RiskNode implements StageNode {
     return this.reports.available() > 0 || this.orders.available() > 0;
   }
 
-  nextDueNs(): number {
+  lowerDue(time: HostTime): void {
+    const due = this.dueNs();
+    if (due < time[DUE_NS]) time[DUE_NS] = due;
+  }
+
+  private dueNs(): number {
     return this.nextPnlNs[0];
   }
 

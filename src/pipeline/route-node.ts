@@ -4,7 +4,7 @@ import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { type Order, OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import { MAX_INTENTS_PER_TICK } from '../strategies/strategy.js';
-import { BATCH, type StageNode } from './stage-node.js';
+import { BATCH, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
 
 /**
  * Ticks in, orders out. Orders are never dropped silently: a full order ring is a fault that
@@ -42,7 +42,8 @@ export class RouteNode implements StageNode {
     this.policyRouted = stage.policyRouted;
   }
 
-  poll(nowNs: number): number {
+  poll(time: HostTime): number {
+    const nowNs = time[NOW_NS];
     const n = Math.min(this.ticks.available(), BATCH);
     if (n === 0) {
       if (this.policyRouted) this.stage.keepWarm(nowNs);
@@ -81,7 +82,12 @@ export class RouteNode implements StageNode {
     return this.ticks.available() > 0;
   }
 
-  nextDueNs(): number {
+  lowerDue(time: HostTime): void {
+    const due = this.dueNs();
+    if (due < time[DUE_NS]) time[DUE_NS] = due;
+  }
+
+  private dueNs(): number {
     return this.stage.nextWarmNs();
   }
 

@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { ControlBlock } from '../run-state/control-block.js';
 import type { Doorbell } from '../shm/doorbell.js';
 import type { WaitStrategy, WorkProbe } from '../shm/wait-strategy.js';
-import type { StageNode } from './stage-node.js';
+import { createHostTime, DUE_NS, NOW_NS, type StageNode } from './stage-node.js';
 
 export interface StageHostOptions {
   /** Longest single idle wait, so heartbeats and the stop flag are seen promptly. */
@@ -22,6 +22,8 @@ export const SLICE_DONE = 0;
 
 export class StageHost implements WorkProbe {
   private lastBeatNs = 0;
+  /** The clock reading and due time handed to the nodes (stage-node.ts HostTime). */
+  private readonly time = createHostTime();
 
   constructor(
     private readonly nodes: readonly StageNode[],
@@ -47,22 +49,20 @@ export class StageHost implements WorkProbe {
     const end = this.clock.nowNs() + sliceNs;
     for (;;) {
       if (!this.control.running) return STOPPED;
-      let now = this.clock.nowNs();
+      const time = this.time;
+      time[NOW_NS] = this.clock.nowNs();
       let work = 0;
-      for (let i = 0; i < this.nodes.length; i++) work += this.nodes[i].poll(now);
-      now = this.clock.nowNs();
+      for (let i = 0; i < this.nodes.length; i++) work += this.nodes[i].poll(time);
+      const now = this.clock.nowNs();
       if (now - this.lastBeatNs >= this.opts.heartbeatIntervalNs) {
         this.control.beat(this.hostIndex, now);
         this.lastBeatNs = now;
       }
       if (now >= end) return SLICE_DONE;
       if (work === 0) {
-        let due = end;
-        for (let i = 0; i < this.nodes.length; i++) {
-          const d = this.nodes[i].nextDueNs();
-          if (d < due) due = d;
-        }
-        const waitNs = Math.min(due - now, this.opts.maxIdleNs);
+        time[DUE_NS] = end;
+        for (let i = 0; i < this.nodes.length; i++) this.nodes[i].lowerDue(time);
+        const waitNs = Math.min(time[DUE_NS] - now, this.opts.maxIdleNs);
         if (waitNs > 0 && asyncIdle) return waitNs;
         if (waitNs > 0) this.wait.idle(this.bell, this, waitNs);
       }

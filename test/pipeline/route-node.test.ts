@@ -3,6 +3,7 @@
  * decision batch holds decides them all with the policy (the node completes a full batch before
  * the next tick), in tick order; an idle poll keeps the inference warm on schedule.
  */
+
 import { describe, expect, it } from 'vitest';
 import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.js';
 import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-onnx-exporter.js';
@@ -10,6 +11,13 @@ import { OnnxPolicy } from '../../src/ml/rl/onnx-policy.js';
 import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
 import { featureCount, featureNames } from '../../src/ml/rl/routing-features.js';
 import { RouteNode } from '../../src/pipeline/route-node.js';
+import {
+  createHostTime,
+  DUE_NS,
+  type HostTime,
+  NOW_NS,
+  type StageNode,
+} from '../../src/pipeline/stage-node.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
 import { PolicyRouter } from '../../src/routing/policy-router.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
@@ -67,6 +75,21 @@ function setup(warmIntervalNs = 0) {
   return { f, router, ticks, orders, node };
 }
 
+/** A host time cell reading `ns`. */
+function at(ns: number): HostTime {
+  const t = createHostTime();
+  t[NOW_NS] = ns;
+  return t;
+}
+
+/** The node's earliest timer, as a host asks for it. */
+function dueOf(node: StageNode): number {
+  const t = createHostTime();
+  t[DUE_NS] = Number.POSITIVE_INFINITY;
+  node.lowerDue(t);
+  return t[DUE_NS];
+}
+
 describe('RouteNode with a policy router', () => {
   it('decides every order of a 203-order poll with the policy, in tick order, none by the fallback', () => {
     const s = setup();
@@ -77,7 +100,7 @@ describe('RouteNode with a policy router', () => {
       TickCodec.write(s.ticks.f64, s.ticks.i32, s.ticks.claim(), t);
     }
     s.ticks.publish();
-    expect(s.node.poll(0)).toBe(206 + 203);
+    expect(s.node.poll(at(0))).toBe(206 + 203);
     const got: number[][] = [];
     const o = OrderCodec.create();
     while (s.orders.available() > 0) {
@@ -94,13 +117,13 @@ describe('RouteNode with a policy router', () => {
 
   it('an idle poll runs the keep-warm inference when it is due, and the node says when that is', () => {
     const s = setup(1e6);
-    expect(s.node.nextDueNs()).toBe(0);
-    s.node.poll(5e6);
+    expect(dueOf(s.node)).toBe(0);
+    s.node.poll(at(5e6));
     expect(s.router.warmRuns).toBe(1);
-    expect(s.node.nextDueNs()).toBe(6e6);
-    s.node.poll(5.5e6);
+    expect(dueOf(s.node)).toBe(6e6);
+    s.node.poll(at(5.5e6));
     expect(s.router.warmRuns).toBe(1);
-    s.node.poll(6e6);
+    s.node.poll(at(6e6));
     expect(s.router.warmRuns).toBe(2);
   });
 });
