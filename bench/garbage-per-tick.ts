@@ -9,10 +9,7 @@
  * without it V8's defaults apply. The sample is statistical (one allocation in ~512 bytes).
  */
 import { Session } from 'node:inspector/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { resolveConfig } from '../src/config/resolve-config.js';
 import { MonotonicClock } from '../src/core/clock.js';
 import { Registry } from '../src/core/registry.js';
 import { INLINE_BYTECODE_CUMULATIVE, INLINE_BYTECODE_SIZE } from '../src/main/supervisor.js';
@@ -20,9 +17,8 @@ import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipel
 import { runHost } from '../src/pipeline/run-host.js';
 import { ControlBlock } from '../src/run-state/control-block.js';
 import { PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
-import { tradeOftenWithoutLimits } from './trading-load.js';
+import { benchConfig } from './pipeline.bench.js';
 
-const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../config');
 const WARM_UP_MS = 1500;
 
 interface ProfileNode {
@@ -56,12 +52,7 @@ async function main(): Promise<void> {
     setFlagsFromString(`--max-inlined-bytecode-size=${INLINE_BYTECODE_SIZE}`);
     setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINE_BYTECODE_CUMULATIVE}`);
   }
-  const cfg = resolveConfig(
-    { mode: 'fast', pipeline: 'inline', rate },
-    {},
-    { configDir: CONFIG_DIR, cwd: '/' },
-  );
-  tradeOftenWithoutLimits(cfg);
+  const cfg = benchConfig('inline', Number(rate));
   const registry = new Registry({
     symbols: cfg.trading.symbols,
     venues: cfg.market.venues.map((v) => v.name),
