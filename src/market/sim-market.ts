@@ -74,7 +74,8 @@ export class SimMarket implements MarketSource {
   private dueNs: number;
   private seq = 0;
   private readonly vol: Float64Array;
-  private readonly jumpProb: number | undefined;
+  /** Jump probability per tick, or NaN: from jumpsPerSec and the gap (a number field, never undefined, so V8 keeps it unboxed). */
+  private readonly jumpProb: number;
   private readonly jumpsPerSec: number;
   private readonly jumpSize: number;
   private readonly volatileFactor: number;
@@ -108,7 +109,7 @@ export class SimMarket implements MarketSource {
       registry.symbols,
       (s) => cal[s]?.volPerSqrtSec ?? opts.volPerSqrtSec ?? DEFAULT_VOL_PER_SQRT_SEC,
     );
-    this.jumpProb = opts.jumpProbPerTick;
+    this.jumpProb = opts.jumpProbPerTick ?? Number.NaN;
     this.jumpsPerSec = opts.jumpsPerSec ?? 0.02;
     this.jumpSize = opts.jumpSize ?? 0.002;
     this.volatileFactor = opts.volatileFactor ?? 3;
@@ -199,7 +200,8 @@ export class SimMarket implements MarketSource {
     const sigma = this.regime.at(tsNs) === 1 ? vol * this.volatileFactor : vol;
     // Log-space steps keep the price positive however long the gap.
     let p = this.efficient[symbolId] * Math.exp(sigma * Math.sqrt(dtSec) * this.rng.normal());
-    const pJump = this.jumpProb ?? 1 - Math.exp(-this.jumpsPerSec * dtSec);
+    // Not `??` on an optional field: a number-or-undefined merge boxes the number (16 bytes a tick).
+    const pJump = Number.isNaN(this.jumpProb) ? 1 - Math.exp(-this.jumpsPerSec * dtSec) : this.jumpProb;
     if (this.rng.next() < pJump) p *= Math.exp(this.jumpSize * this.rng.normal());
     this.efficient[symbolId] = p;
     this.rememberPrice(symbolId, tsNs, p);

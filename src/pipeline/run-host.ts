@@ -4,7 +4,7 @@ import { isPolicyRouterName, loadPolicy } from '../routing/create-policy-router.
 import type { Doorbell } from '../shm/doorbell.js';
 import { createWaitStrategy, type WaitStrategyName } from '../shm/wait-strategy.js';
 import { buildHost } from './build-nodes.js';
-import { monitorGc } from './gc-monitor.js';
+import { collectStartupGarbage, monitorGc } from './gc-monitor.js';
 import type { PipelineHandles } from './pipeline-handles.js';
 import { DEFAULT_HOST_OPTIONS, SLICE_DONE, STOPPED, StageHost } from './stage-host.js';
 import { QUIET_RING_POLL_NS, RING_CONSUMERS, type RingName, WAKING_RINGS } from './topology.js';
@@ -47,6 +47,7 @@ export async function runHost(h: PipelineHandles, hostIndex: number, clock: Cloc
       ? loadPolicy(router, h.registry.venues)
       : undefined;
   const ctx = buildHost(h, hostIndex, clock, { policy });
+  collectStartupGarbage();
   const stopGc = monitorGc(ctx.metrics, h.hosts[hostIndex].name);
   const spec = h.hosts[hostIndex];
   const wait = createWaitStrategy(waitStrategyFor(h, hostIndex), h.settings.spinNs);
