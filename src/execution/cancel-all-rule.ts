@@ -9,6 +9,11 @@ export class CancelAllRule {
   /** The reconciliation count last seen; the first one seen is where this stage started. */
   private reconcileSeen = -1;
 
+  /** The reconciliation count when this stage was built: only later ones trigger a pass. */
+  startAt(reconcileSeq: number): void {
+    this.reconcileSeen = reconcileSeq;
+  }
+
   /** Orders recovered from a journal are open at start: cancel them before trading. */
   requestAtStart(): void {
     this.recoveryCancels = true;

@@ -219,6 +219,10 @@ function buildProgram(): Command {
       rmSync(report, { recursive: true, force: true });
       const r = summary.recording;
       process.stdout.write(`recorded ${r.ticks} ticks and ${r.latency_samples} latency samples to ${out}\n`);
+      if (r.dropped_at_limit > 0)
+        process.stdout.write(
+          `the recording stopped growing at system.record_max_mb (${r.max_mb} MB): ${r.dropped_at_limit} later ticks and samples are not in it; raise it, or set 0 for no limit\n`,
+        );
     });
   return program;
 }

@@ -68,11 +68,21 @@ export async function summariseRun(
 ): Promise<DaemonSummary> {
   const { cfg, log } = d;
   const summary = runSummary(d, run);
+  const file = resolve(d.reportDir, 'summary.json');
+  const write = () => writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+  // Written before the backtest phase too: the backtest runs on this thread without yielding,
+  // so no signal handler can run during it; Ctrl-C then stops the process at once (the default)
+  // and the run's summary is already on disk.
+  write();
+  d.signals.dispose();
   if (cfg.system.skip_backtest) log.info('backtest phase skipped (--skip-backtest)');
   else if (d.signals.hurried) log.warn('backtest phase skipped (second signal)');
   else if (d.recordingWriter === null) log.info('backtest phase skipped (recording off)');
-  else summary.backtest = await backtestPhase(cfg, d.recordingWriter.path, d.reportDir, log, out);
-  writeFileSync(resolve(d.reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  else {
+    log.info({ summary: file }, 'backtest phase: summary.json is written; Ctrl-C now stops at once');
+    summary.backtest = await backtestPhase(cfg, d.recordingWriter.path, d.reportDir, log, out);
+    write();
+  }
   if (cfg.system.log_level !== 'quiet') out(summaryText(summary, d.reportDir));
   return summary;
 }

@@ -4,7 +4,7 @@
  * lands there only with --install, and only when it beats its baseline on held-out data: a smoke
  * run must never silently replace a good model with a worse one.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defaultLatencyModelDir } from '../ml/latency/latency-model-files.js';
@@ -102,7 +102,10 @@ export function installModel(fromDir: string, target: string, verdict: InstallVe
   mkdirSync(target, { recursive: true });
   for (const f of MODEL_FILES) {
     const from = join(fromDir, f);
-    if (!existsSync(from)) continue;
+    if (!existsSync(from)) {
+      rmSync(join(target, f), { force: true }); // no stale eval.json beside a new model
+      continue;
+    }
     const tmp = join(target, `.${f}.installing`);
     copyFileSync(from, tmp);
     renameSync(tmp, join(target, f));

@@ -24,7 +24,7 @@ function logServedLatencyModel(path: string | null, log: Logger): void {
   if (path === null) return;
   let m: { improvement_vs_best?: number; best_baseline?: string };
   try {
-    m = readLatencyMetadata(path).metrics;
+    m = readLatencyMetadata(path).metrics ?? {};
   } catch {
     return; // the predict stage refuses the model itself, with the reason
   }

@@ -51,6 +51,7 @@ export class StopSignals {
     }
   };
 
+  /** Restores the default: the next signal ends the process. Safe to call more than once. */
   dispose(): void {
     for (const s of SIGNALS) process.off(s, this.onSignal);
   }

@@ -47,6 +47,7 @@ export class RiskNode implements StageNode {
     private readonly metrics: PipelineMetrics,
   ) {
     this.journalSlot = metrics.slot('journal_records');
+    stage.cancelAll.startAt(control.reconcileSeq);
   }
 
   private journalRoom(): number {

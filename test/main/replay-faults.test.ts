@@ -40,6 +40,18 @@ function intactTicks(file: string): number {
   return n;
 }
 
+/** One key per tick in a recording: symbol, venue, exchange stamp and sequence number. */
+function marketEvents(file: string): string[] {
+  const r = new RecordingReader(file);
+  const t = TickCodec.create();
+  const s = LatencySampleCodec.create();
+  const keys: string[] = [];
+  for (let k = r.next(t, s); k !== 0; k = r.next(t, s))
+    if (k === 1) keys.push(`${t.symbolId},${t.venueId},${t.exchTsNs},${t.bidPx},${t.askPx}`);
+  r.close();
+  return keys;
+}
+
 function replay(file: string, report: string, env: NodeJS.ProcessEnv = {}) {
   return hft(
     ['run', '--mode', 'fast', '--source', `replay:${file}`, '--duration', '30', '--metrics-port', '0'].concat(
@@ -82,6 +94,11 @@ describe('replay of a damaged recording, and a crashed ingest', () => {
     const summary = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
     expect(summary.reliability.worker_restarts).toBe(1);
     expect(summary.ticks.received).toBeLessThanOrEqual(ticks);
+    // No tick reached the pipeline twice: the run's own recording (what ingest accepted) has no
+    // repeated market event (a restarted ingest starts with no history, so it would accept one).
+    const accepted = marketEvents(join(report, 'record.hftrec'));
+    expect(accepted.length).toBeGreaterThan(ticks - 600);
+    expect(new Set(accepted).size).toBe(accepted.length);
     // At most what one poll had read and not yet published is lost in the crash.
     expect(summary.ticks.received).toBeGreaterThan(ticks - 600);
     expect(statSync(join(report, 'summary.json')).size).toBeGreaterThan(0);

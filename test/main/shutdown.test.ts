@@ -97,3 +97,33 @@ describe('shutdown on SIGTERM', () => {
     expect(summary.orders.sent).toBeGreaterThan(0);
   }, 90_000);
 });
+
+describe('Ctrl-C during the backtest phase', () => {
+  it('stops at once and leaves the run summary written before the backtest started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hft-sigint-backtest-'));
+    const report = join(dir, 'run');
+    const child = spawn(
+      process.execPath,
+      [HFT, 'run', '--mode', 'production', '--duration', '4', '--metrics-port', '0', '--report', report],
+      { env: { PATH: process.env.PATH, HFT_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+      child.on('exit', (code, signal) => r({ code, signal })),
+    );
+    const deadline = Date.now() + 60_000;
+    while (!stderr.includes('backtest phase: summary.json is written') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const signalledAt = Date.now();
+    child.kill('SIGINT');
+    const { code, signal } = await exited;
+    expect(code === 130 || signal === 'SIGINT', `code ${code} signal ${signal}`).toBe(true);
+    expect(Date.now() - signalledAt).toBeLessThan(2000);
+    const summary = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
+    expect(summary.backtest).toBeNull();
+    expect(summary.orders.sent).toBeGreaterThan(0);
+  }, 90_000);
+});
