@@ -6,8 +6,8 @@
 export class CancelAllRule {
   private passComplete = false;
   private recoveryCancels = false;
-  /** The reconciliation count last seen; the first one seen is where this stage started. */
-  private reconcileSeen = -1;
+  /** The reconciliation count last seen (startAt: the count when the stage was built). */
+  private reconcileSeen = 0;
 
   /** The reconciliation count when this stage was built: only later ones trigger a pass. */
   startAt(reconcileSeq: number): void {
@@ -21,8 +21,7 @@ export class CancelAllRule {
 
   /** True when a cancel-all pass is due now, given the kill switch and the reconciliation count. */
   due(killSwitch: boolean, reconcileSeq: number): boolean {
-    if (this.reconcileSeen < 0) this.reconcileSeen = reconcileSeq;
-    else if (reconcileSeq !== this.reconcileSeen) {
+    if (reconcileSeq !== this.reconcileSeen) {
       this.reconcileSeen = reconcileSeq;
       this.recoveryCancels = true;
       this.passComplete = false;

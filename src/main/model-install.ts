@@ -5,20 +5,19 @@
  * run must never silently replace a good model with a worse one.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defaultLatencyModelDir } from '../ml/latency/latency-model-files.js';
 import { modelsDir, packageRoot } from '../ml/models-dir.js';
 import { findPolicyDir } from '../ml/rl/policy-store.js';
-import { defaultReportDir } from './run-preflight.js';
+import { utcStamp } from './run-preflight.js';
 
 /** The files a model directory holds; eval.json is optional. */
 const MODEL_FILES = ['model.onnx', 'metadata.json', 'eval.json'];
 
 /** runs/<utc-stamp>/<model>: a training run's own folder, never one the daemon serves. */
 export function defaultTrainDir(model: string, now = new Date()): string {
-  const stamp = defaultReportDir(now).split(sep).pop()!;
-  return resolve('runs', stamp, model);
+  return resolve('runs', utcStamp(now), model);
 }
 
 /** The folders the daemon and the backtests serve models from: the package's models/ and $HFT_MODELS_DIR. */

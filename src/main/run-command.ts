@@ -6,10 +6,11 @@ import type { HftConfig } from '../config/config-types.js';
 import { RuntimeFault } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readLatencyMetadata } from '../ml/latency/latency-model-files.js';
-import { buildDaemon, closeDaemonFiles } from './daemon-build.js';
+import { buildDaemon, closeDaemonFiles, type Daemon } from './daemon-build.js';
 import { runUntilStopped, type StoppedRun } from './daemon-run.js';
 import { serveDaemon } from './daemon-serve.js';
 import { type DaemonSummary, summariseRun } from './daemon-summary.js';
+import type { HttpServerHandle } from './http-server.js';
 import { latencyVerdict } from './model-install.js';
 import { checkVenueSource } from './venue-source-check.js';
 
@@ -48,28 +49,30 @@ export async function runDaemon(
   logServedLatencyModel(d.latencyModelPath, log);
   const onSigusr2 = () => d.killSwitch('SIGUSR2');
   process.on('SIGUSR2', onSigusr2);
-  let run: StoppedRun;
-  const server = await serveDaemon(d).catch((err: Error) => {
-    process.off('SIGUSR2', onSigusr2);
-    d.signals.dispose();
-    closeDaemonFiles(d);
-    throw err;
-  });
   try {
-    run = await runUntilStopped(d, out);
-  } catch (err) {
-    d.signals.dispose();
-    throw err;
+    const run = await serveAndRun(d, out);
+    const summary = await summariseRun(d, run, out);
+    if (run.reason === 'fault') {
+      throw new RuntimeFault('a pipeline worker failed; the run was stopped', {
+        faults: d.supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),
+      });
+    }
+    return { summary, reportDir: d.reportDir };
   } finally {
+    // On every path, the process's signal handlers are the defaults again.
     process.off('SIGUSR2', onSigusr2);
+    d.signals.dispose();
+  }
+}
+
+/** Serves HTTP and runs the pipeline until it stops; the files and the port are released either way. */
+async function serveAndRun(d: Daemon, out: (line: string) => void): Promise<StoppedRun> {
+  let server: HttpServerHandle | null = null;
+  try {
+    server = await serveDaemon(d);
+    return await runUntilStopped(d, out);
+  } finally {
     closeDaemonFiles(d);
     server?.close();
   }
-  const summary = await summariseRun(d, run, out).finally(() => d.signals.dispose());
-  if (run.reason === 'fault') {
-    throw new RuntimeFault('a pipeline worker failed; the run was stopped', {
-      faults: d.supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),
-    });
-  }
-  return { summary, reportDir: d.reportDir };
 }

@@ -80,14 +80,16 @@ function recordedRegistry(file: string): RegistryData {
   }
 }
 
+/** A folder name for `now`: UTC to the second, `:` replaced so it is valid everywhere (2026-12-05T22-01-02Z). */
+export function utcStamp(now = new Date()): string {
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-');
+}
+
 export function defaultReportDir(now = new Date()): string {
-  return resolve(
-    'reports',
-    now
-      .toISOString()
-      .replace(/\.\d+Z$/, 'Z')
-      .replaceAll(':', '-'),
-  );
+  return resolve('reports', utcStamp(now));
 }
 
 /** The run's report directory (not created yet); refused when it already holds a run's journal. */

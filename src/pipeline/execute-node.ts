@@ -7,7 +7,7 @@ import {
   OrderCodec,
 } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, DUE_NS, type HostTime, type StageNode } from './stage-node.js';
+import { BATCH, type HostTime, lowerDueNs, type StageNode } from './stage-node.js';
 
 /**
  * Approved orders in, to the venue gateway; execution reports out to risk and measured ack
@@ -88,8 +88,7 @@ export class ExecuteNode implements StageNode {
   }
 
   lowerDue(time: HostTime): void {
-    const due = this.stage.nextDueNs();
-    if (due < time[DUE_NS]) time[DUE_NS] = due;
+    lowerDueNs(time, this.stage.nextDueNs());
   }
 
   close(): void {

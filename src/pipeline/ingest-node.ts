@@ -4,7 +4,7 @@ import type { TickConflator } from '../market/tick-conflator.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
+import { BATCH, type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stage-node.js';
 
 /**
  * Pulls due ticks from the source through the ingest stage into the tick ring. When the ring is
@@ -145,8 +145,7 @@ export class IngestNode implements StageNode {
   }
 
   lowerDue(time: HostTime): void {
-    const due = this.dueNs();
-    if (due < time[DUE_NS]) time[DUE_NS] = due;
+    lowerDueNs(time, this.dueNs());
   }
 
   private dueNs(): number {

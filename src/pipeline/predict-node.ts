@@ -1,7 +1,7 @@
 import type { PredictStage } from '../ml/predict-stage.js';
 import { LatencySampleCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, createHostTime, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
+import { BATCH, createHostTime, type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stage-node.js';
 
 /** Batches forecasts: at most one refresh of every venue per interval, after samples arrived. */
 const REFRESH_INTERVAL_NS = 1e6;
@@ -49,8 +49,7 @@ export class PredictNode implements StageNode {
   }
 
   lowerDue(time: HostTime): void {
-    const due = this.dueNs();
-    if (due < time[DUE_NS]) time[DUE_NS] = due;
+    lowerDueNs(time, this.dueNs());
   }
 
   private dueNs(): number {

@@ -11,7 +11,7 @@ import {
   OrderCodec,
 } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { BATCH, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
+import { BATCH, type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stage-node.js';
 
 const PNL_PUBLISH_INTERVAL_NS = 50e6;
 
@@ -117,8 +117,7 @@ export class RiskNode implements StageNode {
   }
 
   lowerDue(time: HostTime): void {
-    const due = this.dueNs();
-    if (due < time[DUE_NS]) time[DUE_NS] = due;
+    lowerDueNs(time, this.dueNs());
   }
 
   private dueNs(): number {

@@ -4,7 +4,7 @@ import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { type Order, OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
 import { MAX_INTENTS_PER_TICK } from '../strategies/strategy.js';
-import { BATCH, DUE_NS, type HostTime, NOW_NS, type StageNode } from './stage-node.js';
+import { BATCH, type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stage-node.js';
 
 /**
  * Ticks in, orders out. Orders are never dropped silently: a full order ring is a fault that
@@ -83,8 +83,7 @@ export class RouteNode implements StageNode {
   }
 
   lowerDue(time: HostTime): void {
-    const due = this.dueNs();
-    if (due < time[DUE_NS]) time[DUE_NS] = due;
+    lowerDueNs(time, this.dueNs());
   }
 
   private dueNs(): number {

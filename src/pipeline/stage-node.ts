@@ -12,6 +12,11 @@ export function createHostTime(): HostTime {
   return new Float64Array(2);
 }
 
+/** What every node's `lowerDue` does with its own earliest timer. */
+export function lowerDueNs(time: HostTime, dueNs: number): void {
+  if (dueNs < time[DUE_NS]) time[DUE_NS] = dueNs;
+}
+
 /** A stage bound to its rings: what a host thread polls. Stage logic stays in the stage class. */
 export interface StageNode {
   readonly name: string;

@@ -6,7 +6,8 @@
  * latency deadlines.
  *
  * Plain HTTP on the same port: `GET /venues` lists the venues and symbols served. The control
- * endpoint (loopback only, like the venues): `GET /control` answers every venue's stats and injected faults as JSON; `POST /control/<venue>` with a
+ * endpoint (loopback only, like the venues): `GET /control` answers every venue's stats and
+ * injected faults as JSON; `POST /control/<venue>` with a
  * JSON body `{"extraDelayMs":50,"stall":true,"rejectAll":false,"refuseConnections":false,"drop":true}`
  * (any subset) changes that venue's faults, `drop` closing its connections (fault tests, drills).
  */

@@ -351,6 +351,7 @@ describe('RiskStage cancel-all (kill switch, recovery, reconciliation)', () => {
 
   it('cancels after a reconciliation and at start after a recovery, not for the count it started at', () => {
     const { risk } = withOpenOrders();
+    risk.cancelAll.startAt(7); // the count when the risk node was built
     expect(risk.onControl(TradingState.active, false, 7)).toBe(false);
     expect(risk.onControl(TradingState.active, false, 8)).toBe(true);
     expect(pass(risk).sent).toHaveLength(3);

@@ -53,8 +53,6 @@ export class ReplaySource implements MarketSource {
   /** File offset just past the pending tick, and past the last tick poll returned. */
   private pendingEndBytes = 0;
   private returnedEndBytes = 0;
-  /** Bytes of a partial frame at the end of the file (0: it ended cleanly). */
-  private truncatedBytes = 0;
   private readonly onTruncated: ((err: TruncatedRecordingError) => void) | undefined;
 
   constructor(
@@ -83,11 +81,6 @@ export class ReplaySource implements MarketSource {
   /** File offset just past the last tick handed out: where a successor resumes. */
   resumePoint(): number {
     return this.returnedEndBytes;
-  }
-
-  /** Bytes of a partial frame the file ended in (0 when it ended on a frame boundary). */
-  get truncatedTailBytes(): number {
-    return this.truncatedBytes;
   }
 
   get replayedTicks(): number {
@@ -151,7 +144,6 @@ export class ReplaySource implements MarketSource {
       return this.reader.next(this.pending, this.sample);
     } catch (err) {
       if (!(err instanceof TruncatedRecordingError)) throw err;
-      this.truncatedBytes = err.partialBytes;
       this.onTruncated?.(err);
       return 0;
     }
