@@ -164,6 +164,9 @@ const venue = mapping({
       congested_sigma: nonNegative(),
       enter_per_s: nonNegative('a non-negative rate per second'),
       exit_per_s: positive('a positive rate per second'),
+      volatile_x: numberThat('a multiple of at least 1')
+        .min(1, say('must be a multiple of at least 1'))
+        .optional(),
     }).optional(),
     load: mapping({
       ref_orders_per_s: positive('a positive number of orders per second'),
@@ -173,6 +176,9 @@ const venue = mapping({
     outage: mapping({
       per_hour: nonNegative('a non-negative number of outages per hour'),
       mean_ms: positive('a positive number of milliseconds'),
+      volatile_x: numberThat('a multiple of at least 1')
+        .min(1, say('must be a multiple of at least 1'))
+        .optional(),
     }).optional(),
   }),
 });

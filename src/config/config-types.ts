@@ -13,7 +13,13 @@ export const HOST_NAMES = [...STAGES, 'fused', 'inline'] as const;
 /** Routers served from a trained policy (ONNX, onnxruntime-node). */
 export const POLICY_ROUTERS = ['dqn', 'ppo'] as const;
 /** Fixed-rule routers: synchronous, no model. */
-export const FIXED_ROUTERS = ['round-robin', 'best-price', 'lowest-latency', 'predicted-latency'] as const;
+export const FIXED_ROUTERS = [
+  'round-robin',
+  'best-price',
+  'lowest-latency',
+  'predicted-latency',
+  'latency-adjusted',
+] as const;
 export const ROUTERS = [...POLICY_ROUTERS, ...FIXED_ROUTERS] as const;
 
 export type Mode = (typeof MODES)[number];
@@ -50,6 +56,8 @@ export interface VenueLatencyConfig {
     enter_per_s: number;
     /** Rate of congested -> normal switches while congested, per second. */
     exit_per_s: number;
+    /** `enter_per_s` is multiplied by this while the market is volatile (1 or absent: no coupling). */
+    volatile_x?: number;
   };
   /** Load dependence: latency x (our order rate / ref_orders_per_s)^slope above the reference rate. */
   load?: {
@@ -64,6 +72,8 @@ export interface VenueLatencyConfig {
     per_hour: number;
     /** Mean outage length, milliseconds (exponential). */
     mean_ms: number;
+    /** `per_hour` is multiplied by this while the market is volatile (1 or absent: no coupling). */
+    volatile_x?: number;
   };
 }
 

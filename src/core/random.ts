@@ -12,6 +12,12 @@ export class Random {
     this.state[0] = seed >>> 0 || 0x9e3779b9;
   }
 
+  /** Restarts the sequence from `seed` (as a new generator would). */
+  reseed(seed: number): void {
+    this.state[0] = seed >>> 0 || 0x9e3779b9;
+    this.hasSpare = false;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state[0] = (this.state[0] + 0x6d2b79f5) | 0;

@@ -1,15 +1,24 @@
 /**
- * `hft eval routing`: DQN, PPO and every fixed router on the same held-out episodes; prints
- * execution quality with 95% intervals and the hindsight-best agreement, writes eval.json and
+ * `hft eval routing`: DQN, PPO, every fixed router, the latency-adjusted rule on each forecast
+ * (ablations) and the state and hindsight oracles, on the same held-out episodes; prints
+ * execution quality with 95% intervals, paired differences to the best fixed router and to best
+ * price, and the share of the state oracle's gap each policy closes; writes eval.json and
  * eval.svg (mean bps per policy with its interval) to the report directory.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HftConfig } from '../config/config-types.js';
 import { ConfigError } from '../core/errors.js';
+import { modelsDir } from '../ml/models-dir.js';
 import { envOptionsFromConfig } from '../ml/rl/env-options.js';
 import { renderEvalChart } from '../ml/rl/eval-chart.js';
-import { fixedRouterPolicies, loadTrainedPolicies, trainedPolicy } from '../ml/rl/policy-set.js';
+import {
+  fixedRouterPolicies,
+  forecastAblations,
+  loadTrainedPolicies,
+  oraclePolicies,
+  trainedPolicy,
+} from '../ml/rl/policy-set.js';
 import { evaluateRouting, type RoutingEvaluation } from '../ml/rl/routing-eval.js';
 import { ProgressBar } from './progress-bar.js';
 
@@ -28,7 +37,7 @@ export async function runEvalRoutingCommand(
   if (!(Number.isInteger(o.episodes) && o.episodes >= 2))
     throw new ConfigError('--episodes', `must be an integer >= 2, got ${o.episodes}`);
   const env = envOptionsFromConfig(cfg);
-  const venues = env.venues.map((v) => v.name);
+  const venues = env.world.venues.map((v) => v.name);
   const trained = loadTrainedPolicies(o.modelPath, venues);
   if (trained.length === 0)
     throw new ConfigError(
@@ -46,7 +55,16 @@ export async function runEvalRoutingCommand(
   try {
     ev = await evaluateRouting(
       env,
-      [...fixedRouterPolicies(), ...trained.map(trainedPolicy)],
+      [
+        ...fixedRouterPolicies(env.timeoutNs, env.forecaster),
+        ...forecastAblations(
+          env.timeoutNs,
+          env.forecaster,
+          env.latencyModelDir ?? join(modelsDir(), 'latency'),
+        ),
+        ...oraclePolicies(),
+        ...trained.map(trainedPolicy),
+      ],
       o.episodes,
       (d, t) => bar?.update(d / t, `episode ${d}/${t}`),
     );
@@ -64,28 +82,37 @@ export async function runEvalRoutingCommand(
 
 export function formatEvaluation(ev: RoutingEvaluation): string[] {
   const lines = [
-    `held-out episodes: ${ev.episodes} x ${ev.ordersPerEpisode} orders (seeds ${ev.seeds[0]}..${ev.seeds[ev.seeds.length - 1]})`,
-    'policy              bps/share (95% CI)        vs best fixed (95% CI)   hindsight-best  fill rate',
+    `held-out episodes: ${ev.episodes} x ${ev.episodeSeconds} s, ${ev.ordersPerEpisode.toFixed(0)} orders each on average (seeds ${ev.seeds[0]}..${ev.seeds[ev.seeds.length - 1]})`,
+    'policy                    bps/share (95% CI)        vs best fixed (95% CI)    vs best-price (95% CI)   gap   fill',
   ];
   for (const p of ev.policies) {
     const ci = `${fmt(p.bps.mean)} [${fmt(p.bps.lo)}, ${fmt(p.bps.hi)}]`;
-    const vs = p.vsBestFixed
-      ? `${fmt(p.vsBestFixed.mean)} [${fmt(p.vsBestFixed.lo)}, ${fmt(p.vsBestFixed.hi)}]`
-      : '(best fixed)';
+    const vs = p.vsBestFixed ? interval(p.vsBestFixed) : '(best fixed)';
+    const vsBp = p.vsBestPrice ? interval(p.vsBestPrice) : '';
+    const gap = p.gapShare === undefined ? '' : `${(100 * p.gapShare).toFixed(0)}%`;
     lines.push(
-      `${p.name.padEnd(20)}${ci.padEnd(26)}${(p.fixed && !p.vsBestFixed ? '(best fixed)' : vs).padEnd(25)}${`${p.hindsightPct.toFixed(1)}%`.padStart(14)}${`${(100 * p.fillRate).toFixed(1)}%`.padStart(11)}`,
+      `${p.name.padEnd(26)}${ci.padEnd(26)}${vs.padEnd(26)}${vsBp.padEnd(25)}${gap.padStart(5)}${`${(100 * p.fillRate).toFixed(1)}%`.padStart(7)}`,
     );
   }
   return lines;
+}
+
+function interval(m: { mean: number; lo: number; hi: number }): string {
+  return `${fmt(m.mean)} [${fmt(m.lo)}, ${fmt(m.hi)}]`;
 }
 
 function fmt(x: number): string {
   return (x >= 0 ? '+' : '') + x.toFixed(3);
 }
 
+function ci(m: { mean: number; ci95: number; lo: number; hi: number } | undefined): unknown {
+  return m ? { mean: m.mean, ci95: m.ci95, lo: m.lo, hi: m.hi } : null;
+}
+
 function evalJson(ev: RoutingEvaluation): unknown {
   return {
     episodes: ev.episodes,
+    episode_s: ev.episodeSeconds,
     orders_per_episode: ev.ordersPerEpisode,
     seeds: ev.seeds,
     best_fixed: ev.bestFixed,
@@ -93,16 +120,12 @@ function evalJson(ev: RoutingEvaluation): unknown {
       ev.policies.map((p) => [
         p.name,
         {
-          kind: p.fixed ? 'fixed' : 'trained',
-          bps: { mean: p.bps.mean, ci95: p.bps.ci95, lo: p.bps.lo, hi: p.bps.hi },
-          vs_best_fixed_bps: p.vsBestFixed
-            ? {
-                mean: p.vsBestFixed.mean,
-                ci95: p.vsBestFixed.ci95,
-                lo: p.vsBestFixed.lo,
-                hi: p.vsBestFixed.hi,
-              }
-            : null,
+          kind: p.kind,
+          forecaster: p.forecaster,
+          bps: ci(p.bps),
+          vs_best_fixed_bps: ci(p.vsBestFixed),
+          vs_best_price_bps: ci(p.vsBestPrice),
+          state_oracle_gap_share: p.gapShare ?? null,
           hindsight_best_pct: p.hindsightPct,
           fill_rate: p.fillRate,
           timeouts: p.timeouts,

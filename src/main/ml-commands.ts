@@ -96,7 +96,7 @@ export async function runTrainCommand(
         out,
         seed: nonNegativeInt('--seed', o.seed),
         episodes: positiveInt('--episodes', o.episodes) ?? DEFAULT_EPISODES[model],
-        evalEpisodes: nonNegativeInt('--eval-episodes', o.evalEpisodes ?? '24'),
+        evalEpisodes: nonNegativeInt('--eval-episodes', o.evalEpisodes ?? '100'),
         threads: positiveInt('--threads', o.threads),
         command,
         progress: cfg.system.log_level !== 'quiet',
@@ -159,7 +159,7 @@ export async function runEvalCommand(
   if (model === 'routing') {
     const { runEvalRoutingCommand } = await import('./eval-routing-command.js');
     const cfg = routingConfig(o, configDir);
-    const episodes = positiveInt('--episodes', o.episodes) ?? 24;
+    const episodes = positiveInt('--episodes', o.episodes) ?? 100;
     if (episodes < 2) throw new ConfigError('--episodes', `must be at least 2, got ${episodes}`);
     await runEvalRoutingCommand(
       cfg,

@@ -93,7 +93,7 @@ export async function runTrainRoutingCommand(
     reward_first_round_bps: trained.roundRewards[0],
     reward_last_round_bps: trained.roundRewards[trained.roundRewards.length - 1],
   };
-  const envMeta = { ...env, venues: env.venues.map((v) => v.name) };
+  const envMeta = { ...env, venues: env.world.venues.map((v) => v.name) };
   const metadata = await writePolicy(
     dir,
     trained.layers,
@@ -114,7 +114,7 @@ export async function runTrainRoutingCommand(
     try {
       const ev = await evaluateRouting(
         env,
-        [...fixedRouterPolicies(), trainedPolicy(policy)],
+        [...fixedRouterPolicies(env.timeoutNs, env.forecaster), trainedPolicy(policy)],
         o.evalEpisodes,
       );
       const mine = ev.policies[ev.policies.length - 1];

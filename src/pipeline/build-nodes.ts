@@ -259,7 +259,7 @@ function buildNode(
                 ),
             },
           )
-        : createRouter(s.router);
+        : createRouter(s.router, s.risk.ack_timeout_ms * 1e6);
       const forecasts = new ForecastTable(h.forecasts);
       const route = new RouteStage(
         registry.symbolCount,

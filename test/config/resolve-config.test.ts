@@ -88,7 +88,7 @@ describe('defaults', () => {
     expect(c.market.venues[0]).toEqual({
       name: 'NYSE-SIM',
       fee_bps: 0.3,
-      spread_bps: 1,
+      spread_bps: 0.8,
       depth: 500,
       noise_bps: 0.5,
       lag_ms: 0,
@@ -99,6 +99,13 @@ describe('defaults', () => {
         spike_us: 3000,
         bursts: { per_min: 2, mean_ms: 500, spike_prob: 0.3 },
         outage: { per_hour: 1, mean_ms: 3000 },
+        regimes: {
+          congested_base_us: 1500,
+          congested_sigma: 0.5,
+          enter_per_s: 0.02,
+          exit_per_s: 0.5,
+          volatile_x: 20,
+        },
       },
     });
   });
@@ -416,7 +423,7 @@ describe('invalid CLI flags', () => {
     expect(flagError({ rate: '-1' }).field).toBe('--rate');
     expect(flagError({ pipeline: 'forked' }).field).toBe('--pipeline');
     expect(flagError({ router: 'magic' }).message).toBe(
-      'config --router: must be one of dqn, ppo, round-robin, best-price, lowest-latency, predicted-latency, got "magic"',
+      'config --router: must be one of dqn, ppo, round-robin, best-price, lowest-latency, predicted-latency, latency-adjusted, got "magic"',
     );
     expect(flagError({ logLevel: 'loud' }).field).toBe('--log-level');
     expect(flagError({ report: '  ' }).field).toBe('--report');

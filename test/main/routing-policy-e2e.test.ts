@@ -57,11 +57,17 @@ describe('trained routers end to end (shipped models/)', () => {
     const report = mkdtempSync(join(tmpdir(), 'hft-eval-'));
     const r = hft(['eval', 'routing', '--episodes', '2', '--report', report]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/hindsight-best/);
+    expect(r.stdout).toMatch(/vs best fixed/);
     const ev = JSON.parse(readFileSync(join(report, 'eval.json'), 'utf8'));
+    const fixed = ['round-robin', 'best-price', 'lowest-latency', 'predicted-latency', 'latency-adjusted'];
+    const ablations = ['latency-adjusted/none', 'latency-adjusted/ewma', 'latency-adjusted/true'];
     expect(Object.keys(ev.policies).sort()).toEqual(
-      ['best-price', 'dqn', 'lowest-latency', 'ppo', 'predicted-latency', 'round-robin'].sort(),
+      [...fixed, ...ablations, 'state-oracle', 'hindsight', 'dqn', 'ppo'].sort(),
     );
+    for (const f of fixed) expect(ev.policies[f].kind).toBe('fixed');
+    expect(ev.policies['latency-adjusted/true'].forecaster).toBe('true');
+    expect(ev.policies['state-oracle'].state_oracle_gap_share).toBe(1);
+    expect(ev.policies['state-oracle'].timeouts).toBe(0);
     expect(ev.seeds[0]).toBeGreaterThanOrEqual(3e9);
     for (const p of Object.values(ev.policies) as { bps: { ci95: number }; hindsight_best_pct: number }[]) {
       expect(Number.isFinite(p.bps.ci95)).toBe(true);

@@ -1,47 +1,76 @@
-/** The routing environment's settings: the configured venues plus the episode's order flow. */
-import type { HftConfig, VenueConfig } from '../../config/config-types.js';
-import type { FillCosts } from './ioc-fill.js';
+/** The routing environment's settings: the venue world of the config's venues plus our order flow. */
+import { dirname } from 'node:path';
+import type { HftConfig } from '../../config/config-types.js';
+import { DEFAULT_PRICE, KNOWN_PRICES } from '../../market/sim-market.js';
+import { type WorldParams, worldParams } from '../../venues/models/world-params.js';
+import { servedLatencyModelPath } from '../latency/latency-model-files.js';
+import type { OrderFlowOptions } from './order-flow.js';
+
+/** Where the latency forecasts the routers read come from. */
+export const FORECAST_SOURCES = ['ewma', 'none', 'true', 'onnx'] as const;
+export type ForecastSource = (typeof FORECAST_SOURCES)[number];
 
 export interface RoutingEnvOptions {
-  venues: readonly VenueConfig[];
+  world: WorldParams;
   symbol: string;
-  /** Quote updates per second across the venues for the episode's one symbol. */
-  quoteRatePerSec: number;
-  /** Our order arrivals (Poisson), orders/s: above a loaded venue's reference rate when concentrated. */
-  ordersPerSec: number;
+  /** Market time before the first order, so books and forecasts have warmed up, ns. */
+  warmupNs: number;
+  /** Market time in which orders arrive, ns. */
+  episodeNs: number;
+  /** At most this many orders per episode. */
   ordersPerEpisode: number;
-  /** Order sizes, shares, uniform in [min, max] in steps of 10. */
-  qtyMin: number;
-  qtyMax: number;
+  flow: Omit<OrderFlowOptions, 'startNs' | 'endNs' | 'maxOrders'>;
   /** Each venue is pinged this often; its round trip feeds the latency forecast. */
   probeIntervalNs: number;
-  /** Quotes before the first order, so books and forecasts have warmed up. */
-  warmupNs: number;
-  costs: FillCosts;
+  /** An order unanswered this long is a timeout (risk.ack_timeout_ms), ns. */
+  timeoutNs: number;
+  forecaster: ForecastSource;
+  /** Directory of the ONNX latency model when `forecaster` is onnx. */
+  latencyModelDir?: string;
 }
 
-export const DEFAULT_FILL_COSTS: FillCosts = {
-  missPenaltyBps: 1,
-  timeoutPenaltyBps: 5,
-  timeoutNs: 1000e6,
-};
+/**
+ * The stress the routing world adds to the config's venues: an outage per venue every ten
+ * minutes on average (a real venue has a few a year), so that held-out episodes meet outages
+ * often enough to score what a router does about them (docs/venue-world.md).
+ */
+export const ROUTING_STRESS = { outagePerHour: 4, outageMeanMs: 1500, outageVolatileX: 25 } as const;
 
-/** Environment for the config's venues, with the per-venue quote rate the daemon's market has. */
+/**
+ * The forecaster the daemon serves: the installed ONNX latency model (servedLatencyModelPath:
+ * models/latency, $HFT_MODELS_DIR, $HFT_LATENCY_MODEL), else the EWMA.
+ */
+export function servedForecaster(env: NodeJS.ProcessEnv = process.env): {
+  forecaster: ForecastSource;
+  latencyModelDir?: string;
+} {
+  const path = servedLatencyModelPath(env);
+  return path === null ? { forecaster: 'ewma' } : { forecaster: 'onnx', latencyModelDir: dirname(path) };
+}
+
+/**
+ * Environment for the config's venues and first symbol, with the daemon's per-symbol quote rate
+ * and the forecaster the daemon serves.
+ */
 export function envOptionsFromConfig(
   cfg: HftConfig,
   overrides: Partial<RoutingEnvOptions> = {},
 ): RoutingEnvOptions {
+  const symbol = cfg.trading.symbols[0];
+  const venues = cfg.market.venues;
+  const quoteRate = (cfg.market.rate > 0 ? cfg.market.rate : 5000) / Math.max(1, cfg.trading.symbols.length);
+  const world = worldParams(venues, KNOWN_PRICES[symbol] ?? DEFAULT_PRICE, quoteRate, ROUTING_STRESS);
+  const leader = Math.min(...world.venues.map((v) => v.requoteMeanNs + v.feedDelayNs));
   return {
-    venues: cfg.market.venues,
-    symbol: cfg.trading.symbols[0],
-    quoteRatePerSec: cfg.market.rate / Math.max(1, cfg.trading.symbols.length),
-    ordersPerSec: 80,
-    ordersPerEpisode: 300,
-    qtyMin: 50,
-    qtyMax: 600,
+    world,
+    symbol,
+    warmupNs: 1e9,
+    episodeNs: 30e9,
+    ordersPerEpisode: 600,
+    flow: { reactProb: 0.8, reactDelayNs: leader + 20e3, backgroundPerSec: 1, qtyMin: 100, qtyMax: 500 },
     probeIntervalNs: 10e6,
-    warmupNs: 200e6,
-    costs: { ...DEFAULT_FILL_COSTS, timeoutNs: cfg.risk.ack_timeout_ms * 1e6 },
+    timeoutNs: cfg.risk.ack_timeout_ms * 1e6,
+    ...servedForecaster(),
     ...overrides,
   };
 }

@@ -5,9 +5,15 @@
  */
 import { linearScale, niceTicks } from '../../charts/chart-scale.js';
 import { escapeHtml } from '../../charts/text-format.js';
-import type { RoutingEvaluation } from './routing-eval.js';
+import type { PolicyKind, RoutingEvaluation } from './routing-eval.js';
 
 const WIDTH = 760;
+/** Trained policies in colour (DQN blue, PPO orange); the rest in greys and a muted green for the bounds. */
+const KIND_COLOR: Partial<Record<PolicyKind, string>> = {
+  fixed: '#8a8a8a',
+  ablation: '#b0b0b0',
+  bound: '#009e73',
+};
 const ROW = 34;
 const LEFT = 150;
 const RIGHT = 210;
@@ -22,7 +28,7 @@ export function renderEvalChart(ev: RoutingEvaluation): string {
   const axis = niceTicks([lo, hi], 6);
   const x = linearScale(axis.domain, [LEFT, WIDTH - RIGHT]);
   const parts: string[] = [];
-  const title = `Execution quality, ${ev.episodes} held-out episodes x ${ev.ordersPerEpisode} orders (bps per share vs arrival mid, 95% CI)`;
+  const title = `Execution quality, ${ev.episodes} held-out ${ev.episodeSeconds}-s episodes (${ev.ordersPerEpisode.toFixed(0)} orders each on average; bps per share vs arrival mid, 95% CI)`;
   parts.push(`<text x="12" y="22" font-size="14" font-weight="600">${escapeHtml(title)}</text>`);
   const axisY = TOP + rows.length * ROW;
   for (const t of axis.ticks) {
@@ -37,10 +43,10 @@ export function renderEvalChart(ev: RoutingEvaluation): string {
   );
   rows.forEach((p, i) => {
     const y = TOP + i * ROW + ROW / 2;
-    const color = p.fixed ? '#8a8a8a' : p.name === 'ppo' ? '#d55e00' : '#0072b2';
+    const color = KIND_COLOR[p.kind] ?? (p.name === 'ppo' ? '#d55e00' : '#0072b2');
     const best = p.name === ev.bestFixed ? ' (best fixed)' : '';
     parts.push(
-      `<text x="${LEFT - 10}" y="${y + 4}" text-anchor="end" font-weight="${p.fixed ? 400 : 600}">${escapeHtml(p.name + best)}</text>`,
+      `<text x="${LEFT - 10}" y="${y + 4}" text-anchor="end" font-weight="${p.kind === 'trained' ? 600 : 400}">${escapeHtml(p.name + best)}</text>`,
     );
     if (Number.isFinite(p.bps.lo))
       parts.push(

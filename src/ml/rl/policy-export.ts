@@ -86,7 +86,7 @@ export async function writePolicy(
   env: RoutingEnvOptions,
 ): Promise<PolicyMetadata> {
   const io = policyIo(meta.policy);
-  const venues = env.venues.map((v) => v.name);
+  const venues = env.world.venues.map((v) => v.name);
   const full: PolicyMetadata = {
     ...meta,
     features: featureNames(venues),

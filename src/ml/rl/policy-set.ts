@@ -1,13 +1,51 @@
-/** The policies `hft eval routing` compares: every fixed router, and the trained ones it can load. */
+/**
+ * The policies `hft eval routing` compares: every fixed router (on the forecasts the daemon
+ * serves), the latency-adjusted rule on every other forecast (ablations: none, the EWMA, the ONNX
+ * latency model when one is installed, the true latency law), the state and hindsight oracles,
+ * and the trained policies it can load.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FIXED_ROUTERS } from '../../config/config-types.js';
 import { createRouter } from '../../routing/create-router.js';
+import { FORECAST_SOURCES, type ForecastSource } from './env-options.js';
 import { routerPolicy } from './episode.js';
 import { OnnxPolicy } from './onnx-policy.js';
 import { findPolicyDir, isModelDir } from './policy-store.js';
-import type { NamedPolicy } from './routing-eval.js';
+import { type NamedPolicy, STATE_ORACLE } from './routing-eval.js';
+import { hindsightOracle, StateOracle } from './state-oracle.js';
 
-export function fixedRouterPolicies(): NamedPolicy[] {
-  return FIXED_ROUTERS.map((name) => ({ name, fixed: true, create: () => routerPolicy(createRouter(name)) }));
+/** Every fixed router on the served forecasts (`served`: the env's forecaster). */
+export function fixedRouterPolicies(ackTimeoutNs: number, served: ForecastSource): NamedPolicy[] {
+  return FIXED_ROUTERS.map((name) => ({
+    name,
+    kind: 'fixed',
+    forecaster: served,
+    create: () => routerPolicy(createRouter(name, ackTimeoutNs)),
+  }));
+}
+
+/** The latency-adjusted rule on each forecast but the served one (ONNX only when `latencyModelDir` holds a model). */
+export function forecastAblations(
+  ackTimeoutNs: number,
+  served: ForecastSource,
+  latencyModelDir: string | undefined,
+): NamedPolicy[] {
+  const hasOnnx = latencyModelDir !== undefined && existsSync(join(latencyModelDir, 'model.onnx'));
+  const sources = FORECAST_SOURCES.filter((f) => f !== served && (f !== 'onnx' || hasOnnx));
+  return sources.map((forecaster) => ({
+    name: `latency-adjusted/${forecaster}`,
+    kind: 'ablation',
+    forecaster,
+    create: () => routerPolicy(createRouter('latency-adjusted', ackTimeoutNs)),
+  }));
+}
+
+export function oraclePolicies(): NamedPolicy[] {
+  return [
+    { name: STATE_ORACLE, kind: 'bound', create: () => new StateOracle() },
+    { name: 'hindsight', kind: 'bound', create: () => hindsightOracle },
+  ];
 }
 
 /**
@@ -22,6 +60,11 @@ export function loadTrainedPolicies(path: string, venues: readonly string[]): On
   return dirs.map((d) => OnnxPolicy.load(d));
 }
 
+/** A trained policy, on the forecasts it was trained on (metadata env.forecaster; EWMA before it was recorded). */
 export function trainedPolicy(p: OnnxPolicy): NamedPolicy {
-  return { name: p.kind, fixed: false, create: () => p.envPolicy() };
+  const f = p.metadata.env.forecaster;
+  const forecaster: ForecastSource = FORECAST_SOURCES.includes(f as ForecastSource)
+    ? (f as ForecastSource)
+    : 'ewma';
+  return { name: p.kind, kind: 'trained', forecaster, create: () => p.envPolicy() };
 }

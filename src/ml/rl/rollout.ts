@@ -65,9 +65,12 @@ export function rolloutWith(
   envs.forEach((env, e) => {
     batch.set(env.reset(task.seeds[e]), e * n);
   });
-  for (let t = 0; t < steps; t++) {
+  // Episodes hold different numbers of orders: a finished one keeps its last row and is skipped.
+  const live = envs.map((env) => !env.done);
+  for (let t = 0; t < steps && live.some(Boolean); t++) {
     const out = forward(batch, envs.length);
     envs.forEach((env, e) => {
+      if (!live[e]) return;
       const quotes = (v: number) => env.quotes(v);
       let action: number;
       if (task.kind === 'dqn') {
@@ -79,7 +82,7 @@ export function rolloutWith(
         weights.set(menu[action]);
       }
       const obs = batch.subarray(e * n, (e + 1) * n);
-      recordStep(traces[e], env, obs, action, weights);
+      live[e] = !recordStep(traces[e], env, obs, action, weights);
       batch.set(env.lastObs, e * n);
     });
   }

@@ -1,27 +1,31 @@
 /**
  * The routing environment, gym-style: `reset(seed)` starts an episode and returns the first
  * observation; `step(weights)` sends the current order split across the venues and returns the
- * reward (execution quality, bps per share; src/ml/rl/ioc-fill.ts) and the next observation.
+ * reward (execution quality, bps per share of the arrival mid) and the next observation.
  *
- * An episode is a stretch of the simulated market (MarketTape) with our orders arriving as a
- * Poisson process, each a marketable IOC of random side and size. Between orders the environment
- * replays the quotes into a BookTops (as the route stage keeps one), returns probe and order
- * round trips to an EWMA forecaster that publishes to a ForecastTable (as the predict stage does),
- * and tracks our order rate and fill outcomes per venue. The fixed routers read exactly this
- * state through `routeContext`, so every policy is scored on the same footing.
+ * An episode is a stretch of the venue world (src/venues/models/): the tape of every venue's true
+ * book, the efficient price and each venue's hidden order-path state. Our orders follow price
+ * moves or arrive at random (order-flow.ts). The router sees the books a feed delay late
+ * (seen-feed.ts), probe and order round trips feed the latency forecasts, and each child order
+ * reaches its venue after the entry leg, matches against the true touch then (ioc-match.ts) and
+ * is answered after the response leg; missed shares pay the market's price when the answer is back.
+ * Every order draws a round trip for every venue (common random numbers: every policy meets the
+ * same luck, and the hindsight-best venue is known).
  */
 import { Random } from '../../core/random.js';
-import { BookTops } from '../../market/book-tops.js';
 import type { RouteContext } from '../../routing/router.js';
 import { createIntent, type OrderIntent } from '../../strategies/strategy.js';
-import { EwmaLatencyForecaster } from '../ewma-latency-forecaster.js';
-import { createForecastTable, FORECAST_COLS, ForecastCol, ForecastTable } from '../forecast-table.js';
+import { createIocFill, executionBpsShares, matchIoc } from '../../venues/models/ioc-match.js';
+import { LoadMeter } from '../../venues/models/load-meter.js';
+import { ENTRY_SHARE, OrderLatency } from '../../venues/models/order-latency.js';
+import { createWorldState, retakeCostTicks, type WorldState } from '../../venues/models/world-state.js';
+import { WorldTape } from '../../venues/models/world-tape.js';
+import { EnvForecasts } from './env-forecasts.js';
 import type { RoutingEnvOptions } from './env-options.js';
-import { createFillOutcome, simulateIoc } from './ioc-fill.js';
-import { MarketTape } from './market-tape.js';
+import { type OrderFlow, orderFlow } from './order-flow.js';
 import { featureCount, RoutingFeatures, type RoutingSignals } from './routing-features.js';
+import { SeenFeed } from './seen-feed.js';
 import { splitQty } from './split-actions.js';
-import { VenueLatency } from './venue-latency.js';
 
 export interface StepInfo {
   /** Venue with the largest share of the order. */
@@ -43,83 +47,83 @@ export interface StepResult {
 /** Weight of each new fill outcome in the per-venue fill-ratio average. */
 const FILL_ALPHA = 0.1;
 
-/** A latency answer (probe or order) on its way back, and for orders the filled fraction. */
-interface Answer {
-  atNs: number;
-  venueId: number;
-  latencyNs: number;
-  /** NaN for probes. */
-  fillFraction: number;
+/** What one child order got. */
+interface ChildOutcome {
+  bpsShares: number;
+  filledQty: number;
+  timedOut: boolean;
+  answerNs: number;
 }
 
 export class RoutingEnv implements RoutingSignals {
   readonly venueCount: number;
   readonly obsSize: number;
   readonly feeBps: Float64Array;
-  private tape!: MarketTape;
-  private latency!: VenueLatency;
-  private forecaster!: EwmaLatencyForecaster;
-  private forecasts!: ForecastTable;
-  private book!: BookTops;
+  readonly latency: OrderLatency;
+  readonly load: LoadMeter;
+  tape!: WorldTape;
+  private flow!: OrderFlow;
+  private feed!: SeenFeed;
+  private forecasts!: EnvForecasts;
   private features!: RoutingFeatures;
-  private rng!: Random;
+  private drawRng!: Random;
   private readonly fill: Float64Array;
-  private readonly orderTsNs: Float64Array;
-  private cursor = 0;
-  private nextProbeNs = 0;
-  private answers: Answer[] = [];
+  private readonly drawnNs: Float64Array;
+  private readonly child: Float64Array;
+  /** Per venue and side (2v: bid, 2v+1: ask): the book state our orders last took from, and how much. */
+  private readonly takenIndex: Int32Array;
+  private readonly takenQty: Float64Array;
+  private readonly fillOut = createIocFill();
+  private readonly outcome: ChildOutcome = { bpsShares: 0, filledQty: 0, timedOut: false, answerNs: 0 };
+  private readonly scratch: WorldState;
   private orderIndex = 0;
   private readonly intent: OrderIntent = createIntent();
-  private readonly childQty: Float64Array;
-  private readonly outcome = createFillOutcome();
-  private readonly row = new Float64Array(FORECAST_COLS);
   private readonly obs: Float32Array;
   private ctx!: RouteContext;
 
   constructor(readonly opts: RoutingEnvOptions) {
-    this.venueCount = opts.venues.length;
+    const venues = opts.world.venues;
+    this.venueCount = venues.length;
     this.obsSize = featureCount(this.venueCount);
-    this.feeBps = Float64Array.from(opts.venues, (v) => v.fee_bps);
+    this.feeBps = Float64Array.from(venues, (v) => v.feeBps);
+    this.latency = new OrderLatency(venues);
+    this.load = new LoadMeter(venues);
     this.fill = new Float64Array(this.venueCount);
-    this.orderTsNs = new Float64Array(opts.ordersPerEpisode);
-    this.childQty = new Float64Array(this.venueCount);
+    this.drawnNs = new Float64Array(this.venueCount);
+    this.child = new Float64Array(this.venueCount);
+    this.takenIndex = new Int32Array(2 * this.venueCount);
+    this.takenQty = new Float64Array(2 * this.venueCount);
+    this.scratch = createWorldState(this.venueCount);
     this.obs = new Float32Array(this.obsSize);
   }
 
-  /** Starts the episode of `seed` (market, latency draws and order flow all follow from it). */
+  /** Starts the episode of `seed` (world, order flow and latency draws all follow from it). */
   reset(seed: number): Float32Array {
     const o = this.opts;
-    this.rng = new Random((seed * 2654435761) >>> 0);
-    let t = o.warmupNs;
-    for (let i = 0; i < o.ordersPerEpisode; i++) {
-      t += this.rng.exponential(1e9 / o.ordersPerSec);
-      this.orderTsNs[i] = t;
-    }
-    const spanNs = t + o.costs.timeoutNs + 10e6;
-    this.tape = new MarketTape({
-      venues: o.venues,
-      symbol: o.symbol,
-      ratePerSec: o.quoteRatePerSec,
-      seed,
-      spanNs,
-    });
-    this.latency = new VenueLatency(o.venues, (seed ^ 0x2545f491) >>> 0);
-    this.forecaster = new EwmaLatencyForecaster(this.venueCount);
-    this.forecasts = new ForecastTable(createForecastTable(this.venueCount));
-    this.book = new BookTops(1, this.venueCount);
+    const startNs = o.warmupNs;
+    const endNs = startNs + o.episodeNs;
+    this.tape = new WorldTape(o.world, (seed * 2654435761) >>> 0, endNs + o.timeoutNs + 10e6);
+    this.flow = orderFlow(this.tape, { ...o.flow, startNs, endNs, maxOrders: o.ordersPerEpisode }, seed);
     this.features = new RoutingFeatures(1, this.venueCount, this.feeBps);
+    this.feed = new SeenFeed(this.tape, this.features);
+    this.load.reset();
+    this.forecasts = new EnvForecasts(o, this.tape, this.latency, this.load, (seed ^ 0x1b873593) >>> 0);
+    this.drawRng = new Random((seed ^ 0x5bd1e995) >>> 0);
     this.ctx = {
-      book: this.book,
-      forecasts: this.forecasts,
+      book: this.feed.book,
+      forecasts: this.forecasts.table,
       feeBps: this.feeBps,
-      venues: { venueUsable: () => true },
+      venues: this.forecasts,
     };
     this.fill.fill(1);
-    this.cursor = 0;
-    this.nextProbeNs = 0;
-    this.answers = [];
+    this.takenIndex.fill(-1);
     this.orderIndex = 0;
     return this.observe();
+  }
+
+  /** Orders in the current episode. */
+  get orderCount(): number {
+    return this.flow.length;
   }
 
   /** The order waiting for a decision (what the fixed routers see). */
@@ -138,158 +142,138 @@ export class RoutingEnv implements RoutingSignals {
   }
 
   get nowNs(): number {
-    return this.orderTsNs[this.orderIndex];
+    return this.flow.tsNs[this.orderIndex];
   }
 
-  /** True when the venue quotes the current order's side. */
+  get done(): boolean {
+    return this.orderIndex >= this.flow.length;
+  }
+
+  /** True when the current order follows a price move. */
+  get reactive(): boolean {
+    return this.flow.reactive[this.orderIndex] === 1;
+  }
+
+  /** True when the venue quotes the current order's side (as we see it). */
   quotes(venueId: number): boolean {
-    const i = this.book.index(0, venueId);
-    return (this.intent.side > 0 ? this.book.askPx[i] : this.book.bidPx[i]) > 0;
+    return this.limitPx(venueId) > 0;
+  }
+
+  /** The seen touch of the venue on the current order's side, currency units (the order's limit). */
+  limitPx(venueId: number): number {
+    const b = this.feed.book;
+    return this.intent.side > 0 ? b.askPx[venueId] : b.bidPx[venueId];
   }
 
   /** Sends the current order split by `weights` (one per venue, summing to 1). */
   step(weights: ArrayLike<number>): StepResult {
-    const o = this.opts;
     const nowNs = this.nowNs;
-    const { side, qty, arrivalMid } = this.intent;
-    this.latency.draw(nowNs);
-    const hindsightVenue = this.hindsightVenue(nowNs);
-    const primary = splitQty(weights, qty, this.childQty);
+    const qty = this.intent.qty;
+    const hindsightVenue = this.hindsightVenue();
+    const primary = splitQty(weights, qty, this.child);
     let bpsShares = 0;
     let filled = 0;
     let timedOut = false;
     for (let v = 0; v < this.venueCount; v++) {
-      const q = this.childQty[v];
+      const q = this.child[v];
       if (q <= 0) continue;
-      const rt = this.latency.roundTripNs(v, nowNs, 1);
-      this.latency.recordOrder(v, nowNs);
-      const out = simulateIoc(
-        this.tape,
-        v,
-        side,
-        q,
-        this.limitPx(v),
-        nowNs,
-        rt,
-        arrivalMid,
-        this.feeBps[v],
-        o.costs,
-        this.outcome,
-      );
+      const rt = this.drawnNs[v] * this.load.factor(v, nowNs, 1);
+      this.load.record(v, nowNs);
+      const out = this.sendChild(v, q, rt, nowNs, true);
       bpsShares += out.bpsShares;
       filled += out.filledQty;
       timedOut ||= out.timedOut;
-      // The router learns of a timeout when it fires; the latency itself only when the ack comes.
-      this.answers.push({
-        atNs: out.answerNs,
-        venueId: v,
-        latencyNs: out.timedOut ? Number.NaN : rt,
-        fillFraction: out.filledQty / q,
-      });
+      this.forecasts.onAnswer(v, out.answerNs, out.timedOut ? Number.NaN : rt, out.filledQty / q, q);
     }
     this.orderIndex++;
-    const done = this.orderIndex >= o.ordersPerEpisode;
+    const done = this.done;
     const info = { primaryVenue: primary, hindsightVenue, filledFraction: filled / qty, timedOut, qty };
     return { obs: done ? this.obs : this.observe(), reward: bpsShares / qty, done, info };
   }
 
-  /** The venue whose drawn latency (with this order's load) would have served the whole order best. */
-  private hindsightVenue(nowNs: number): number {
-    const { side, qty, arrivalMid } = this.intent;
+  /**
+   * The outcome of `qty` of the current order sent to `v` at `nowNs` with round trip `rtNs`;
+   * `commit` records what it took from the touch (false for counterfactuals).
+   */
+  private sendChild(v: number, qty: number, rtNs: number, nowNs: number, commit: boolean): ChildOutcome {
+    const tape = this.tape;
+    const side = this.intent.side;
+    const out = this.outcome;
+    const arriveNs = nowNs + rtNs * ENTRY_SHARE;
+    out.timedOut = rtNs > this.opts.timeoutNs || tape.downAt(v, nowNs) || tape.downAt(v, arriveNs);
+    this.fillOut.filledQty = 0;
+    if (out.timedOut) out.answerNs = nowNs + this.opts.timeoutNs;
+    else {
+      out.answerNs = nowNs + rtNs;
+      const i = tape.bookIndexAt(v, arriveNs);
+      const b = tape.books[v];
+      const k = 2 * v + (side > 0 ? 1 : 0);
+      const touch = side > 0 ? b.ask.data[i] : b.bid.data[i];
+      const touchQty = side > 0 ? b.askQty.data[i] : b.bidQty.data[i];
+      const taken = this.takenIndex[k] === i ? this.takenQty[k] : 0;
+      const limitTicks = Math.round(this.limitPx(v) / tape.p.tickPx);
+      matchIoc(side, qty, limitTicks, touch, touchQty, taken, this.fillOut);
+      if (commit && this.fillOut.filledQty > 0) {
+        this.takenIndex[k] = i;
+        this.takenQty[k] = taken + this.fillOut.filledQty;
+      }
+    }
+    const retake = retakeCostTicks(tape.p, tape.stateAt(out.answerNs, this.scratch), side);
+    out.filledQty = this.fillOut.filledQty;
+    out.bpsShares = executionBpsShares(side, qty, this.fillOut, this.feeBps[v], retake, this.mid0Ticks());
+    return out;
+  }
+
+  private mid0Ticks(): number {
+    return this.intent.arrivalMid / this.tape.p.tickPx;
+  }
+
+  /**
+   * The venue whose drawn latency (with this order's load) would have served the whole order
+   * best: what only hindsight knows (the round trips this order will meet).
+   */
+  hindsightVenue(): number {
+    const nowNs = this.nowNs;
     let best = -1;
     let bestBps = Number.NEGATIVE_INFINITY;
     for (let v = 0; v < this.venueCount; v++) {
       if (!this.quotes(v)) continue;
-      const rt = this.latency.roundTripNs(v, nowNs, 1);
-      const out = simulateIoc(
-        this.tape,
-        v,
-        side,
-        qty,
-        this.limitPx(v),
-        nowNs,
-        rt,
-        arrivalMid,
-        this.feeBps[v],
-        this.opts.costs,
-        this.outcome,
-      );
-      if (out.bpsShares > bestBps) {
-        bestBps = out.bpsShares;
+      const rt = this.drawnNs[v] * this.load.factor(v, nowNs, 1);
+      const bps = this.sendChild(v, this.intent.qty, rt, nowNs, false).bpsShares;
+      if (bps > bestBps) {
+        bestBps = bps;
         best = v;
       }
     }
     return best;
   }
 
-  private limitPx(venueId: number): number {
-    const i = this.book.index(0, venueId);
-    return this.intent.side > 0 ? this.book.askPx[i] : this.book.bidPx[i];
-  }
-
   /** Moves the world to the current order's time and builds its observation. */
   private observe(): Float32Array {
     const nowNs = this.nowNs;
-    this.advanceTo(nowNs);
+    this.feed.advanceTo(nowNs);
+    this.forecasts.advanceTo(nowNs, this.fill, FILL_ALPHA);
     const it = this.intent;
     it.symbolId = 0;
-    it.side = this.rng.next() < 0.5 ? 1 : -1;
-    const steps = Math.floor((this.opts.qtyMax - this.opts.qtyMin) / 10) + 1;
-    it.qty = this.opts.qtyMin + 10 * this.rng.int(steps);
-    it.arrivalMid = this.book.mid(0);
+    it.side = this.flow.side[this.orderIndex];
+    it.qty = this.flow.qty[this.orderIndex];
+    it.arrivalMid = this.feed.book.mid(0);
     it.venueId = -1;
     it.limitPx = 0;
-    this.features.write(0, it.side, it.qty, it.arrivalMid, nowNs, this.book, this.forecasts, this, this.obs);
+    for (let v = 0; v < this.venueCount; v++)
+      this.drawnNs[v] = this.latency.sampleRoundTripNs(
+        v,
+        this.tape.congestedAt(v, nowNs),
+        this.tape.burstAt(v, nowNs),
+        this.drawRng,
+      );
+    const table = this.forecasts.table;
+    this.features.write(0, it.side, it.qty, it.arrivalMid, nowNs, this.feed.book, table, this, this.obs);
     return this.obs;
   }
 
-  private advanceTo(tNs: number): void {
-    const tape = this.tape;
-    while (this.cursor < tape.seqLength) {
-      const v = tape.seqVenue[this.cursor];
-      const i = tape.seqIndex[this.cursor];
-      const q = tape.venues[v];
-      if (q.tsNs[i] > tNs) break;
-      const k = this.book.index(0, v);
-      this.book.bidPx[k] = q.bidPx[i];
-      this.book.askPx[k] = q.askPx[i];
-      this.book.bidQty[k] = q.bidQty[i];
-      this.book.askQty[k] = q.askQty[i];
-      this.features.onQuote(0, v, q.tsNs[i], this.book);
-      this.cursor++;
-    }
-    for (; this.nextProbeNs <= tNs; this.nextProbeNs += this.opts.probeIntervalNs)
-      for (let v = 0; v < this.venueCount; v++) {
-        const rt = this.latency.probeNs(v, this.nextProbeNs);
-        this.answers.push({
-          atNs: this.nextProbeNs + rt,
-          venueId: v,
-          latencyNs: rt,
-          fillFraction: Number.NaN,
-        });
-      }
-    let kept = 0;
-    for (const a of this.answers) {
-      if (a.atNs > tNs) {
-        this.answers[kept++] = a;
-        continue;
-      }
-      if (a.latencyNs > 0) this.observeLatency(a.venueId, a.latencyNs);
-      if (!Number.isNaN(a.fillFraction))
-        this.fill[a.venueId] += FILL_ALPHA * (a.fillFraction - this.fill[a.venueId]);
-    }
-    this.answers.length = kept;
-  }
-
-  private observeLatency(venueId: number, latencyNs: number): void {
-    this.forecaster.observe(venueId, latencyNs);
-    if (!this.forecaster.forecast(venueId, this.row)) return;
-    this.row[ForecastCol.samples] = this.forecaster.samples(venueId);
-    this.forecasts.publish(venueId, this.row);
-  }
-
   orderRateHz(venueId: number, nowNs: number): number {
-    return this.latency.rateAt(venueId, nowNs);
+    return this.load.rateAt(venueId, nowNs);
   }
 
   fillRatio(venueId: number): number {

@@ -1,0 +1,57 @@
+/**
+ * The one matching rule of the venue world: a marketable IOC meets the venue's touch as it stands
+ * when the order arrives. It fills up to the touch size when the touch is at or inside its limit
+ * (price improvement included), the rest is cancelled. Shares that we ourselves took from the same
+ * book state earlier are no longer there (the market does not otherwise react to our orders).
+ */
+
+/** What one IOC got at one venue; prices in ticks. */
+export interface IocFill {
+  filledQty: number;
+  fillTicks: number;
+}
+
+export function createIocFill(): IocFill {
+  return { filledQty: 0, fillTicks: 0 };
+}
+
+/**
+ * Matches `qty` against a touch of `touchQty` at `touchTicks` for an order of `side` with limit
+ * `limitTicks`; `takenQty` is what our earlier orders took from this same touch.
+ */
+export function matchIoc(
+  side: number,
+  qty: number,
+  limitTicks: number,
+  touchTicks: number,
+  touchQty: number,
+  takenQty: number,
+  out: IocFill,
+): IocFill {
+  const available = touchQty - takenQty;
+  const crosses = touchTicks > 0 && limitTicks > 0 && side * (touchTicks - limitTicks) <= 1e-9;
+  out.filledQty = crosses && available > 0 ? Math.min(qty, available) : 0;
+  out.fillTicks = out.filledQty > 0 ? touchTicks : 0;
+  return out;
+}
+
+/**
+ * Execution quality of an order, basis points of the arrival mid `mid0Ticks` summed over its
+ * shares: filled shares score side x (mid0 - fill) - fee; missed shares pay `retakeCostTicks`
+ * (side x price + fee of taking them once the answer is back, world-state.ts retakeCostTicks).
+ */
+export function executionBpsShares(
+  side: number,
+  qty: number,
+  fill: IocFill,
+  feeBps: number,
+  retakeCostTicks: number,
+  mid0Ticks: number,
+): number {
+  let bps = 0;
+  if (fill.filledQty > 0)
+    bps += fill.filledQty * ((side * (mid0Ticks - fill.fillTicks) * 1e4) / mid0Ticks - feeBps);
+  const missed = qty - fill.filledQty;
+  if (missed > 0) bps -= (missed * (retakeCostTicks - side * mid0Ticks) * 1e4) / mid0Ticks;
+  return bps;
+}
