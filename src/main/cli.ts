@@ -185,7 +185,11 @@ function buildProgram(): Command {
       'the model to score (default the shipped models/: latency/model.onnx, or the dqn and ppo for the venues)',
     )
     .option('--report <dir>', 'write eval.json and eval.svg there (routing default reports/<utc-stamp>/)')
-    .option('--episodes <n>', 'routing: held-out episodes (default 100)')
+    .option(
+      '--episodes <n>',
+      'routing: held-out episodes (default 100; with --tune training episodes, default 20)',
+    )
+    .option('--tune', 'routing: tune the latency-adjusted router on training seeds and print its constants')
     .option('--mode <mode>', 'whose config/<mode>.yaml venues (default production; routing: fast)')
     .option('--config <path>', 'YAML config file')
     .option('--log-level <level>', 'quiet | normal | verbose | debug')

@@ -45,6 +45,8 @@ export interface EvalCliOptions {
   config?: string;
   /** routing: held-out episodes. */
   episodes?: string;
+  /** routing: tune the latency-adjusted router on training seeds instead of scoring. */
+  tune?: boolean;
   logLevel?: string;
 }
 
@@ -159,6 +161,11 @@ export async function runEvalCommand(
   if (model === 'routing') {
     const { runEvalRoutingCommand } = await import('./eval-routing-command.js');
     const cfg = routingConfig(o, configDir);
+    if (o.tune) {
+      const { runTuneRouting } = await import('./tune-routing-command.js');
+      runTuneRouting(cfg, positiveInt('--episodes', o.episodes) ?? 20, print);
+      return;
+    }
     const episodes = positiveInt('--episodes', o.episodes) ?? 100;
     if (episodes < 2) throw new ConfigError('--episodes', `must be at least 2, got ${episodes}`);
     await runEvalRoutingCommand(

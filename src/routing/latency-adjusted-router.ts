@@ -24,7 +24,7 @@ export interface LatencyAdjustedParams {
 }
 
 /** Tuned on training seeds: `hft eval routing --tune` (docs/rl-routing.md). */
-export const DEFAULT_LATENCY_ADJUSTED = { touchLifeNs: 100e3, missBps: 8, timeoutBps: 5 } as const;
+export const DEFAULT_LATENCY_ADJUSTED = { touchLifeNs: 400e3, missBps: 8, timeoutBps: 5 } as const;
 
 /** Entry leg share of a round trip (as the venue world's order path). */
 const ENTRY_SHARE = 0.5;

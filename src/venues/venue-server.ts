@@ -30,7 +30,8 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { VenueConfig } from '../config/config-types.js';
 import { Random } from '../core/random.js';
-import { LogNormalSpikeLatency, type VenueLatencyModel } from '../market/latency/venue-latency-model.js';
+import { createVenueLatencyModel } from '../market/latency/create-venue-latency-model.js';
+import type { VenueLatencyModel } from '../market/latency/venue-latency-model.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import { VenueBook } from './venue-book.js';
 import type { VenueLogger } from './venue-connection.js';
@@ -137,7 +138,8 @@ export class VenueServer {
     });
     this.scheduler = opts.scheduler ?? new PreciseScheduler();
     this.ownsScheduler = opts.scheduler === undefined;
-    this.latency = new LogNormalSpikeLatency(opts.venue.latency);
+    // The configured latency stack (regimes, bursts, load, outages), as the simulated gateway builds it.
+    this.latency = createVenueLatencyModel(opts.venue.latency, opts.seed);
     this.rng = new Random(opts.seed);
     this.book = new VenueBook(opts.symbols, opts.venue.fee_bps, this.stats);
   }
@@ -239,7 +241,9 @@ export class VenueServer {
   /** Round trip for one message, ms. */
   private roundTripMs(): number {
     const d = this.opts.delayUs;
-    return d !== undefined ? d / 1e3 : this.latency.sampleRoundTripNs(0, this.rng) / 1e6;
+    return d !== undefined
+      ? d / 1e3
+      : this.latency.sampleRoundTripNs(performance.now() * 1e6, this.rng) / 1e6;
   }
 
   private onFrame(ws: WebSocket, session: Session, text: string, arrivalMs: number): void {
