@@ -13,7 +13,8 @@ import { findPolicyDir } from '../ml/rl/policy-store.js';
 import { utcStamp } from './run-preflight.js';
 
 /** The files a model directory holds; eval.json is optional. */
-const MODEL_FILES = ['model.onnx', 'metadata.json', 'eval.json'];
+// parity.json too: a parity file left from the previous model would hold the new one to the wrong outputs.
+const MODEL_FILES = ['model.onnx', 'metadata.json', 'parity.json', 'eval.json'];
 
 /** runs/<utc-stamp>/<model>: a training run's own folder, never one the daemon serves. */
 export function defaultTrainDir(model: string, now = new Date()): string {

@@ -37,23 +37,30 @@ describe('acceptance: the default venues of config/fast.yaml', () => {
     const rng = new Random(cfg.market.seed + i);
     const atNs: number[] = [];
     const ns: number[] = [];
+    const regime = model.part(RegimeSwitchingLatency);
+    /** 1 when the sample met a congested spell (read as it is drawn: the chain never goes back). */
+    const congested: number[] = [];
     for (let t = 0; t < RUN_NS; t += rng.exponential(1e9 / ORDERS_PER_SEC)) {
       atNs.push(t);
       ns.push(model.sampleRoundTripNs(t, rng));
+      congested.push(regime?.regimeAt(t) ?? 0);
     }
     const p50 = median(ns);
     const p99 = quantile(ns, 0.99);
-    return { name: v.name, model, atNs, ns, p50, p99, tailRatio: p99 / p50 };
+    // Outside congested spells (every venue has them now, coupled to volatility in the venue world).
+    const normal = ns.filter((_, k) => congested[k] === 0);
+    const normalTailRatio = quantile(normal, 0.99) / median(normal);
+    return { name: v.name, model, atNs, ns, p50, p99, tailRatio: p99 / p50, normalTailRatio };
   });
 
-  it('has at least one venue whose p99 is >= 3x its p50, and one that is steady', () => {
+  it('has at least one venue whose p99 is >= 3x its p50, and one that is steady outside congestion', () => {
     for (const t of traces) {
       console.info(
         `${t.name}: p50 ${(t.p50 / 1e3).toFixed(0)} us, p99 ${(t.p99 / 1e3).toFixed(0)} us, p99/p50 ${t.tailRatio.toFixed(2)}`,
       );
     }
     expect(Math.max(...traces.map((t) => t.tailRatio))).toBeGreaterThanOrEqual(3);
-    expect(Math.min(...traces.map((t) => t.tailRatio))).toBeLessThan(1.5);
+    expect(Math.min(...traces.map((t) => t.normalTailRatio))).toBeLessThan(1.5);
   });
 
   it('changes regime within a 60 s run, visibly in the trace', () => {
