@@ -82,7 +82,7 @@ export async function runEvalRoutingCommand(
 
 export function formatEvaluation(ev: RoutingEvaluation): string[] {
   const lines = [
-    `held-out episodes: ${ev.episodes} x ${ev.episodeSeconds} s, ${ev.ordersPerEpisode.toFixed(0)} orders each on average (seeds ${ev.seeds[0]}..${ev.seeds[ev.seeds.length - 1]})`,
+    `held-out episodes: ${ev.episodes} x ${ev.episodeSeconds} s, ${ev.ordersPerEpisode.toFixed(0)} orders each on average (seeds ${ev.seeds[0]}..${ev.seeds[ev.seeds.length - 1]}); outages in ${(100 * ev.outageEpisodeShare).toFixed(0)}%, congestion in ${(100 * ev.congestionEpisodeShare).toFixed(0)}% of them`,
     'policy                    bps/share (95% CI)        vs best fixed (95% CI)    vs best-price (95% CI)   gap   fill',
   ];
   for (const p of ev.policies) {
@@ -116,6 +116,8 @@ function evalJson(ev: RoutingEvaluation): unknown {
     orders_per_episode: ev.ordersPerEpisode,
     seeds: ev.seeds,
     best_fixed: ev.bestFixed,
+    outage_episode_share: ev.outageEpisodeShare,
+    congestion_episode_share: ev.congestionEpisodeShare,
     policies: Object.fromEntries(
       ev.policies.map((p) => [
         p.name,

@@ -69,6 +69,8 @@ describe('trained routers end to end (shipped models/)', () => {
     expect(ev.policies['state-oracle'].state_oracle_gap_share).toBe(1);
     expect(ev.policies['state-oracle'].timeouts).toBe(0);
     expect(ev.seeds[0]).toBeGreaterThanOrEqual(3e9);
+    expect(ev.outage_episode_share).toBeGreaterThanOrEqual(0);
+    expect(ev.congestion_episode_share).toBeGreaterThan(0);
     for (const p of Object.values(ev.policies) as { bps: { ci95: number }; hindsight_best_pct: number }[]) {
       expect(Number.isFinite(p.bps.ci95)).toBe(true);
       expect(p.hindsight_best_pct).toBeGreaterThan(0);

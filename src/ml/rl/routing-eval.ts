@@ -44,6 +44,9 @@ export interface RoutingEvaluation {
   ordersPerEpisode: number;
   episodeSeconds: number;
   bestFixed: string;
+  /** Share of the held-out episodes in which some venue had an outage / a congested spell. */
+  outageEpisodeShare: number;
+  congestionEpisodeShare: number;
   policies: PolicyScore[];
 }
 
@@ -76,11 +79,15 @@ export async function evaluateRouting(
   const scores: PolicyScore[] = [];
   let done = 0;
   let orders = 0;
+  const stress = { outage: 0, congestion: 0 };
   for (const p of policies) {
     const forecaster = p.forecaster ?? envOpts.forecaster;
-    const score = await scorePolicy(envFor(forecaster), p, forecaster, seeds, () =>
-      onEpisode?.(++done, episodes * policies.length),
-    );
+    const env = envFor(forecaster);
+    const first = p === policies[0];
+    const score = await scorePolicy(env, p, forecaster, seeds, () => {
+      if (first) countStress(env, stress);
+      onEpisode?.(++done, episodes * policies.length);
+    });
     orders = score.orders;
     scores.push(score.score);
   }
@@ -92,8 +99,23 @@ export async function evaluateRouting(
     ordersPerEpisode: orders / episodes,
     episodeSeconds: envOpts.episodeNs / 1e9,
     bestFixed: fixed.length > 0 ? fixed.reduce((a, b) => (b.bps.mean > a.bps.mean ? b : a)).name : '',
+    outageEpisodeShare: stress.outage / episodes,
+    congestionEpisodeShare: stress.congestion / episodes,
     policies: scores,
   };
+}
+
+/** Counts whether the episode just run (the env's tape) had an outage or a congested spell anywhere. */
+function countStress(env: RoutingEnv, stress: { outage: number; congestion: number }): void {
+  let outage = false;
+  let congestion = false;
+  for (let v = 0; v < env.venueCount; v++) {
+    const t = env.tape.pathTotals(v);
+    outage ||= t.downNs > 0;
+    congestion ||= t.congestedNs > 0;
+  }
+  if (outage) stress.outage++;
+  if (congestion) stress.congestion++;
 }
 
 async function scorePolicy(
