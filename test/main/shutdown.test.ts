@@ -17,7 +17,8 @@ async function runUntilSigterm(onShutdown: 'cancel' | 'leave', signals: NodeJS.S
   const config = join(dir, 'mm.yaml');
   writeFileSync(
     config,
-    `trading:\n  strategy:\n    name: market-making\n    quote_ttl_ms: 5000\nsystem:\n  on_shutdown: ${onShutdown}\n`,
+    // Quotes 5 bps from the mid rest (the venues' spreads are ~0.5-0.8 bps): open orders at the signal.
+    `trading:\n  strategy:\n    name: market-making\n    quote_ttl_ms: 5000\n    half_spread_bps: 5\nsystem:\n  on_shutdown: ${onShutdown}\n`,
   );
   const report = join(dir, 'run');
   const child = spawn(
