@@ -4,6 +4,8 @@
  * the venue and the time the message leaves (hftbacktest's ConstantLatency and IntpOrderLatency
  * are the reference).
  */
+import { upperBound } from '../core/sorted-search.js';
+
 export interface OrderLatency {
   readonly name: string;
   entryNs(venueId: number, atNs: number): number;
@@ -110,16 +112,4 @@ export class RecordedDecisionLatency {
     this.cursor = i;
     return this.series.roundTripNs[i];
   }
-}
-
-/** First index whose value is > x. */
-function upperBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

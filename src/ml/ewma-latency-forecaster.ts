@@ -8,8 +8,9 @@ export interface LatencyForecaster {
   forecast(venueId: number, out: Float64Array): boolean;
 }
 
-const Z90 = 1.2815515655446004;
-const Z99 = 2.3263478740408408;
+/** Standard normal quantiles at 0.90 and 0.99. */
+export const Z90 = 1.2815515655446004;
+export const Z99 = 2.3263478740408408;
 
 export class EwmaLatencyForecaster implements LatencyForecaster {
   private readonly mu: Float64Array;

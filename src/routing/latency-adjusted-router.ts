@@ -10,6 +10,7 @@
  */
 import { ForecastCol } from '../ml/forecast-table.js';
 import type { OrderIntent } from '../strategies/strategy.js';
+import { ENTRY_SHARE } from '../venues/models/order-latency.js';
 import type { RouteContext, Router } from './router.js';
 
 export interface LatencyAdjustedParams {
@@ -25,9 +26,6 @@ export interface LatencyAdjustedParams {
 
 /** Tuned on training seeds: `hft eval routing --tune` (docs/rl-routing.md). */
 export const DEFAULT_LATENCY_ADJUSTED = { touchLifeNs: 400e3, missBps: 8, timeoutBps: 5 } as const;
-
-/** Entry leg share of a round trip (as the venue world's order path). */
-const ENTRY_SHARE = 0.5;
 
 export class LatencyAdjustedRouter implements Router {
   readonly name = 'latency-adjusted';

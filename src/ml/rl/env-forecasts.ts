@@ -13,13 +13,10 @@ import type { LoadMeter } from '../../venues/models/load-meter.js';
 import type { OrderLatency } from '../../venues/models/order-latency.js';
 import type { WorldTape } from '../../venues/models/world-tape.js';
 import { createForecaster } from '../create-forecaster.js';
-import { EwmaLatencyForecaster } from '../ewma-latency-forecaster.js';
+import { EwmaLatencyForecaster, Z90, Z99 } from '../ewma-latency-forecaster.js';
 import { createForecastTable, FORECAST_COLS, ForecastCol, ForecastTable } from '../forecast-table.js';
 import type { VenueForecaster } from '../predict-stage.js';
 import type { RoutingEnvOptions } from './env-options.js';
-
-const Z90 = 1.2815515655446004;
-const Z99 = 2.3263478740408408;
 
 /** A latency answer (probe or order) on its way back, and for orders the filled fraction. */
 interface Answer {
@@ -113,25 +110,13 @@ export class EnvForecasts {
 
   private publishTrue(tNs: number): void {
     const tape = this.tape;
-    const lat = this.latency;
-    const world = tape.p;
+    const row = this.row;
     for (let v = 0; v < tape.venueCount; v++) {
-      const row = this.row;
-      if (tape.downAt(v, tNs)) {
-        row.fill(this.opts.timeoutNs, 0, 4);
-      } else {
-        const congested = tape.congestedAt(v, tNs);
-        const burst = tape.burstAt(v, tNs);
+      if (tape.downAt(v, tNs)) row.fill(this.opts.timeoutNs, 0, 4);
+      else {
+        this.latency.lawNs(v, tape.congestedAt(v, tNs), tape.burstAt(v, tNs), Z90, Z99, row);
         const load = this.load.factor(v, tNs, 1);
-        const l = world.venues[v].latency;
-        const sigma = congested ? (l.regimes?.congested_sigma ?? l.jitter_sigma) : l.jitter_sigma;
-        const median = lat.medianNs(v, congested) * load;
-        const spikeProb = burst ? (l.bursts?.spike_prob ?? l.spike_prob) : l.spike_prob;
-        const spike = l.spike_us * 1e3 * load;
-        row[ForecastCol.p50Ns] = spikeProb > 0.5 ? median + spike : median;
-        row[ForecastCol.p90Ns] = spikeProb > 0.1 ? median + spike : median * Math.exp(Z90 * sigma);
-        row[ForecastCol.p99Ns] = spikeProb > 0.01 ? median + 1.5 * spike : median * Math.exp(Z99 * sigma);
-        row[ForecastCol.meanNs] = lat.meanRoundTripNs(v, congested, burst) * load;
+        for (let c = 0; c < 4; c++) row[c] *= load;
       }
       row[ForecastCol.samples] = 1e6;
       row[ForecastCol.updatedTsNs] = tNs;

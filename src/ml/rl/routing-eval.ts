@@ -91,14 +91,13 @@ export async function evaluateRouting(
     orders = score.orders;
     scores.push(score.score);
   }
-  compare(scores);
-  const fixed = scores.filter((s) => s.kind === 'fixed');
+  const best = compare(scores);
   return {
     episodes,
     seeds,
     ordersPerEpisode: orders / episodes,
     episodeSeconds: envOpts.episodeNs / 1e9,
-    bestFixed: fixed.length > 0 ? fixed.reduce((a, b) => (b.bps.mean > a.bps.mean ? b : a)).name : '',
+    bestFixed: best?.name ?? '',
     outageEpisodeShare: stress.outage / episodes,
     congestionEpisodeShare: stress.congestion / episodes,
     policies: scores,
@@ -164,8 +163,11 @@ async function scorePolicy(
   return { score, orders };
 }
 
-/** Paired differences to the best fixed router and to best price, and the state-oracle gap share. */
-function compare(scores: PolicyScore[]): void {
+/**
+ * Paired differences to the best fixed router and to best price, and the state-oracle gap share;
+ * returns the best fixed router.
+ */
+function compare(scores: PolicyScore[]): PolicyScore | undefined {
   const fixed = scores.filter((s) => s.kind === 'fixed');
   const best = fixed.length > 0 ? fixed.reduce((a, b) => (b.bps.mean > a.bps.mean ? b : a)) : undefined;
   const bestPrice = scores.find((s) => s.name === 'best-price');
@@ -177,4 +179,5 @@ function compare(scores: PolicyScore[]): void {
     if (best && oracle && oracle.bps.mean > best.bps.mean)
       s.gapShare = (s.bps.mean - best.bps.mean) / (oracle.bps.mean - best.bps.mean);
   }
+  return best;
 }

@@ -50,8 +50,20 @@ export class OrderLatency {
     );
   }
 
-  /** Median round trip of venue `v` in the given congestion state, ns. */
-  medianNs(v: number, congested: boolean): number {
-    return this.medians[2 * v + (congested ? 1 : 0)];
+  /**
+   * The venue's true latency law in the given hidden state, before load: writes [p50, p90, p99,
+   * mean] ns into `out` (log-normal quantiles; a spike at least as likely as the quantile's tail
+   * sets it instead). `z90`, `z99`: standard normal quantiles.
+   */
+  lawNs(v: number, congested: boolean, burst: boolean, z90: number, z99: number, out: Float64Array): void {
+    const k = 2 * v + (congested ? 1 : 0);
+    const median = this.medians[k];
+    const sigma = this.sigma[k];
+    const spikeProb = this.spikeProb[2 * v + (burst ? 1 : 0)];
+    const spike = this.spikeNs[v];
+    out[0] = spikeProb > 0.5 ? median + spike : median;
+    out[1] = spikeProb > 0.1 ? median + spike : median * Math.exp(z90 * sigma);
+    out[2] = spikeProb > 0.01 ? median + 1.5 * spike : median * Math.exp(z99 * sigma);
+    out[3] = this.meanRoundTripNs(v, congested, burst);
   }
 }

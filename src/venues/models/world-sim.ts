@@ -20,7 +20,7 @@
  */
 import type { Random } from '../../core/random.js';
 import type { WorldParams } from './world-params.js';
-import { fairAsk, fairBid, freshAsk, freshBid, spreadShape, type WorldState } from './world-state.js';
+import { behindOdds, fairAsk, fairBid, freshAsk, freshBid, type WorldState } from './world-state.js';
 
 export const WorldEvent = {
   jump: 0,
@@ -236,7 +236,7 @@ export class WorldSim {
   }
 
   private requote(s: WorldState, v: number, rng: Random): void {
-    const odds = spreadShape(this.p, s, v).behindOdds;
+    const odds = behindOdds(this.p, s, v);
     s.behindBid[v] = rng.next() < odds ? 1 : 0;
     s.behindAsk[v] = rng.next() < odds ? 1 : 0;
     s.bid[v] = freshBid(this.p, s, v);

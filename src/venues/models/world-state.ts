@@ -65,20 +65,25 @@ export function copyWorldState(from: WorldState, to: WorldState): void {
 }
 
 /**
- * Venue `v`'s spread in ticks in the state's volatility regime (config spread_bps at the symbol's
- * price is the average spread, wider while volatile): whole ticks each side beyond a one-tick
- * spread, and the odds that a side sits one tick further back (so the average comes out right).
+ * Venue `v`'s average spread in ticks in the state's volatility regime (config spread_bps at the
+ * symbol's price, wider while volatile). It quotes whole ticks: `extraTicks` each side beyond a
+ * one-tick spread always, and a side sits one tick further back with `behindOdds`, so the
+ * average comes out right.
  */
-export function spreadShape(p: WorldParams, s: WorldState, v: number): { extra: number; behindOdds: number } {
-  const spread = p.venues[v].spreadTicks * (s.volatile ? p.volatileSpreadX : 1);
-  const extra = Math.max(0, Math.floor((spread - 1) / 2));
-  return { extra, behindOdds: Math.min(1, Math.max(0, (spread - 1 - 2 * extra) / 2)) };
+function spreadTicks(p: WorldParams, s: WorldState, v: number): number {
+  return p.venues[v].spreadTicks * (s.volatile ? p.volatileSpreadX : 1);
 }
 
 /** Ticks each side beyond a one-tick spread that venue `v` always quotes. */
 export function extraTicks(p: WorldParams, s: WorldState, v: number): number {
-  const spread = p.venues[v].spreadTicks * (s.volatile ? p.volatileSpreadX : 1);
-  return Math.max(0, Math.floor((spread - 1) / 2));
+  return Math.max(0, Math.floor((spreadTicks(p, s, v) - 1) / 2));
+}
+
+/** Odds that a side of venue `v`'s quote sits one tick behind its fair level. */
+export function behindOdds(p: WorldParams, s: WorldState, v: number): number {
+  const spread = spreadTicks(p, s, v);
+  const extra = Math.max(0, Math.floor((spread - 1) / 2));
+  return Math.min(1, Math.max(0, (spread - 1 - 2 * extra) / 2));
 }
 
 /** The best bid any venue's market makers would quote around the current efficient price, ticks. */

@@ -6,6 +6,7 @@
  * the same market. `stateAt` rebuilds the whole world state at any instant for the state oracle.
  */
 import { Random } from '../../core/random.js';
+import { upperBound } from '../../core/sorted-search.js';
 import type { WorldParams } from './world-params.js';
 import { type WorldObserver, WorldSim } from './world-sim.js';
 import { createWorldState, type WorldState } from './world-state.js';
@@ -25,16 +26,8 @@ class Column {
 }
 
 /** Index of the last entry of the sorted `ts[0..length)` at or before `t`; -1 before the first. */
-export function lastAtOrBefore(ts: Float64Array, length: number, t: number): number {
-  if (length === 0 || ts[0] > t) return -1;
-  let lo = 0;
-  let hi = length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ts[mid] <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+function lastAtOrBefore(ts: Float64Array, length: number, t: number): number {
+  return upperBound(ts, t, length) - 1;
 }
 
 export interface VenueBookSeries {
