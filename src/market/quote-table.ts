@@ -46,6 +46,11 @@ export class QuoteTable {
     return this.table.readRow(symbolId * this.venueCount + venueId, out) !== 0;
   }
 
+  /** Changes whenever the venue's quote of the symbol is republished (0: never quoted). */
+  version(symbolId: number, venueId: number): number {
+    return this.table.version(symbolId * this.venueCount + venueId);
+  }
+
   /** Cross-venue mid: (best bid + best ask) / 2 over venues that quote; NaN when none does. */
   referenceMid(symbolId: number): number {
     let bestBid = 0;

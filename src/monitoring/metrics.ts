@@ -141,10 +141,11 @@ export function createMetricsRegistry(
   add(
     new SnapshotHistogram(
       'hft_inference_seconds',
-      'Forecast refresh for all venues (ewma), and a trained router decision (routing_policy), by model.',
+      'Forecast refresh for all venues (ewma), a trained router decision in the route stage (routing_policy), and its routing-table refresh beside the order path (routing_table), by model.',
       () => [
         { labels: { model: 'ewma' }, hist: m.hist.predict_inference },
         { labels: { model: 'routing_policy' }, hist: m.hist.policy_decision },
+        { labels: { model: 'routing_table' }, hist: m.hist.policy_inference },
       ],
     ),
   );

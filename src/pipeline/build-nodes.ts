@@ -28,9 +28,11 @@ import { createForecaster } from '../ml/create-forecaster.js';
 import { ForecastTable } from '../ml/forecast-table.js';
 import { PredictStage } from '../ml/predict-stage.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
-import { createPolicyRouter, isPolicyRouterName } from '../routing/create-policy-router.js';
+import { BestPriceRouter } from '../routing/best-price-router.js';
 import { createRouter } from '../routing/create-router.js';
 import { RouteStage } from '../routing/route-stage.js';
+import { RoutingTable } from '../routing/routing-table.js';
+import { POLICY_MAX_AGE_NS, TablePolicyRouter } from '../routing/table-policy-router.js';
 import { ControlBlock } from '../run-state/control-block.js';
 import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { Doorbell } from '../shm/doorbell.js';
@@ -39,6 +41,7 @@ import { createStrategy } from '../strategies/create-strategy.js';
 import { ExecuteNode } from './execute-node.js';
 import { IngestNode, PACED_BATCH } from './ingest-node.js';
 import type { PipelineHandles } from './pipeline-handles.js';
+import { createPolicyTableNode, type PolicyTableNode } from './policy-table-node.js';
 import { PredictNode } from './predict-node.js';
 import { RiskNode } from './risk-node.js';
 import { RouteNode } from './route-node.js';
@@ -49,7 +52,10 @@ import { hostOf, RING_CONSUMERS, type RingName, WAKING_RINGS } from './topology.
 export interface HostOverrides {
   readonly source?: MarketSource;
   readonly gateway?: VenueGateway;
-  /** The trained routing policy when the router is dqn or ppo (loaded by run-host or the backtester). */
+  /**
+   * The trained routing policy when the router is dqn or ppo, for the host that runs predict
+   * (loaded by run-host or the backtester): it fills the routing table beside the order path.
+   */
   readonly policy?: OnnxPolicy;
 }
 
@@ -167,9 +173,12 @@ export function buildHost(
   const bell = new Doorbell(h.bells[hostIndex]);
   // Socket callbacks wake this host's own doorbell when they queue something.
   const wake = () => bell.wake();
-  const nodes = h.hosts[hostIndex].stages.map((stage) =>
+  const stages = h.hosts[hostIndex].stages;
+  const nodes = stages.map((stage) =>
     buildNode(stage, h, registry, metrics, control, clock, wake, overrides),
   );
+  if (stages.includes('predict') && h.routes !== null)
+    nodes.push(policyTableNode(h, registry, metrics, control, clock, overrides));
   workerLogger().debug(
     { host: h.hosts[hostIndex].name, stages: h.hosts[hostIndex].stages, wait: h.settings.waitStrategy },
     'host built',
@@ -244,22 +253,15 @@ function buildNode(
       const strategy = createStrategy(registry.symbolCount, t, feeBps);
       const positionSlots = metrics.slots(registry.symbolCount, (i) => `symbol_${i}_position`);
       const strategyCtx = { position: (symbolId: number) => metrics.counters.get(positionSlots[symbolId]) };
-      const router = isPolicyRouterName(s.router)
-        ? createPolicyRouter(
-            requirePolicy(s.router, overrides),
-            registry.symbolCount,
-            registry.venueCount,
-            feeBps,
-            {
-              warmIntervalNs: s.inferenceWarmNs,
-              onFailure: (err) =>
-                workerLogger().error(
-                  { router: s.router, err: err.message },
-                  'routing policy: onnxruntime failed; best-price routes from now on',
-                ),
-            },
-          )
-        : createRouter(s.router, s.risk.ack_timeout_ms * 1e6);
+      const router =
+        h.routes !== null
+          ? new TablePolicyRouter(
+              s.router,
+              new RoutingTable(h.routes),
+              new BestPriceRouter(),
+              POLICY_MAX_AGE_NS,
+            )
+          : createRouter(s.router, s.risk.ack_timeout_ms * 1e6);
       const forecasts = new ForecastTable(h.forecasts);
       const route = new RouteStage(
         registry.symbolCount,
@@ -332,6 +334,30 @@ function buildNode(
       );
     }
   }
+}
+
+function policyTableNode(
+  h: PipelineHandles,
+  registry: Registry,
+  metrics: PipelineMetrics,
+  control: ControlBlock,
+  clock: Clock,
+  overrides: HostOverrides,
+): PolicyTableNode {
+  const s = h.settings;
+  return createPolicyTableNode(
+    h,
+    registry,
+    metrics,
+    control,
+    clock,
+    requirePolicy(s.router, overrides),
+    (err) =>
+      workerLogger().error(
+        { router: s.router, err: err.message },
+        'routing policy: onnxruntime failed; best-price routes from now on',
+      ),
+  );
 }
 
 function requirePolicy(name: string, overrides: HostOverrides): OnnxPolicy {

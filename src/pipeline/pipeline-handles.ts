@@ -10,6 +10,8 @@ import type { RecoveredState } from '../execution/journal-replay.js';
 import type { TickBurst } from '../market/burst-source.js';
 import { createQuoteTable } from '../market/quote-table.js';
 import { createForecastTable } from '../ml/forecast-table.js';
+import { isPolicyRouterName } from '../routing/create-policy-router.js';
+import { createRoutingTable, type RoutingTableHandle } from '../routing/routing-table.js';
 import { type ControlBlockHandle, createControlBlock } from '../run-state/control-block.js';
 import { createPipelineMetrics, type PipelineMetricsHandle } from '../run-state/pipeline-metrics.js';
 import { DOORBELL_BYTES } from '../shm/doorbell.js';
@@ -80,6 +82,8 @@ export interface PipelineHandles {
   readonly bells: SharedArrayBuffer[];
   readonly quotes: SeqlockTableHandle;
   readonly forecasts: SeqlockTableHandle;
+  /** A trained router's decisions, made ahead of the orders (null: a fixed router routes). */
+  readonly routes: RoutingTableHandle | null;
   readonly metrics: PipelineMetricsHandle;
   readonly control: ControlBlockHandle;
 }
@@ -163,6 +167,9 @@ export function createPipelineHandles(
     bells: hosts.map(() => new SharedArrayBuffer(DOORBELL_BYTES)),
     quotes: createQuoteTable(registry.symbolCount, registry.venueCount),
     forecasts: createForecastTable(registry.venueCount),
+    routes: isPolicyRouterName(settings.router)
+      ? createRoutingTable(registry.symbolCount, registry.venueCount)
+      : null,
     metrics: createPipelineMetrics(
       registry.toData(),
       hosts.map((h) => h.name),

@@ -1,10 +1,9 @@
 import type { RouteStage } from '../routing/route-stage.js';
 import { Breaker, type ControlBlock } from '../run-state/control-block.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
-import { type Order, OrderCodec, TickCodec } from '../shm/records.js';
+import { OrderCodec, TickCodec } from '../shm/records.js';
 import type { SpscRing } from '../shm/spsc-ring.js';
-import { MAX_INTENTS_PER_TICK } from '../strategies/strategy.js';
-import { BATCH, type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stage-node.js';
+import { BATCH, type HostTime, type StageNode } from './stage-node.js';
 
 /**
  * Ticks in, orders out. Orders are never dropped silently: a full order ring is a fault that
@@ -13,22 +12,9 @@ import { BATCH, type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stag
 export class RouteNode implements StageNode {
   readonly name = 'route';
   private readonly tick = TickCodec.create();
-  private readonly outOrders = Array.from({ length: MAX_INTENTS_PER_TICK }, () => OrderCodec.create());
+  private readonly outOrders;
   private readonly droppedSlot: number;
   private readonly tripSlot: number;
-  /** A policy router decides the poll's orders in one batch after its ticks. */
-  private readonly policyRouted: boolean;
-  private readonly decided = OrderCodec.create();
-  private completed = 0;
-  private readonly emit = (order: Order) => {
-    const off = this.orders.claim();
-    if (off < 0) {
-      this.orderRingFull();
-      return;
-    }
-    OrderCodec.write(this.orders.f64, this.orders.i32, off, order);
-    this.completed++;
-  };
 
   constructor(
     private readonly stage: RouteStage,
@@ -39,21 +25,14 @@ export class RouteNode implements StageNode {
   ) {
     this.droppedSlot = metrics.slot('orders_dropped');
     this.tripSlot = metrics.slot('breaker_trips');
-    this.policyRouted = stage.policyRouted;
+    this.outOrders = Array.from({ length: stage.maxOrdersPerTick }, () => OrderCodec.create());
   }
 
-  poll(time: HostTime): number {
-    const nowNs = time[NOW_NS];
+  poll(_time: HostTime): number {
     const n = Math.min(this.ticks.available(), BATCH);
-    if (n === 0) {
-      if (this.policyRouted) this.stage.keepWarm(nowNs);
-      return 0;
-    }
+    if (n === 0) return 0;
     let sent = 0;
-    this.completed = 0;
     for (let i = 0; i < n; i++) {
-      if (this.policyRouted && this.stage.decisionBatchFull)
-        this.stage.completeDecisions(this.decided, this.emit);
       TickCodec.read(this.ticks.f64, this.ticks.i32, this.ticks.next(), this.tick);
       const k = this.stage.onTick(this.tick, this.outOrders);
       for (let j = 0; j < k; j++) {
@@ -67,10 +46,8 @@ export class RouteNode implements StageNode {
       }
     }
     this.ticks.release();
-    if (this.policyRouted) this.stage.completeDecisions(this.decided, this.emit);
-    sent += this.completed;
     if (sent > 0) this.orders.publish();
-    return n + this.completed;
+    return n;
   }
 
   private orderRingFull(): void {
@@ -82,13 +59,7 @@ export class RouteNode implements StageNode {
     return this.ticks.available() > 0;
   }
 
-  lowerDue(time: HostTime): void {
-    lowerDueNs(time, this.dueNs());
-  }
-
-  private dueNs(): number {
-    return this.stage.nextWarmNs();
-  }
+  lowerDue(_time: HostTime): void {}
 
   close(): void {}
 }

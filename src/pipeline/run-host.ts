@@ -43,7 +43,7 @@ function waitStrategyFor(h: PipelineHandles, hostIndex: number): WaitStrategyNam
 export async function runHost(h: PipelineHandles, hostIndex: number, clock: Clock): Promise<void> {
   const router = h.settings.router;
   const policy =
-    h.hosts[hostIndex].stages.includes('route') && isPolicyRouterName(router)
+    h.hosts[hostIndex].stages.includes('predict') && isPolicyRouterName(router)
       ? loadPolicy(router, h.registry.venues)
       : undefined;
   const ctx = buildHost(h, hostIndex, clock, { policy });

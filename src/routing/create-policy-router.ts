@@ -1,13 +1,12 @@
 /**
  * The trained routers (`dqn`, `ppo`): the shipped model trained for the run's venues
- * (src/ml/rl/policy-store.ts) loaded into onnxruntime-node and served by PolicyRouter.
+ * (src/ml/rl/policy-store.ts) loaded into onnxruntime-node. It decides ahead of the orders into a
+ * routing table (policy-table-builder.ts) that the route stage reads (table-policy-router.ts).
  */
 import { POLICY_ROUTERS, type PolicyRouterName } from '../config/config-types.js';
 import { modelsDir } from '../ml/models-dir.js';
 import { OnnxPolicy } from '../ml/rl/onnx-policy.js';
 import { findPolicyDir, policyDirs, readMetadata } from '../ml/rl/policy-store.js';
-import { BestPriceRouter } from './best-price-router.js';
-import { PolicyRouter } from './policy-router.js';
 
 export function isPolicyRouterName(name: string): name is PolicyRouterName {
   return (POLICY_ROUTERS as readonly string[]).includes(name);
@@ -30,19 +29,4 @@ export function loadPolicy(name: PolicyRouterName, venues: readonly string[]): O
   const dir = findPolicyDir(name, venues);
   if (dir === null) throw new Error(policyProblem(name, venues) ?? `no ${name} model`);
   return OnnxPolicy.load(dir);
-}
-
-/**
- * A route-stage router over a loaded policy; best-price decides when its batch is full or if
- * onnxruntime fails to run the policy (`onFailure` is told). A throw-away inference runs after
- * `warmIntervalNs` without one (0: never).
- */
-export function createPolicyRouter(
-  policy: OnnxPolicy,
-  symbolCount: number,
-  venueCount: number,
-  feeBps: Float64Array,
-  opts: { warmIntervalNs: number; onFailure: (err: Error) => void },
-): PolicyRouter {
-  return new PolicyRouter(policy, symbolCount, venueCount, feeBps, new BestPriceRouter(), opts);
 }

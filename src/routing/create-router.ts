@@ -23,6 +23,8 @@ export function createRouter(name: RouterName, ackTimeoutNs = 1e9): Router {
     case 'latency-adjusted':
       return new LatencyAdjustedRouter({ ...DEFAULT_LATENCY_ADJUSTED, timeoutNs: ackTimeoutNs });
     default:
-      throw new Error(`router ${name}: a policy router; build it with createPolicyRouter (src/ml/rl)`);
+      throw new Error(
+        `router ${name}: a policy router; it routes from the routing table its policy fills (table-policy-router.ts)`,
+      );
   }
 }

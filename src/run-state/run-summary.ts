@@ -42,8 +42,12 @@ export interface RunSummary<Backtest = object> {
     tick_to_order: DurationSummaryUs;
     order_to_ack: DurationSummaryUs;
     predict_inference: DurationSummaryUs;
-    /** A trained router's decision: order queued for inference -> order emitted (dqn, ppo only). */
+    /** A trained router's decision in the route stage: routing-table read -> order emitted (dqn, ppo only). */
     policy_decision: DurationSummaryUs;
+    /** The trained policy's batched inference refreshing the routing table, beside the order path. */
+    policy_inference: DurationSummaryUs;
+    /** How old the routing-table decision an order used was. */
+    policy_table_age: DurationSummaryUs;
     stages: Record<string, DurationSummaryUs>;
     order_to_ack_by_venue: Record<string, DurationSummaryUs>;
   };
@@ -65,7 +69,12 @@ export interface RunSummary<Backtest = object> {
   pnl: { realized: number; unrealized: number; fees: number; total: number };
   positions: Record<string, number>;
   risk: { breaker_trips: number; checks: number; rejections: Record<string, number> };
-  routing: { policy: string; by_venue: Record<string, number> };
+  routing: {
+    policy: string;
+    by_venue: Record<string, number>;
+    /** A trained router's orders: split from its routing table, or routed by the fallback (no fresh decision). */
+    table: { refreshes: number; decided: number; fallback: number };
+  };
   gc: { count: number; max_pause_ms: number; by_thread: Record<string, number> };
   backtest: Backtest | null;
 }
@@ -108,6 +117,8 @@ export function buildSummary(
       order_to_ack: m.hist.order_to_ack.summaryUs(),
       predict_inference: m.hist.predict_inference.summaryUs(),
       policy_decision: m.hist.policy_decision.summaryUs(),
+      policy_inference: m.hist.policy_inference.summaryUs(),
+      policy_table_age: m.hist.policy_table_age.summaryUs(),
       stages: {
         ingest: m.hist.stage_ingest.summaryUs(),
         predict: m.hist.stage_predict.summaryUs(),
@@ -135,7 +146,15 @@ export function buildSummary(
     pnl: { realized, unrealized, fees, total: cents(realized + unrealized - fees) },
     positions: Object.fromEntries(registry.symbols.map((s, i) => [s, c(`symbol_${i}_position`)])),
     risk: { breaker_trips: c('breaker_trips'), checks: c('risk_checks'), rejections },
-    routing: { policy: cfg.routing.router, by_venue: byVenue((v) => c(`venue_${v}_routed`)) },
+    routing: {
+      policy: cfg.routing.router,
+      by_venue: byVenue((v) => c(`venue_${v}_routed`)),
+      table: {
+        refreshes: c('policy_table_refreshes'),
+        decided: c('policy_table_decisions'),
+        fallback: c('policy_table_fallbacks'),
+      },
+    },
     gc: {
       count: hostNames.reduce((a, h) => a + c(`host_${h}_gc_count`), 0),
       max_pause_ms: cents(Math.max(0, ...hostNames.map((h) => c(`host_${h}_gc_max_pause_ms`)))),

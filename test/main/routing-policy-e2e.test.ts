@@ -18,7 +18,7 @@ function hft(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 60_000) {
 
 describe('trained routers end to end (shipped models/)', () => {
   it.each(['dqn', 'ppo'])(
-    'hft run --router %s routes live orders through onnxruntime, then backtests them',
+    'hft run --router %s routes live orders from the routing table onnxruntime fills, then backtests them',
     (router) => {
       const report = mkdtempSync(join(tmpdir(), `hft-run-${router}-`));
       const r = hft([
@@ -45,6 +45,10 @@ describe('trained routers end to end (shipped models/)', () => {
       const routed = Object.values(s.routing.by_venue as Record<string, number>).reduce((a, b) => a + b, 0);
       expect(routed).toBeGreaterThan(0);
       expect(s.orders.dropped ?? 0).toBe(0);
+      // The policy decided ahead of the orders (beside the order path) and the orders used it.
+      expect(s.latency_us.policy_inference.count).toBeGreaterThan(0);
+      expect(s.routing.table.decided).toBeGreaterThan(0);
+      expect(s.routing.table.decided).toBeGreaterThan(s.routing.table.fallback);
       // The backtest phase replayed the run's recording through the same policy, with the
       // tick->order times the live run measured.
       expect(s.backtest.router).toBe(router);

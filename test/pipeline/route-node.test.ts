@@ -1,7 +1,7 @@
 /**
- * RouteNode with a trained policy: a poll that reads more order-producing ticks than one
- * decision batch holds decides them all with the policy (the node completes a full batch before
- * the next tick), in tick order; an idle poll keeps the inference warm on schedule.
+ * RouteNode with a trained policy: the orders of a poll are decided from the routing table the
+ * policy-table node filled beside the order path; the route node never runs onnxruntime. The
+ * policy-table node polls on its interval once orders ask for decisions.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-onnx-exporter.js';
 import { OnnxPolicy } from '../../src/ml/rl/onnx-policy.js';
 import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
 import { featureCount, featureNames } from '../../src/ml/rl/routing-features.js';
+import { PolicyTableNode } from '../../src/pipeline/policy-table-node.js';
 import { RouteNode } from '../../src/pipeline/route-node.js';
 import {
   createHostTime,
@@ -19,8 +20,11 @@ import {
   type StageNode,
 } from '../../src/pipeline/stage-node.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
-import { PolicyRouter } from '../../src/routing/policy-router.js';
+import { CounterSignals } from '../../src/routing/counter-signals.js';
+import { PolicyTableBuilder } from '../../src/routing/policy-table-builder.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
+import { createRoutingTable, RoutingTable } from '../../src/routing/routing-table.js';
+import { TablePolicyRouter } from '../../src/routing/table-policy-router.js';
 import { ControlBlock, createControlBlock } from '../../src/run-state/control-block.js';
 import { OrderCodec, OrderLayout, TickCodec, TickLayout } from '../../src/shm/records.js';
 import { createRing, SpscRing } from '../../src/shm/spsc-ring.js';
@@ -43,36 +47,68 @@ function venue2Policy(): OnnxPolicy {
   return OnnxPolicy.fromBytes(exportMlpToOnnx([layer], { inputName: 'obs' }), meta);
 }
 
-/** Buys 10 + the tick's sequence on every tick of venue 0 after the first three. */
+/** Buys 100 on every tick of venue 0 after the first three. */
 const buyer: Strategy = {
   id: 1,
   name: 'buyer',
   onTick(tick, book, intents: OrderIntent[]) {
     if (tick.seq < 3) return 0;
-    routedIntent(intents[0], book, 1, 10 + tick.seq);
+    routedIntent(intents[0], book, 1, 100);
     return 1;
   },
 };
 
-function setup(warmIntervalNs = 0) {
+function setup() {
   const f = stageFixture(['AAPL'], VENUES);
   const fees = Float64Array.of(0, 0, 0);
-  const router = new PolicyRouter(venue2Policy(), 1, 3, fees, new BestPriceRouter(), { warmIntervalNs });
-  const stage = new RouteStage(
-    1,
-    3,
-    buyer,
-    router,
-    new ForecastTable(createForecastTable(3)),
+  const control = new ControlBlock(createControlBlock(1));
+  const forecasts = new ForecastTable(createForecastTable(3));
+  const table = createRoutingTable(1, 3);
+  const policy = venue2Policy();
+  let inferences = 0;
+  const run = policy.scoresInto.bind(policy);
+  policy.scoresInto = (input, output) => {
+    inferences++;
+    return run(input, output);
+  };
+  const builder = new PolicyTableBuilder(
+    policy,
+    f.quotes,
+    forecasts,
+    new CounterSignals(f.metrics, 3),
+    new RoutingTable(table),
+    control,
     fees,
-    new ControlBlock(createControlBlock(1)),
     f.clock,
     f.metrics,
+    { maxUnchangedNs: 10e6 },
   );
+  const router = new TablePolicyRouter('dqn', new RoutingTable(table), new BestPriceRouter(), 50e6);
+  const stage = new RouteStage(1, 3, buyer, router, forecasts, fees, control, f.clock, f.metrics);
   const ticks = new SpscRing(createRing('ticks', 1024, TickLayout.sizeBytes));
   const orders = new SpscRing(createRing('orders', 1024, OrderLayout.sizeBytes));
-  const node = new RouteNode(stage, ticks, orders, new ControlBlock(createControlBlock(1)), f.metrics);
-  return { f, router, ticks, orders, node };
+  const node = new RouteNode(stage, ticks, orders, control, f.metrics);
+  const tableNode = new PolicyTableNode(builder, 250e3);
+  const send = (seqs: number[]) => {
+    for (const seq of seqs) {
+      const t = seq < 3 ? quoteTick(0, seq, 10.0, 10.01 + seq / 100) : quoteTick(0, 0, 10.0, 10.01);
+      t.seq = seq;
+      f.quotes.publish(t); // what ingest does beside the tick ring
+      TickCodec.write(ticks.f64, ticks.i32, ticks.claim(), t);
+    }
+    ticks.publish();
+  };
+  const drain = () => {
+    const got: number[] = [];
+    const o = OrderCodec.create();
+    while (orders.available() > 0) {
+      OrderCodec.read(orders.f64, orders.i32, orders.next(), o);
+      got.push(o.venueId);
+    }
+    orders.release();
+    return got;
+  };
+  return { f, router, node, tableNode, send, drain, inferences: () => inferences };
 }
 
 /** A host time cell reading `ns`. */
@@ -90,40 +126,36 @@ function dueOf(node: StageNode): number {
   return t[DUE_NS];
 }
 
-describe('RouteNode with a policy router', () => {
-  it('decides every order of a 203-order poll with the policy, in tick order, none by the fallback', () => {
+describe('RouteNode with a trained policy', () => {
+  it('decides 203 orders of one poll from the routing table, in tick order, with no inference on the order path', () => {
     const s = setup();
-    const quotes = [quoteTick(0, 0, 10.0, 10.01), quoteTick(0, 1, 10.0, 10.02), quoteTick(0, 2, 10.0, 10.03)];
-    for (let seq = 0; seq < 206; seq++) {
-      const t = seq < 3 ? quotes[seq] : quoteTick(0, 0, 10.0, 10.01);
-      t.seq = seq;
-      TickCodec.write(s.ticks.f64, s.ticks.i32, s.ticks.claim(), t);
-    }
-    s.ticks.publish();
-    expect(s.node.poll(at(0))).toBe(206 + 203);
-    const got: number[][] = [];
-    const o = OrderCodec.create();
-    while (s.orders.available() > 0) {
-      OrderCodec.read(s.orders.f64, s.orders.i32, s.orders.next(), o);
-      got.push([o.venueId, o.qty]);
-    }
-    s.orders.release();
+    s.send([0, 1, 2, 3]);
+    s.node.poll(at(1e6));
+    expect(s.drain()).toEqual([0]); // the row's first order: best-price, before any decision
+    s.tableNode.poll(at(1.1e6)); // beside the order path: one inference over the wanted row
+    const before = s.inferences();
+    expect(before).toBe(1);
+    s.send(Array.from({ length: 203 }, (_, i) => 4 + i));
+    expect(s.node.poll(at(1.2e6))).toBe(203);
+    const got = s.drain();
     expect(got).toHaveLength(203);
-    expect(got.every(([venue]) => venue === 2)).toBe(true); // the policy's venue, not best-price's (0)
-    expect(got.map(([, qty]) => qty)).toEqual(Array.from({ length: 203 }, (_, i) => 13 + i));
-    expect(s.router.fallbacks).toBe(0);
+    expect(got.every((venue) => venue === 2)).toBe(true); // the policy's venue, not best-price's (0)
+    expect(s.inferences()).toBe(before);
     expect(s.router.decisions).toBe(203);
   });
 
-  it('an idle poll runs the keep-warm inference when it is due, and the node says when that is', () => {
-    const s = setup(1e6);
-    expect(dueOf(s.node)).toBe(0);
-    s.node.poll(at(5e6));
-    expect(s.router.warmRuns).toBe(1);
-    expect(dueOf(s.node)).toBe(6e6);
-    s.node.poll(at(5.5e6));
-    expect(s.router.warmRuns).toBe(1);
-    s.node.poll(at(6e6));
-    expect(s.router.warmRuns).toBe(2);
+  it('the policy-table node polls every interval once an order asked for a decision', () => {
+    const s = setup();
+    expect(dueOf(s.tableNode)).toBe(Number.POSITIVE_INFINITY); // nothing asked yet
+    s.send([0, 1, 2, 3]);
+    s.node.poll(at(1e6));
+    s.tableNode.poll(at(1e6));
+    expect(dueOf(s.tableNode)).toBe(1.25e6);
+    s.tableNode.poll(at(1.1e6)); // not due: nothing runs
+    expect(s.inferences()).toBe(1);
+    s.f.quotes.publish(quoteTick(0, 1, 10.0, 10.0));
+    s.tableNode.poll(at(1.25e6)); // due, and a top changed
+    expect(s.inferences()).toBe(2);
+    expect(dueOf(s.tableNode)).toBe(1.5e6);
   });
 });
