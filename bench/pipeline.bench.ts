@@ -46,8 +46,13 @@ export interface PipelineRunResult {
   stages_us: Record<string, DurationSummaryUs>;
   gc_per_million_ticks: number;
   gc_per_million_ticks_halves: [number, number];
-  /** A trained router's order queued for inference -> order emitted (dqn, ppo). */
+  /** A trained router's decision in the route stage: routing-table read -> order emitted (dqn, ppo). */
   policy_decision_us: DurationSummaryUs;
+  /** Its routing-table refresh beside the order path (features, one batched inference, publish). */
+  policy_table_refresh_us: DurationSummaryUs;
+  /** Orders split from the routing table, and routed by best-price for want of a fresh decision. */
+  policy_table_decided: number;
+  policy_table_fallback: number;
   /** The ONNX latency model (or EWMA) served by predict: `latency_model`, refresh of every venue. */
   latency_model: string;
   predict_refresh_us: DurationSummaryUs;
@@ -60,6 +65,8 @@ interface Snapshot {
   conflated: number;
   sent: number;
   gc: number;
+  decided: number;
+  fallback: number;
   hists: Record<string, DurationHistogram>;
 }
 
@@ -116,6 +123,8 @@ export async function runPipeline(
     conflated: m.counters.byName('ticks_conflated'),
     sent: m.counters.byName('orders_sent'),
     gc: hostNames.reduce((a, h) => a + m.counters.byName(`host_${h}_gc_count`), 0),
+    decided: m.counters.byName('policy_table_decisions'),
+    fallback: m.counters.byName('policy_table_fallbacks'),
     hists: Object.fromEntries(Object.entries(m.hist).map(([k, h]) => [k, snapshotHistogram(h)])),
   });
   await sup.start();
@@ -154,6 +163,9 @@ export async function runPipeline(
       perMillion(b.gc - mid.gc, b.ticks - mid.ticks),
     ],
     policy_decision_us: delta('policy_decision'),
+    policy_table_refresh_us: delta('policy_inference'),
+    policy_table_decided: b.decided - a.decided,
+    policy_table_fallback: b.fallback - a.fallback,
     latency_model: latencyModelPath === null ? 'EWMA' : relative(process.cwd(), latencyModelPath),
     predict_refresh_us: delta('predict_inference'),
   };
@@ -199,6 +211,10 @@ function printTable(runs: PipelineRunResult[]): void {
     'gc/M ticks (1st, 2nd half)': `${r.gc_per_million_ticks} (${r.gc_per_million_ticks_halves.join(', ')})`,
     'decision p50/p99 us':
       r.policy_decision_us.count > 0 ? `${r.policy_decision_us.p50} / ${r.policy_decision_us.p99}` : '-',
+    'table refresh p50/p99 us (decided, fallback)':
+      r.policy_table_refresh_us.count > 0
+        ? `${r.policy_table_refresh_us.p50} / ${r.policy_table_refresh_us.p99} (${r.policy_table_decided}, ${r.policy_table_fallback})`
+        : '-',
     'forecast refresh p50/p99 us': `${r.predict_refresh_us.p50} / ${r.predict_refresh_us.p99}`,
   }));
   console.table(rows);

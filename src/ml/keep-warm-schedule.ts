@@ -1,8 +1,8 @@
 /**
  * When to run a throw-away inference so the next real one finds onnxruntime in cache: once no
  * inference ran for the interval (measured here, batch 1: 8 us back to back, ~200 us after 20 ms
- * idle, ~12-16 us when something ran within the last 1-2 ms). Used by the policy router and the
- * latency-model forecaster; an interval of 0 turns it off.
+ * idle, ~12-16 us when something ran within the last 1-2 ms). Used by the latency-model
+ * forecaster; an interval of 0 turns it off.
  */
 export class KeepWarmSchedule {
   private lastRunNs = Number.NEGATIVE_INFINITY;

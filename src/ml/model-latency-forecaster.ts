@@ -28,8 +28,8 @@ export class ModelLatencyForecaster {
 
   /**
    * `onError` is called if the model fails to run; the EWMA is in charge from then on. A
-   * throw-away inference runs when none ran for `warmIntervalNs` (0: never), as in
-   * PolicyRouter.keepWarm: an inference after an idle spell finds onnxruntime out of cache.
+   * throw-away inference runs when none ran for `warmIntervalNs` (0: never)
+   * (KeepWarmSchedule): an inference after an idle spell finds onnxruntime out of cache.
    */
   constructor(
     private readonly venues: number,

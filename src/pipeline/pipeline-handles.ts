@@ -38,7 +38,7 @@ export interface PipelineSettings {
   readonly waitStrategy: HftConfig['system']['wait_strategy'];
   readonly spinNs: number;
   readonly busySpinHost: string | null;
-  /** Keep-warm interval of the ONNX inferences in route and predict, ns (0: off). */
+  /** Keep-warm interval of the latency model's ONNX inference in predict, ns (0: off). */
   readonly inferenceWarmNs: number;
   /** The run's log level inside the workers (absent: quiet, warnings and errors only). */
   readonly logLevel?: LogLevel;
