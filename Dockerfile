@@ -4,11 +4,15 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # onnxruntime-node's install script would download a CUDA provider; the CPU binaries ship in it.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
+# A C compiler for the native clock (native/monotonic-clock.c; the Node headers ship in this image).
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
 COPY bench ./bench
+COPY native ./native
+COPY scripts/build-native-clock.mjs ./scripts/
 RUN npm run build
 
 # Runtime stage: production dependencies, the compiled daemon and its config.
@@ -18,6 +22,7 @@ ENV NODE_ENV=production ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/build ./build
 COPY bin ./bin
 COPY config ./config
 # The trained models the daemon serves: the latency forecaster and the dqn/ppo routing policies.

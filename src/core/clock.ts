@@ -1,8 +1,13 @@
 /**
  * One clock for every thread (docs/architecture.md principle 7): float64 nanoseconds since a process epoch
- * that main takes with `process.hrtime.bigint()` and hands to workers. `hrtime.bigint()` allocates,
- * so the hot path reads `performance.now()` plus a per-thread offset calibrated once against it.
+ * that main takes with `process.hrtime.bigint()` and hands to workers. `hrtime.bigint()`,
+ * `process.hrtime()` and `performance.now()` all allocate per read on Node 20, so the hot path
+ * reads CLOCK_MONOTONIC (hrtime's clock) through the native addon into a typed cell
+ * (native-clock.ts); without the addon, `performance.now()` plus a per-thread offset calibrated
+ * once against hrtime.
  */
+import { type FillMonotonicNs, nativeMonotonicClock } from './native-clock.js';
+
 export interface Clock {
   nowNs(): number;
 }
@@ -28,13 +33,24 @@ export function perfNowOffsetNs(epochNs: bigint): number {
 
 export class MonotonicClock implements Clock {
   private readonly offsetNs: number;
+  private readonly fill: FillMonotonicNs | null;
+  /** The native read's cell: [0] the monotonic reading, [1] minus the epoch. */
+  private readonly cell = new Float64Array(2);
 
-  constructor(epochNs: bigint) {
-    this.offsetNs = perfNowOffsetNs(epochNs);
+  constructor(epochNs: bigint, fill: FillMonotonicNs | null = nativeMonotonicClock()) {
+    this.fill = fill;
+    this.offsetNs = fill === null ? perfNowOffsetNs(epochNs) : -Number(epochNs);
+  }
+
+  /** True when reads go through the native addon (no garbage per read). */
+  get native(): boolean {
+    return this.fill !== null;
   }
 
   nowNs(): number {
-    return performance.now() * 1e6 + this.offsetNs;
+    if (this.fill === null) return performance.now() * 1e6 + this.offsetNs;
+    this.fill(this.cell);
+    return this.cell[0] + this.offsetNs;
   }
 }
 
