@@ -23,7 +23,7 @@ const headerDirs = [
 function skip(reason) {
   console.warn(
     `hft: native clock not built (${reason}); the pipeline clock falls back to performance.now(), ` +
-      'which allocates on every read (docs/benchmarks.md#garbage)',
+      'which allocates on every read (docs/benchmarks.md#garbage-per-tick)',
   );
   process.exit(0);
 }
