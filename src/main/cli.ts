@@ -22,6 +22,9 @@ import { defaultReportDir } from './run-preflight.js';
 import { runSweepCommand } from './sweep-command.js';
 
 const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config');
+/** latency: the causal filter's reference for a --samples file (latency-data.ts KNOWN_PROCESSES). */
+const PROCESS_HELP =
+  'latency: the known process a --samples file was drawn from (abides), to score its causal filter';
 
 function buildProgram(): Command {
   const program = new Command('hft')
@@ -153,6 +156,7 @@ function buildProgram(): Command {
     )
     .option('--seed <n>', 'training seed (initial weights, shuffling, simulated streams or episodes)', '1')
     .option('--samples <file>', 'latency: samples as CSV (timestamp_ns,venue,latency_ns) or a recording')
+    .option('--process <name>', PROCESS_HELP)
     .option('--epochs <n>', 'latency: passes over the training rows')
     .option('--streams <n>', 'latency: simulated training streams per venue (without --samples)')
     .option('--stream-seconds <s>', 'latency: length of each simulated stream (without --samples)')
@@ -180,6 +184,7 @@ function buildProgram(): Command {
     )
     .argument('<model>', 'latency | routing')
     .option('--samples <file>', 'latency: samples as CSV (timestamp_ns,venue,latency_ns) or a recording')
+    .option('--process <name>', PROCESS_HELP)
     .option(
       '--model <path>',
       'the model to score (default the shipped models/: latency/model.onnx, or the dqn and ppo for the venues)',

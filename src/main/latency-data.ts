@@ -6,6 +6,10 @@
  */
 
 import type { VenueConfig } from '../config/config-types.js';
+import { UsageError } from '../core/errors.js';
+import { abidesFilterReference } from '../ml/latency/causal-filter/abides-regime-process.js';
+import type { FilterReference } from '../ml/latency/causal-filter/filter-forecasts.js';
+import { venueFilterReference } from '../ml/latency/causal-filter/venue-regime-process.js';
 import {
   loadLatencySamples,
   type SimSplit,
@@ -25,6 +29,8 @@ export interface LatencyDataOptions {
   /** Simulated training streams per venue, and seconds per stream. */
   readonly streams?: number;
   readonly streamSeconds?: number;
+  /** The known process a `--samples` file was drawn from (`abides`), for the causal filter. */
+  readonly process?: string;
 }
 
 export interface LatencyData {
@@ -32,6 +38,22 @@ export interface LatencyData {
   readonly part: RowPart;
   readonly description: string;
   readonly metadata: Record<string, unknown>;
+  /** The true process of the test samples, when known: the causal filter's parameters. */
+  readonly filter: FilterReference | null;
+}
+
+/** Processes `--process` names: a `--samples` file drawn from one of them gets its causal filter. */
+export const KNOWN_PROCESSES = ['abides'] as const;
+
+function fileFilter(name: string | undefined): FilterReference | null {
+  if (name === undefined) return null;
+  if (name === 'abides') return abidesFilterReference();
+  throw new UsageError(`--process: unknown process "${name}"; expected one of ${KNOWN_PROCESSES.join(', ')}`);
+}
+
+function refuseProcessWithoutSamples(o: LatencyDataOptions): void {
+  if (o.samples === undefined && o.process !== undefined)
+    throw new UsageError('--process: names the process of a --samples file; the simulator needs none');
 }
 
 const FILE_SPLIT = 'per venue by time: first 70% train, last 30% test';
@@ -53,12 +75,14 @@ function simMetadata(s: SimSplit): Record<string, unknown> {
 }
 
 export function trainingData(o: LatencyDataOptions): LatencyData {
+  refuseProcessWithoutSamples(o);
   if (o.samples !== undefined) {
     return {
       samples: loadLatencySamples(o.samples),
       part: 'train',
       description: `${o.samples}, first 70% of each venue's samples`,
       metadata: { source: 'samples', file: o.samples, split: FILE_SPLIT },
+      filter: fileFilter(o.process),
     };
   }
   const s = split(o);
@@ -67,6 +91,7 @@ export function trainingData(o: LatencyDataOptions): LatencyData {
     part: 'all',
     description: `simulated ${s.trainVenues.map((v) => v.name).join(', ')} x seeds ${s.trainSeeds.join(', ')}`,
     metadata: simMetadata(s),
+    filter: venueFilterReference(s.trainVenues),
   };
 }
 
@@ -78,13 +103,16 @@ export function testData(o: LatencyDataOptions, loaded?: LatencySamples): Latenc
       part: 'test',
       description: `${o.samples}, last 30% of each venue's samples`,
       metadata: { source: 'samples', file: o.samples, split: FILE_SPLIT },
+      filter: fileFilter(o.process),
     };
   }
+  refuseProcessWithoutSamples(o);
   const s = split(o);
   return {
     samples: simTestSamples(s),
     part: 'all',
     description: `simulated ${s.testVenues.map((v) => v.name).join(', ')} x held-out seeds ${s.testSeeds.join(', ')}`,
     metadata: simMetadata(s),
+    filter: venueFilterReference(s.testVenues),
   };
 }

@@ -25,6 +25,7 @@ export interface TrainCliOptions {
   install?: boolean;
   seed: string;
   samples?: string;
+  process?: string;
   epochs?: string;
   streams?: string;
   streamSeconds?: string;
@@ -39,6 +40,8 @@ export interface TrainCliOptions {
 
 export interface EvalCliOptions {
   samples?: string;
+  /** latency: the known process a --samples file was drawn from (abides). */
+  process?: string;
   model?: string;
   report?: string;
   mode?: string;
@@ -119,6 +122,7 @@ export async function runTrainCommand(
       out,
       seed: nonNegativeInt('--seed', o.seed),
       samples: o.samples,
+      process: o.process,
       epochs: positiveInt('--epochs', o.epochs),
       streams: positiveInt('--streams', o.streams),
       streamSeconds: positiveInt('--stream-seconds', o.streamSeconds),
@@ -182,5 +186,8 @@ export async function runEvalCommand(
   }
   if (model !== 'latency') throw unknownModel(model, 'hft eval', EVALUABLE);
   const { runEvalLatency } = await import('./eval-command.js');
-  await runEvalLatency({ samples: o.samples, model: o.model, report: o.report, venues }, print);
+  await runEvalLatency(
+    { samples: o.samples, model: o.model, report: o.report, process: o.process, venues },
+    print,
+  );
 }

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { referenceForecasts } from '../ml/latency/causal-filter/filter-forecasts.js';
 import { buildRows, type LatencyRows } from '../ml/latency/latency-dataset.js';
 import {
   evaluateForecasts,
@@ -16,6 +17,7 @@ import { FEATURE_PARAMS, LATENCY_FEATURES } from '../ml/latency/latency-features
 import { type LatencyModelMetadata, writeLatencyModel } from '../ml/latency/latency-model-files.js';
 import { type LatencySamples, totalSamples } from '../ml/latency/latency-series.js';
 import {
+  DEFAULT_LOSS,
   DEFAULT_TRAIN_OPTIONS,
   type TrainedLatencyModel,
   trainLatencyModel,
@@ -25,6 +27,12 @@ import { exportMlpToOnnx, ONNX_OPSET } from '../ml/onnx/mlp-onnx-exporter.js';
 import { type LatencyData, type LatencyDataOptions, testData, trainingData } from './latency-data.js';
 import { latencyEvalTable } from './latency-report.js';
 import { ProgressBar } from './progress-bar.js';
+
+const LOSS_DESCRIPTION = {
+  level:
+    'pinball on latency / reference weighted by the reference level (eval.json units), summed over p50/p90/p99',
+  log: 'pinball, summed over p50/p90/p99, log space',
+} as const;
 
 export interface TrainLatencyOptions extends LatencyDataOptions {
   /** Where model.onnx, metadata.json and eval.json go (runs/<stamp>/latency by default: model-install.ts). */
@@ -56,7 +64,7 @@ export async function runTrainLatency(
     onProgress: (p) =>
       bar.update(
         (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs,
-        `epoch ${p.epoch}/${p.epochs} pinball(log) ${p.loss.toFixed(4)}`,
+        `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`,
       ),
   });
   bar.done();
@@ -73,7 +81,8 @@ export async function runTrainLatency(
   } finally {
     model.dispose();
   }
-  const report = evaluateForecasts(test.samples, testRows, forecasts, totalSamples(test.samples));
+  const filter = referenceForecasts(test.samples, testRows, test.filter);
+  const report = evaluateForecasts(test.samples, testRows, forecasts, totalSamples(test.samples), filter);
   const meta = metadata(o, train, test, trainRows, trained, report, trainS);
   writeLatencyModel(outDir, onnx, meta);
   writeFileSync(join(outDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -123,7 +132,7 @@ function metadata(
       batch_size: DEFAULT_TRAIN_OPTIONS.batchSize,
       learning_rate: DEFAULT_TRAIN_OPTIONS.learningRate,
       steps: t.steps,
-      loss: 'pinball, summed over p50/p90/p99, log space',
+      loss: LOSS_DESCRIPTION[DEFAULT_LOSS],
       loss_history: t.lossHistory,
       backend: t.backend,
       wall_s: Number(wallS.toFixed(1)),
@@ -134,6 +143,8 @@ function metadata(
       best_baseline: report.best_baseline,
       best_baseline_pinball_mean: report.baselines[report.best_baseline].pinball.mean,
       improvement_vs_best: report.improvement_vs_best,
+      causal_filter_pinball_mean: report.causal_filter?.pinball.mean ?? null,
+      gap_closed: report.gap_closed?.mean ?? null,
     },
     created_utc: new Date().toISOString(),
   };

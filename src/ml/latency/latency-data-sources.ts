@@ -42,7 +42,7 @@ export interface SimSplit {
 
 /** Test seeds are fixed, so every model is compared on the same held-out streams. */
 export const HELD_OUT_SEEDS = [900_001, 900_002, 900_003] as const;
-export const DEFAULT_TRAIN_STREAMS = 4;
+export const DEFAULT_TRAIN_STREAMS = 8;
 
 /**
  * Trains on every configured venue but the last, with seeds `seed * 1000 + 1..streams`; tests on

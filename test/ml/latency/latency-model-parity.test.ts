@@ -90,6 +90,9 @@ describe('latency model parity, onnxruntime-node vs tfjs', () => {
       hidden: [16, 16],
       learningRate: 3e-3,
       finalLrFraction: 0.3,
+      // Log-space pinball: on 20 s of samples the level-weighted loss's epoch means swing with a
+      // few spikes, so "the loss falls" is a check of the log loss; parity holds for either.
+      loss: 'log',
     });
     expect(trained.lossHistory[2]).toBeLessThan(trained.lossHistory[0]);
     const ort = OnnxLatencyModel.load(exportMlpToOnnx(trained.layers), 'trained');
