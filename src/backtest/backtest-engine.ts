@@ -17,6 +17,8 @@ import { ControlBlock } from '../run-state/control-block.js';
 import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { buildSummary, type RunSummary } from '../run-state/run-summary.js';
 import { SpscRing } from '../shm/spsc-ring.js';
+import { feeModelFor } from '../venues/models/fee-model.js';
+import { createQueueModel } from '../venues/models/queue-model.js';
 import type { BacktestData } from './backtest-data.js';
 import { BacktestExchange } from './backtest-exchange.js';
 import type { BacktestResult, BacktestSummary } from './backtest-result.js';
@@ -26,7 +28,6 @@ import { runEventLoop } from './event-loop.js';
 import { ExchangeMarket } from './exchange-market.js';
 import { ExecutionLedger } from './execution-ledger.js';
 import { decisionLatencyFor, orderLatencyFor } from './latency-from-data.js';
-import { createQueueModel } from './queue-model.js';
 import { TableFeed } from './table-feed.js';
 
 export class BacktestInputError extends Error {}
@@ -77,13 +78,13 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
   const handles = createPipelineHandles(registry.toData(), settings, 0n);
   const feed = new TableFeed(data);
   const clock = new ManualClock(feed.firstTsNs);
-  const takerFeeBps = Float64Array.from(venues, (v) => v.fee_bps);
+  const fees = feeModelFor(venues, cfg.backtest.maker_fee_bps);
   const decision = decisionLatencyFor(cfg.backtest, data);
   const ledger = new ExecutionLedger(
     registry.venueCount,
     registry.symbolCount,
     new ForecastTable(handles.forecasts),
-    takerFeeBps,
+    fees.takerBps,
     decision,
   );
   const latency = orderLatencyFor(cfg.backtest, venues, data, registry.venueCount);
@@ -91,8 +92,7 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     market: new ExchangeMarket(data, registry.venueCount, registry.symbolCount),
     latency,
     queue: createQueueModel(cfg.backtest.queue_model, cfg.backtest.queue_power),
-    takerFeeBps,
-    makerFeeBps: new Float64Array(registry.venueCount).fill(cfg.backtest.maker_fee_bps),
+    fees,
     hindsight: ledger,
     // Slots outlive their order's final report only until the hindsight probes return.
     capacity: 4 * cfg.risk.max_open_orders + 1024,

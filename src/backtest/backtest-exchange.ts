@@ -2,18 +2,25 @@
  * The venues of a backtest, behind the same VenueGateway interface the live execution stage
  * uses. Orders travel the order-latency model's entry time to the venue, match there against the
  * venue's own book (ExchangeMarket, exchange time), and every report travels the response time
- * back. IOC orders take what the touch offers; GTC orders rest with a queue position from the
- * QueueModel and fill when trades print through the queue or the market crosses their price.
- * No market impact: the recorded market does not react to our orders (as in hftbacktest).
+ * back. The venue rules are the venue simulation's (src/venues/models/), shared with the daemon's
+ * simulated gateway, `hft venues` and the venue world: IOC orders take what the touch offers net
+ * of what our earlier orders took from it (ioc-match.ts, touch-consumption.ts); GTC orders rest
+ * with a queue position from the QueueModel and fill when trades print through the queue, or
+ * whole when the market crosses their price (resting-match.ts); fees from the FeeModel. The
+ * recorded market does not otherwise react to our orders (as in hftbacktest).
  */
 import { TimerHeap } from '../core/timer-heap.js';
 import { DeliveryQueue } from '../execution/delivery-queue.js';
 import { OrderSlots } from '../execution/order-slots.js';
 import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from '../execution/venue-gateway.js';
 import { ExecKind, type ExecReport, type Order, OrderType, TickFlag } from '../shm/records.js';
+import { type FeeModel, Liquidity, type LiquidityValue } from '../venues/models/fee-model.js';
+import { createIocFill, hasTouch } from '../venues/models/ioc-match.js';
+import type { LegLatency } from '../venues/models/leg-latency.js';
+import { type QueueModel, type QueueState, queueFilledQty } from '../venues/models/queue-model.js';
+import { touchCrossesResting, tradesThrough } from '../venues/models/resting-match.js';
+import { TouchConsumption } from '../venues/models/touch-consumption.js';
 import type { ExchangeMarket } from './exchange-market.js';
-import type { OrderLatency } from './order-latency.js';
-import { type QueueModel, type QueueState, queueFilledQty } from './queue-model.js';
 import { RestingOrders } from './resting-orders.js';
 
 /** Heap event kinds, in the low three bits of a payload. */
@@ -27,18 +34,20 @@ export interface HindsightObserver {
 
 export interface BacktestExchangeOptions {
   readonly market: ExchangeMarket;
-  readonly latency: OrderLatency;
+  readonly latency: LegLatency;
   readonly queue: QueueModel;
-  readonly takerFeeBps: Float64Array;
-  readonly makerFeeBps: Float64Array;
+  readonly fees: FeeModel;
   readonly hindsight?: HindsightObserver;
   readonly capacity?: number;
 }
 
 export class BacktestExchange implements VenueGateway {
   private readonly m: ExchangeMarket;
-  private readonly latency: OrderLatency;
+  private readonly latency: LegLatency;
   private readonly queueModel: QueueModel;
+  private readonly fees: FeeModel;
+  private readonly consumption: TouchConsumption;
+  private readonly iocFill = createIocFill();
   private readonly heap: TimerHeap;
   private readonly deliveries: DeliveryQueue;
   private readonly resting: RestingOrders;
@@ -61,6 +70,8 @@ export class BacktestExchange implements VenueGateway {
     this.m = opts.market;
     this.latency = opts.latency;
     this.queueModel = opts.queue;
+    this.fees = opts.fees;
+    this.consumption = new TouchConsumption(this.m.bidPx.length);
     const cap = opts.capacity ?? 65536;
     this.capacity = cap;
     this.heap = new TimerHeap(cap * (4 + this.m.venueCount));
@@ -178,17 +189,27 @@ export class BacktestExchange implements VenueGateway {
       return;
     }
     const b = this.m.book(this.slots.symbolId[s], this.slots.venueId[s]);
-    const buy = this.slots.side[s] > 0;
-    const touch = buy ? this.m.askPx[b] : this.m.bidPx[b];
-    if (!(touch > 0)) {
+    const side = this.slots.side[s];
+    const touch = side > 0 ? this.m.askPx[b] : this.m.bidPx[b];
+    if (!hasTouch(touch)) {
       this.respond(s, ExecKind.reject, atNs, 0, 0, 0, VenueRejectReason.noQuote);
       return;
     }
     this.respond(s, ExecKind.ack, atNs);
-    const avail = buy ? this.m.askQty[b] : this.m.bidQty[b];
-    const px = this.slots.limitPx[s];
-    if ((buy ? px >= touch : px <= touch) && avail > 0) {
-      this.fill(s, atNs, Math.min(this.leaves[s], avail), touch, this.opts.takerFeeBps);
+    const touchQty = side > 0 ? this.m.askQty[b] : this.m.bidQty[b];
+    const f = this.consumption.matchIoc(
+      b,
+      side,
+      this.leaves[s],
+      this.slots.limitPx[s],
+      touch,
+      touchQty,
+      this.m.quoteVersion[b],
+      true,
+      this.iocFill,
+    );
+    if (f.filledQty > 0) {
+      this.fill(s, atNs, f.filledQty, f.fillTicks, Liquidity.taker);
       if (this.leaves[s] === 0) return;
     }
     if (this.slots.type[s] !== OrderType.limitGtc) {
@@ -218,10 +239,10 @@ export class BacktestExchange implements VenueGateway {
     if (this.ttlNs[s] > 0) this.push(atNs + this.ttlNs[s], s, Ev.expire);
   }
 
-  private fill(s: number, atNs: number, qty: number, px: number, feeBps: Float64Array): void {
+  private fill(s: number, atNs: number, qty: number, px: number, liquidity: LiquidityValue): void {
     this.leaves[s] -= qty;
     if (this.leaves[s] === 0 && this.state[s] === State.resting) this.resting.remove(s);
-    const fee = (qty * px * feeBps[this.slots.venueId[s]]) / 1e4;
+    const fee = this.fees.feeUsd(this.slots.venueId[s], qty, px, liquidity);
     this.respond(s, ExecKind.fill, atNs, qty, px, fee);
   }
 
@@ -251,10 +272,9 @@ export class BacktestExchange implements VenueGateway {
   }
 
   private onTrade(s: number, atNs: number, px: number, qty: number): void {
-    const buy = this.slots.side[s] > 0;
     const limit = this.slots.limitPx[s];
-    if (buy ? px < limit : px > limit) {
-      this.fill(s, atNs, this.leaves[s], limit, this.opts.makerFeeBps); // traded through us
+    if (tradesThrough(this.slots.side[s], limit, px)) {
+      this.fill(s, atNs, this.leaves[s], limit, Liquidity.maker);
       return;
     }
     if (px !== limit) return;
@@ -267,8 +287,8 @@ export class BacktestExchange implements VenueGateway {
     const buy = this.slots.side[s] > 0;
     const limit = this.slots.limitPx[s];
     const opposite = buy ? m.askPx[b] : m.bidPx[b];
-    if (buy ? opposite <= limit : opposite >= limit) {
-      this.fill(s, atNs, this.leaves[s], limit, this.opts.makerFeeBps); // the market crossed our price
+    if (touchCrossesResting(this.slots.side[s], limit, opposite)) {
+      this.fill(s, atNs, this.leaves[s], limit, Liquidity.maker);
       return;
     }
     const best = buy ? m.bidPx[b] : m.askPx[b];
@@ -286,7 +306,7 @@ export class BacktestExchange implements VenueGateway {
     if (passed <= 0) return;
     const qty = Math.min(passed, this.leaves[s]);
     this.q.front[s] += qty; // the volume that reached us is used up by our fill
-    this.fill(s, atNs, qty, this.slots.limitPx[s], this.opts.makerFeeBps);
+    this.fill(s, atNs, qty, this.slots.limitPx[s], Liquidity.maker);
   }
 
   private emit(d: number, nowNs: number, out: ExecReport): boolean {
@@ -328,7 +348,7 @@ export class BacktestExchange implements VenueGateway {
     const v = id - s * n;
     const b = this.m.book(this.slots.symbolId[s], v);
     const buy = this.slots.side[s] > 0;
-    const fee = this.opts.takerFeeBps[v] / 1e4;
+    const fee = this.fees.takerBps[v] / 1e4;
     const touch = buy ? this.m.askPx[b] : this.m.bidPx[b];
     const eff = touch > 0 ? (buy ? touch * (1 + fee) : touch * (1 - fee)) : Number.NaN;
     const better =

@@ -11,6 +11,8 @@ export class ExchangeMarket {
   readonly askPx: Float64Array;
   readonly bidQty: Float64Array;
   readonly askQty: Float64Array;
+  /** Per book: how many quotes have been applied (a new version restores the displayed size our orders took). */
+  readonly quoteVersion: Float64Array;
   /** The tick being applied: `prev*` hold the book as it was before it. */
   readonly tick: Tick = TickCodec.create();
   prevBidPx = 0;
@@ -33,6 +35,7 @@ export class ExchangeMarket {
     this.askPx = new Float64Array(books);
     this.bidQty = new Float64Array(books);
     this.askQty = new Float64Array(books);
+    this.quoteVersion = new Float64Array(books);
     const exch = data.ticks.column('exchTsNs');
     const recv = data.ticks.column('recvTsNs');
     // Sources that stamp no exchange time: the venue saw it when we did.
@@ -74,6 +77,7 @@ export class ExchangeMarket {
       this.askPx[b] = t.askPx;
       this.bidQty[b] = t.bidQty;
       this.askQty[b] = t.askQty;
+      this.quoteVersion[b]++;
     }
     return b;
   }

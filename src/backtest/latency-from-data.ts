@@ -1,11 +1,11 @@
 /** Picks the backtest's order latency model from config and the latency samples in the data. */
 import type { BacktestConfig, VenueConfig } from '../config/config-types.js';
 import { LatencyKind, LatencySampleCodec } from '../shm/records.js';
+import type { LegLatency } from '../venues/models/leg-latency.js';
 import type { BacktestData } from './backtest-data.js';
 import {
   ConstantOrderLatency,
   InterpolatedOrderLatency,
-  type OrderLatency,
   RecordedDecisionLatency,
   type VenueLatencySeries,
 } from './order-latency.js';
@@ -54,7 +54,7 @@ export function orderLatencyFor(
   venues: readonly VenueConfig[],
   data: BacktestData,
   venueCount: number,
-): OrderLatency {
+): LegLatency {
   const constant = new ConstantOrderLatency(
     venues.map((v) => v.latency.base_us * 1e3),
     cfg.latency_multiplier,

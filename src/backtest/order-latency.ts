@@ -1,21 +1,17 @@
 /**
  * Order latency in the backtest: how long an order (or cancel) takes to reach the venue
- * (entry) and how long the venue's answer takes to come back (response). Both are functions of
- * the venue and the time the message leaves (hftbacktest's ConstantLatency and IntpOrderLatency
- * are the reference).
+ * (entry) and how long the venue's answer takes to come back (response), the venue
+ * simulation's `LegLatency` (src/venues/models/leg-latency.ts) over a configured or recorded
+ * round trip (hftbacktest's ConstantLatency and IntpOrderLatency are the reference).
  */
 import { upperBound } from '../core/sorted-search.js';
+import { entryLegNs, type LegLatency, responseLegNs } from '../venues/models/leg-latency.js';
 
-export interface OrderLatency {
-  readonly name: string;
-  entryNs(venueId: number, atNs: number): number;
-  responseNs(venueId: number, atNs: number): number;
-}
-
-/** The same round trip every time, per venue, split evenly between the two directions. */
-export class ConstantOrderLatency implements OrderLatency {
+/** The same round trip every time, per venue, split into the venue simulation's two legs. */
+export class ConstantOrderLatency implements LegLatency {
   readonly name = 'constant';
-  private readonly oneWayNs: Float64Array;
+  private readonly entryLeg: Float64Array;
+  private readonly responseLeg: Float64Array;
 
   constructor(roundTripNs: readonly number[], multiplier = 1) {
     for (const rtt of roundTripNs) {
@@ -23,15 +19,16 @@ export class ConstantOrderLatency implements OrderLatency {
         throw new RangeError(`constant latency: round trip must be >= 0 ns, got ${rtt}`);
       }
     }
-    this.oneWayNs = Float64Array.from(roundTripNs, (rtt) => (rtt * multiplier) / 2);
+    this.entryLeg = Float64Array.from(roundTripNs, (rtt) => entryLegNs(rtt * multiplier));
+    this.responseLeg = Float64Array.from(roundTripNs, (rtt) => responseLegNs(rtt * multiplier));
   }
 
   entryNs(venueId: number): number {
-    return this.oneWayNs[venueId];
+    return this.entryLeg[venueId];
   }
 
   responseNs(venueId: number): number {
-    return this.oneWayNs[venueId];
+    return this.responseLeg[venueId];
   }
 }
 
@@ -43,18 +40,18 @@ export interface VenueLatencySeries {
 
 /**
  * The round trip measured around `atNs`, linearly interpolated between the two samples either
- * side (the nearest one outside the sampled span), split evenly between entry and response:
- * a recording holds round trips, not the venue's own receive stamp. Venues without samples fall
+ * side (the nearest one outside the sampled span), split into the two legs (leg-latency.ts): a
+ * recording holds round trips, not the venue's own receive stamp. Venues without samples fall
  * back to `fallback`.
  */
-export class InterpolatedOrderLatency implements OrderLatency {
+export class InterpolatedOrderLatency implements LegLatency {
   readonly name = 'interpolated';
   /** Per venue: the index of the last lookup, so time-ordered lookups cost O(1). */
   private readonly cursor: Int32Array;
 
   constructor(
     private readonly series: readonly VenueLatencySeries[],
-    private readonly fallback: OrderLatency,
+    private readonly fallback: LegLatency,
     private readonly multiplier = 1,
   ) {
     this.cursor = new Int32Array(series.length);
@@ -63,13 +60,13 @@ export class InterpolatedOrderLatency implements OrderLatency {
   entryNs(venueId: number, atNs: number): number {
     const s = this.series[venueId];
     if (s === undefined || s.tsNs.length === 0) return this.fallback.entryNs(venueId, atNs);
-    return (this.roundTripAt(venueId, s, atNs) * this.multiplier) / 2;
+    return entryLegNs(this.roundTripAt(venueId, s, atNs) * this.multiplier);
   }
 
   responseNs(venueId: number, atNs: number): number {
     const s = this.series[venueId];
     if (s === undefined || s.tsNs.length === 0) return this.fallback.responseNs(venueId, atNs);
-    return (this.roundTripAt(venueId, s, atNs) * this.multiplier) / 2;
+    return responseLegNs(this.roundTripAt(venueId, s, atNs) * this.multiplier);
   }
 
   private roundTripAt(venueId: number, s: VenueLatencySeries, atNs: number): number {

@@ -198,14 +198,16 @@ export interface RiskConfig {
   ack_timeout_ms: number;
 }
 
+/** The venue simulation's models (src/venues/models/), one list of names each. */
 export const ORDER_LATENCY_MODELS = ['measured', 'constant'] as const;
+export type OrderLatencyModelName = (typeof ORDER_LATENCY_MODELS)[number];
 export const QUEUE_MODELS = ['risk-averse', 'probabilistic'] as const;
 export type QueueModelName = (typeof QUEUE_MODELS)[number];
 export const DECISION_LATENCY_MODELS = ['recorded', 'none'] as const;
 
 export interface BacktestConfig {
   /** measured: interpolated from the data's order->ack samples (venues without any fall back to constant); constant: each venue's latency.base_us. */
-  order_latency: (typeof ORDER_LATENCY_MODELS)[number];
+  order_latency: OrderLatencyModelName;
   /** recorded: replay the tick -> order hand-off times measured when the data was recorded; none: 0. */
   decision_latency: (typeof DECISION_LATENCY_MODELS)[number];
   /** Scales every order latency (a sweep's "what if the wire were 2x slower"). */

@@ -1,10 +1,13 @@
 /**
- * Simulated venues behind one gateway. An order travels half its round trip to the venue; there
- * it is matched against the venue's quote at that moment (from the quote table): an IOC takes
- * what it can and expires, a GTC takes what it can and rests at its limit for its time to live.
- * A resting order fills at its own price when the venue's opposite quote reaches it (checked
- * every millisecond of venue time; maker fills pay no fee) and expires at the end of its life.
- * Every outcome travels the other half back. State lives in preallocated arrays: nothing is
+ * Simulated venues behind one gateway, on the venue simulation's rules (src/venues/models/,
+ * shared with `hft venues`, the backtest exchange and the venue world). An order travels the
+ * entry leg of its round trip to the venue (leg-latency.ts); there it is matched against the
+ * venue's quote at that moment (from the quote table) net of what our earlier orders took from
+ * that quote (ioc-match.ts, touch-consumption.ts): an IOC takes what it can and expires, a GTC
+ * takes what it can and rests at its limit for its time to live. A resting order fills whole at
+ * its own price, as a maker, once the venue's opposite quote reaches it (resting-match.ts; checked
+ * every millisecond of venue time) and expires at the end of its life. Fees from the FeeModel.
+ * Every outcome travels the response leg back. State lives in preallocated arrays: nothing is
  * allocated per order.
  */
 import type { Random } from '../core/random.js';
@@ -12,6 +15,11 @@ import { TimerHeap } from '../core/timer-heap.js';
 import type { VenueLatencyModel } from '../market/latency/venue-latency-model.js';
 import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
 import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
+import { FeeModel, Liquidity, takerFeeModel } from '../venues/models/fee-model.js';
+import { createIocFill, hasTouch } from '../venues/models/ioc-match.js';
+import { entryLegNs, responseLegNs } from '../venues/models/leg-latency.js';
+import { touchCrossesResting } from '../venues/models/resting-match.js';
+import { TouchConsumption } from '../venues/models/touch-consumption.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { OrderSlots } from './order-slots.js';
 import { unknownOrderCancel, type VenueGateway, VenueRejectReason } from './venue-gateway.js';
@@ -30,34 +38,44 @@ export class SimVenueGateway implements VenueGateway {
   private readonly slots: OrderSlots;
   private readonly quote = new Float64Array(5);
   private readonly venueTsNs: Float64Array;
-  private readonly oneWayNs: Float64Array;
+  /** The response leg of the order's round trip: every report of it travels back this long. */
+  private readonly responseNs: Float64Array;
   private readonly expiresNs: Float64Array;
   private readonly takerQty: Float64Array;
   private readonly takerPx: Float64Array;
   /** Quantity still working at the venue after the taker part. */
   private readonly restingQty: Float64Array;
+  /** Version of the quote the resting order last saw: only a newer quote can come to it. */
+  private readonly seenVersion: Float64Array;
   private readonly rejectReason: Int32Array;
   private readonly phase: Int32Array;
+  private readonly fees: FeeModel;
+  private readonly consumption: TouchConsumption;
+  private readonly iocFill = createIocFill();
   private emitting = -1;
 
+  /** `fees`: the fee model, or each venue's taker fee with makers free (`backtest.maker_fee_bps: 0`). */
   constructor(
     private readonly quotes: QuoteTable,
     private readonly latency: readonly VenueLatencyModel[],
-    private readonly feeBps: Float64Array,
+    fees: FeeModel | Float64Array,
     private readonly rng: Random,
     readonly capacity = 65536,
   ) {
+    this.fees = fees instanceof FeeModel ? fees : takerFeeModel(fees);
+    this.consumption = new TouchConsumption(quotes.bookCount);
     this.heap = new TimerHeap(capacity * 3);
     this.deliveries = new DeliveryQueue(capacity * 2);
     this.slots = new OrderSlots(capacity);
     const f64 = () => new Float64Array(capacity);
     const i32 = () => new Int32Array(capacity);
     this.venueTsNs = f64();
-    this.oneWayNs = f64();
+    this.responseNs = f64();
     this.expiresNs = f64();
     this.takerQty = f64();
     this.takerPx = f64();
     this.restingQty = f64();
+    this.seenVersion = f64();
     this.rejectReason = i32();
     this.phase = i32().fill(Phase.free);
   }
@@ -75,10 +93,10 @@ export class SimVenueGateway implements VenueGateway {
     this.rejectReason[s] = 0;
     this.phase[s] = Phase.travelling;
     const rtt = this.latency[order.venueId].sampleRoundTripNs(nowNs, this.rng);
-    this.oneWayNs[s] = rtt / 2;
+    this.responseNs[s] = responseLegNs(rtt);
     this.expiresNs[s] = order.ttlNs > 0 ? Number.POSITIVE_INFINITY : 0; // set on arrival
     this.venueTsNs[s] = order.ttlNs; // kept here until arrival
-    this.heap.push(nowNs + rtt / 2, s * 4 + Ev.arrive);
+    this.heap.push(nowNs + entryLegNs(rtt), s * 4 + Ev.arrive);
     return true;
   }
 
@@ -134,7 +152,7 @@ export class SimVenueGateway implements VenueGateway {
       this.expiresNs[s] = atNs + ttlNs;
       this.heap.push(atNs + RESTING_CHECK_NS, s * 4 + Ev.check);
     }
-    this.heap.push(atNs + this.oneWayNs[s], s * 4 + Ev.respond);
+    this.heap.push(atNs + this.responseNs[s], s * 4 + Ev.respond);
   }
 
   private match(s: number): void {
@@ -142,22 +160,34 @@ export class SimVenueGateway implements VenueGateway {
       this.rejectReason[s] = VenueRejectReason.cancelled;
       return;
     }
-    if (!this.quotes.read(this.slots.symbolId[s], this.slots.venueId[s], this.quote)) {
+    const symbolId = this.slots.symbolId[s];
+    const venueId = this.slots.venueId[s];
+    const version = this.quotes.readVersion(symbolId, venueId, this.quote);
+    this.seenVersion[s] = version;
+    const side = this.slots.side[s];
+    const touch = side > 0 ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
+    if (version === 0 || !hasTouch(touch)) {
       this.rejectReason[s] = VenueRejectReason.noQuote;
       return;
     }
-    const buy = this.slots.side[s] > 0;
-    const px = buy ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
-    const avail = buy ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty];
-    const marketable = buy ? this.slots.limitPx[s] >= px : this.slots.limitPx[s] <= px;
-    if (!marketable || !(px > 0) || !(avail > 0)) return;
-    this.takerQty[s] = Math.min(this.slots.qty[s], avail);
-    this.takerPx[s] = px;
+    const f = this.consumption.matchIoc(
+      symbolId * this.quotes.venueCount + venueId,
+      side,
+      this.slots.qty[s],
+      this.slots.limitPx[s],
+      touch,
+      side > 0 ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty],
+      version,
+      true,
+      this.iocFill,
+    );
+    this.takerQty[s] = f.filledQty;
+    this.takerPx[s] = f.fillTicks;
   }
 
   /** Venue side of a resting order: cancel, expiry, or a fill when the market reaches its price. */
   private checkResting(s: number, atNs: number): void {
-    const back = atNs + this.oneWayNs[s];
+    const back = atNs + this.responseNs[s];
     if (this.slots.cancelRequested[s] === 1 || atNs >= this.expiresNs[s]) {
       const kind = this.slots.cancelRequested[s] === 1 ? ExecKind.cancel : ExecKind.expired;
       this.heap.push(
@@ -166,27 +196,19 @@ export class SimVenueGateway implements VenueGateway {
       );
       return;
     }
-    if (this.quotes.read(this.slots.symbolId[s], this.slots.venueId[s], this.quote)) {
-      const buy = this.slots.side[s] > 0;
-      const opposite = buy ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
-      const avail = buy ? this.quote[QuoteCol.askQty] : this.quote[QuoteCol.bidQty];
-      const touched =
-        opposite > 0 && (buy ? opposite <= this.slots.limitPx[s] : opposite >= this.slots.limitPx[s]);
-      if (touched && avail > 0) {
-        const q = Math.min(this.restingQty[s], avail);
-        this.restingQty[s] -= q;
-        const done = this.restingQty[s] === 0;
-        const d = this.deliveries.add(
-          s,
-          ExecKind.fill,
-          q,
-          this.slots.limitPx[s],
-          this.restingQty[s],
-          atNs,
-          done,
-        );
+    const version = this.quotes.readVersion(this.slots.symbolId[s], this.slots.venueId[s], this.quote);
+    if (version !== this.seenVersion[s]) {
+      this.seenVersion[s] = version;
+      const side = this.slots.side[s];
+      const limit = this.slots.limitPx[s];
+      const opposite = side > 0 ? this.quote[QuoteCol.askPx] : this.quote[QuoteCol.bidPx];
+      if (touchCrossesResting(side, limit, opposite)) {
+        const q = this.restingQty[s];
+        const fee = this.fees.feeUsd(this.slots.venueId[s], q, limit, Liquidity.maker);
+        this.restingQty[s] = 0;
+        const d = this.deliveries.add(s, ExecKind.fill, q, limit, 0, atNs, true, fee);
         this.heap.push(back, d * 4 + Ev.deliver);
-        if (done) return;
+        return;
       }
     }
     this.heap.push(atNs + RESTING_CHECK_NS, s * 4 + Ev.check);
@@ -213,7 +235,7 @@ export class SimVenueGateway implements VenueGateway {
         out.kind = ExecKind.fill;
         out.fillQty = taken;
         out.fillPx = this.takerPx[s];
-        out.feeUsd = (taken * this.takerPx[s] * this.feeBps[this.slots.venueId[s]]) / 1e4;
+        out.feeUsd = this.fees.feeUsd(this.slots.venueId[s], taken, this.takerPx[s], Liquidity.taker);
         out.leavesQty = this.slots.qty[s] - taken;
         if (out.leavesQty === 0) this.release(s);
         else if (resting) {
@@ -240,6 +262,7 @@ export class SimVenueGateway implements VenueGateway {
     out.kind = q.kind[d];
     out.fillQty = q.qty[d];
     out.fillPx = q.px[d];
+    out.feeUsd = q.feeUsd[d];
     out.leavesQty = q.leaves[d];
     out.venueTsNs = q.venueTsNs[d];
     if (q.kind[d] === ExecKind.cancel) out.reason = VenueRejectReason.cancelled;

@@ -46,6 +46,19 @@ export class QuoteTable {
     return this.table.readRow(symbolId * this.venueCount + venueId, out) !== 0;
   }
 
+  /**
+   * Like `read`, and returns the version of the quote copied (0: never quoted), which changes
+   * whenever the venue republishes it.
+   */
+  readVersion(symbolId: number, venueId: number, out: Float64Array): number {
+    return this.table.readRow(symbolId * this.venueCount + venueId, out);
+  }
+
+  /** Rows of the table: symbols x venues. */
+  get bookCount(): number {
+    return this.table.rows;
+  }
+
   /** Changes whenever the venue's quote of the symbol is republished (0: never quoted). */
   version(symbolId: number, venueId: number): number {
     return this.table.version(symbolId * this.venueCount + venueId);

@@ -1,10 +1,15 @@
 /**
  * A simulated venue's top of book per symbol and its matching: every order is an IOC against the
- * quote at the moment it arrives (as `SimVenueGateway` matches), answered with the report frames
- * of the venue protocol (docs/venue-protocol.md), encoded at match time.
+ * quote at the moment it arrives, net of what earlier orders took from that quote, on the venue
+ * simulation's rules (src/venues/models/: ioc-match.ts, touch-consumption.ts, fee-model.ts, as
+ * `SimVenueGateway` and the backtest exchange match), answered with the report frames of the
+ * venue protocol (docs/venue-protocol.md), encoded at match time.
  */
 import { VenueRejectReason } from '../execution/sim-venue-gateway.js';
 import { ExecKind } from '../shm/records.js';
+import { type FeeModel, Liquidity } from './models/fee-model.js';
+import { createIocFill, hasTouch } from './models/ioc-match.js';
+import { TouchConsumption } from './models/touch-consumption.js';
 import {
   createReportFields,
   encodeQuote,
@@ -28,12 +33,18 @@ export class VenueBook {
   private readonly bidQty: Float64Array;
   private readonly askQty: Float64Array;
   private readonly quoteTsUs: Float64Array;
+  /** Per symbol: bumped by every `set`, so a new quote restores the size our orders took. */
+  private readonly quoteVersion: Float64Array;
+  private readonly consumption: TouchConsumption;
+  private readonly fill = createIocFill();
   private readonly report: ReportFields = createReportFields();
   private execSeq = 0;
 
+  /** `fees`: the venue's fee model, this venue at index `venueId`. */
   constructor(
     private readonly symbols: readonly string[],
-    private readonly feeBps: number,
+    private readonly fees: FeeModel,
+    private readonly venueId: number,
     private readonly counters: BookCounters,
   ) {
     this.symbolIds = new Map(symbols.map((s, i) => [s, i]));
@@ -43,6 +54,8 @@ export class VenueBook {
     this.bidQty = new Float64Array(n);
     this.askQty = new Float64Array(n);
     this.quoteTsUs = new Float64Array(n);
+    this.quoteVersion = new Float64Array(n);
+    this.consumption = new TouchConsumption(n);
   }
 
   get symbolCount(): number {
@@ -61,6 +74,7 @@ export class VenueBook {
     this.bidQty[symbolId] = bidQty;
     this.askQty[symbolId] = askQty;
     this.quoteTsUs[symbolId] = monoNowUs();
+    this.quoteVersion[symbolId]++;
   }
 
   hasQuote(symbolId: number): boolean {
@@ -79,7 +93,7 @@ export class VenueBook {
     );
   }
 
-  /** The order's reports: ack, fill, expired; or one reject (halted venue, no quote) or cancel. */
+  /** The order's reports: ack, fill, expired; or one reject (halted venue, no touch) or cancel. */
   match(o: PendingOrder, rejectAll: boolean): string[] {
     this.report.clientOrderId = o.clientOrderId;
     this.report.vtsUs = monoNowUs();
@@ -93,18 +107,28 @@ export class VenueBook {
     }
     const s = o.symbolId;
     const buy = o.side > 0;
-    const px = s < 0 ? 0 : buy ? this.askPx[s] : this.bidPx[s];
-    const avail = s < 0 ? 0 : buy ? this.askQty[s] : this.bidQty[s];
-    if (!(px > 0) || !(avail > 0)) {
+    const touch = s < 0 ? 0 : buy ? this.askPx[s] : this.bidPx[s];
+    if (!hasTouch(touch)) {
       this.counters.rejects++;
       return [this.encode(ExecKind.reject, 0, 0, o.qty, VenueRejectReason.noQuote)];
     }
     const frames = [this.encode(ExecKind.ack, 0, 0, o.qty, 0)];
-    const marketable = buy ? o.limitPx >= px : o.limitPx <= px;
-    const filled = marketable ? Math.min(o.qty, avail) : 0;
+    const touchQty = buy ? this.askQty[s] : this.bidQty[s];
+    const f = this.consumption.matchIoc(
+      s,
+      o.side,
+      o.qty,
+      o.limitPx,
+      touch,
+      touchQty,
+      this.quoteVersion[s],
+      true,
+      this.fill,
+    );
+    const filled = f.filledQty;
     if (filled > 0) {
       this.counters.fills++;
-      frames.push(this.encode(ExecKind.fill, filled, px, o.qty - filled, 0));
+      frames.push(this.encode(ExecKind.fill, filled, f.fillTicks, o.qty - filled, 0));
     }
     if (filled < o.qty) frames.push(this.encode(ExecKind.expired, 0, 0, o.qty - filled, 0));
     return frames;
@@ -117,7 +141,7 @@ export class VenueBook {
     r.fillQty = fillQty;
     r.fillPx = fillPx;
     r.leavesQty = leavesQty;
-    r.feeUsd = (fillQty * fillPx * this.feeBps) / 1e4;
+    r.feeUsd = fillQty > 0 ? this.fees.feeUsd(this.venueId, fillQty, fillPx, Liquidity.taker) : 0;
     r.reason = reason;
     return encodeReport(r);
   }

@@ -1,14 +1,15 @@
 /**
  * One simulated venue served over WebSocket (docs/venue-protocol.md). It holds its own top of
  * book per symbol (fed by `publishQuote`), streams quotes to subscribed clients, and matches each
- * order as an IOC against its quote at the moment the order arrives, like `SimVenueGateway`: the
- * order waits half a round trip before matching (the inbound leg) and its reports half a round
- * trip after (the outbound leg); a ping's pong waits the whole round trip. Round trips come from
- * the venue's latency model, or are fixed (`delayUs`) for tests. Delays are kept to microseconds
- * by a `PreciseScheduler`.
+ * order as an IOC against its quote at the moment the order arrives, on the venue simulation's
+ * rules like `SimVenueGateway` (venue-book.ts): the order waits the entry leg of a round trip
+ * before matching (the inbound leg) and its reports the response leg after (the outbound leg;
+ * src/venues/models/leg-latency.ts); a ping's pong waits the whole round trip. Round trips come
+ * from the venue's configured latency model, or are fixed (`delayUs`) for tests. Delays are kept
+ * to microseconds by a `PreciseScheduler`.
  *
  * The configured latency is the whole network's, loopback included: a client stamps its send
- * time (`mts`, host-monotonic), so the inbound leg ends `half` after the client sent (or on
+ * time (`mts`, host-monotonic), so the inbound leg ends its length after the client sent (or on
  * arrival, if transit took longer), and the outbound leg is shortened by the session's smoothed
  * outbound transit, which the client measures on each pong (`sts` -> arrival) and reports in its
  * next ping (`ot`); until it has, the inbound transit stands in for it. Without this a 200 us
@@ -32,6 +33,8 @@ import type { VenueConfig } from '../config/config-types.js';
 import { Random } from '../core/random.js';
 import { createVenueLatencyModel } from '../market/latency/create-venue-latency-model.js';
 import type { VenueLatencyModel } from '../market/latency/venue-latency-model.js';
+import { feeModelFor } from './models/fee-model.js';
+import { entryLegNs, responseLegNs } from './models/leg-latency.js';
 import { PreciseScheduler } from './precise-scheduler.js';
 import { VenueBook } from './venue-book.js';
 import type { VenueLogger } from './venue-connection.js';
@@ -141,7 +144,8 @@ export class VenueServer {
     // The configured latency stack (regimes, bursts, load, outages), as the simulated gateway builds it.
     this.latency = createVenueLatencyModel(opts.venue.latency, opts.seed);
     this.rng = new Random(opts.seed);
-    this.book = new VenueBook(opts.symbols, opts.venue.fee_bps, this.stats);
+    // Orders here are all IOCs: the maker fee never applies.
+    this.book = new VenueBook(opts.symbols, feeModelFor([opts.venue], 0), 0, this.stats);
   }
 
   /** Takes over an HTTP upgrade request routed to this venue. */
@@ -226,7 +230,9 @@ export class VenueServer {
    * message, from its sampled round trip and the measured transit (class comment).
    */
   private legs(session: Session, f: ClientFrame, arrivalMs: number): void {
-    const halfMs = this.roundTripMs() / 2;
+    const roundTripNs = this.roundTripNs();
+    const inMs = entryLegNs(roundTripNs) / 1e6;
+    const outLegMs = responseLegNs(roundTripNs) / 1e6;
     let sentMs = monoUsToPerfMs(f.sentMonoUs);
     // No stamp, or one from a clock that is not this host's: fall back to the arrival time.
     if (!(sentMs <= arrivalMs && arrivalMs - sentMs < MAX_TRANSIT_MS)) sentMs = arrivalMs;
@@ -234,16 +240,14 @@ export class VenueServer {
     const ot = f.kind === ClientFrameKind.ping ? f.outTransitUs / 1e3 : Number.NaN;
     if (ot >= 0 && ot < MAX_TRANSIT_MS) recordOutTransit(session, ot);
     const outTransitMs = Number.isNaN(session.outTransitMs) ? session.transitMs : session.outTransitMs;
-    this.inDueMs = Math.max(arrivalMs, sentMs + halfMs);
-    this.outMs = Math.max(0, halfMs - outTransitMs) + this.faultState.extraDelayMs;
+    this.inDueMs = Math.max(arrivalMs, sentMs + inMs);
+    this.outMs = Math.max(0, outLegMs - outTransitMs) + this.faultState.extraDelayMs;
   }
 
-  /** Round trip for one message, ms. */
-  private roundTripMs(): number {
+  /** Round trip for one message, ns. */
+  private roundTripNs(): number {
     const d = this.opts.delayUs;
-    return d !== undefined
-      ? d / 1e3
-      : this.latency.sampleRoundTripNs(performance.now() * 1e6, this.rng) / 1e6;
+    return d !== undefined ? d * 1e3 : this.latency.sampleRoundTripNs(performance.now() * 1e6, this.rng);
   }
 
   private onFrame(ws: WebSocket, session: Session, text: string, arrivalMs: number): void {

@@ -7,7 +7,6 @@ import type { BacktestData } from '../../src/backtest/backtest-data.js';
 import { BacktestExchange } from '../../src/backtest/backtest-exchange.js';
 import { ExchangeMarket } from '../../src/backtest/exchange-market.js';
 import { ConstantOrderLatency } from '../../src/backtest/order-latency.js';
-import { probabilisticQueue, type QueueModel, riskAverseQueue } from '../../src/backtest/queue-model.js';
 import { RecordTable } from '../../src/backtest/record-table.js';
 import { asVenueId } from '../../src/core/ids.js';
 import {
@@ -23,6 +22,8 @@ import {
   TickFlag,
   TickLayout,
 } from '../../src/shm/records.js';
+import { FeeModel } from '../../src/venues/models/fee-model.js';
+import { probabilisticQueue, type QueueModel, riskAverseQueue } from '../../src/venues/models/queue-model.js';
 
 const US = 1e3;
 type Q = { t: number; v?: number; bid: number; ask: number; bq: number; aq: number };
@@ -55,8 +56,7 @@ function exchange(data: BacktestData, queue: QueueModel = riskAverseQueue, venue
     market: new ExchangeMarket(data, venues, 1),
     latency: new ConstantOrderLatency(Array(venues).fill(200 * US)),
     queue,
-    takerFeeBps: new Float64Array(venues).fill(1),
-    makerFeeBps: new Float64Array(venues).fill(0.2),
+    fees: new FeeModel(new Float64Array(venues).fill(1), new Float64Array(venues).fill(0.2)),
     hindsight: { onHindsight: (id, venue, px) => hindsight.push({ id, venue, px }) },
   });
   return { ex, hindsight };

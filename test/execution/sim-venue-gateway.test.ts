@@ -10,6 +10,7 @@ import {
   OrderCodec,
   OrderType,
 } from '../../src/shm/records.js';
+import { FeeModel } from '../../src/venues/models/fee-model.js';
 import { quoteTick, type RecordPatch, stageFixture } from '../fixtures.js';
 
 const RTT = 200_000; // 200 us round trip
@@ -95,7 +96,7 @@ describe('SimVenueGateway resting (GTC) orders', () => {
   const gtc = (patch: RecordPatch<Order>) =>
     order({ type: OrderType.limitGtc, ttlNs: 10e6, limitPx: 9.99, ...patch });
 
-  it('rests a passive order, fills it at its own price without fee once the market reaches it', () => {
+  it('rests a passive order, fills it whole at its own price as a maker once the market reaches it', () => {
     const { gw, quotes } = setup();
     quotes.publish(quoteTick(0, 0, 9.98, 10.0, 50));
     gw.submit(gtc({}), 0);
@@ -103,12 +104,28 @@ describe('SimVenueGateway resting (GTC) orders', () => {
     expect(gw.inFlight).toBe(1);
     quotes.publish(quoteTick(0, 0, 9.97, 9.99, 50)); // the offer comes down to our bid
     const fills = drain(gw, RTT / 2 + 1e6 + RTT / 2); // first venue check after 1 ms
+    // hftbacktest's rule: the market came through our price, so all 100 fill (not just the 50
+    // shown); makers are free with the taker-fee-only model.
     expect(fills.map((r) => r.kind)).toEqual([ExecKind.fill]);
-    expect(fills[0]).toMatchObject({ fillQty: 50, fillPx: 9.99, feeUsd: 0, leavesQty: 50 });
-    const rest = drain(gw, 3e6 + RTT);
-    expect(rest.map((r) => r.kind)).toEqual([ExecKind.fill]);
-    expect(rest[0].leavesQty).toBe(0);
+    expect(fills[0]).toMatchObject({ fillQty: 100, fillPx: 9.99, feeUsd: 0, leavesQty: 0 });
     expect(gw.inFlight).toBe(0);
+  });
+
+  it('charges the maker fee of its fee model on a resting fill, the taker fee on a taking one', () => {
+    const f = stageFixture(['AAPL'], ['A']);
+    const fees = new FeeModel(Float64Array.of(1), Float64Array.of(-0.2));
+    const gw = new SimVenueGateway(f.quotes, [new ConstantLatency(RTT)], fees, new Random(1), 8);
+    f.quotes.publish(quoteTick(0, 0, 9.98, 10.0, 50));
+    gw.submit(gtc({ qty: 80, limitPx: 10.0 }), 0); // takes the 50 offered, rests 30 at 10.00
+    const taken = drain(gw, RTT).filter((r) => r.kind === ExecKind.fill);
+    expect(taken.map((r) => [r.fillQty, r.fillPx, r.leavesQty])).toEqual([[50, 10.0, 30]]);
+    expect(taken[0].feeUsd).toBeCloseTo((50 * 10.0 * 1) / 1e4, 12);
+    f.quotes.publish(quoteTick(0, 0, 9.98, 10.0, 70)); // a new quote at our price: it crosses us
+    const made = drain(gw, RTT / 2 + 1e6 + RTT / 2);
+    expect(made.map((r) => [r.kind, r.fillQty, r.fillPx, r.leavesQty])).toEqual([
+      [ExecKind.fill, 30, 10.0, 0],
+    ]);
+    expect(made[0].feeUsd).toBeCloseTo((30 * 10.0 * -0.2) / 1e4, 12);
   });
 
   it('expires a resting order at the end of its life, and cancels one on request', () => {

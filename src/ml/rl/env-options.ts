@@ -67,7 +67,15 @@ export function envOptionsFromConfig(
     warmupNs: 1e9,
     episodeNs: 30e9,
     ordersPerEpisode: 600,
-    flow: { reactProb: 0.8, reactDelayNs: leader + 20e3, backgroundPerSec: 1, qtyMin: 100, qtyMax: 500 },
+    flow: {
+      reactProb: 0.8,
+      reactDelayNs: leader + 20e3,
+      backgroundPerSec: 1,
+      qtyMin: 100,
+      qtyMax: 500,
+      // Orders that follow a move go the way everyone saw: no alpha (docs/venue-world.md).
+      reactiveAlpha: false,
+    },
     probeIntervalNs: 10e6,
     timeoutNs: cfg.risk.ack_timeout_ms * 1e6,
     ...servedForecaster(),

@@ -5,24 +5,30 @@
  *
  * An episode is a stretch of the venue world (src/venues/models/): the tape of every venue's true
  * book, the efficient price and each venue's hidden order-path state. Our orders follow price
- * moves or arrive at random (order-flow.ts). The router sees the books a feed delay late
- * (seen-feed.ts), probe and order round trips feed the latency forecasts, and each child order
- * reaches its venue after the entry leg, matches against the true touch then (ioc-match.ts) and
- * is answered after the response leg; missed shares pay the market's price when the answer is back.
+ * moves or arrive at random (order-flow.ts), and the price drifts their way after they leave
+ * (their alpha, recorded on the tape with the rest of the world). The router sees the books a
+ * feed delay late (seen-feed.ts), probe and order round trips feed the latency forecasts, and
+ * each child order reaches its venue after the entry leg, matches against the true touch then
+ * (tape-match.ts, on the rules every simulated venue shares: ioc-match.ts, touch-consumption.ts,
+ * fee-model.ts) and is answered after the response leg; missed shares pay the market's price when the answer is back.
  * Every order draws a round trip for every venue (common random numbers: every policy meets the
  * same luck, and the hindsight-best venue is known).
  */
 import { Random } from '../../core/random.js';
 import type { RouteContext } from '../../routing/router.js';
 import { createIntent, type OrderIntent } from '../../strategies/strategy.js';
-import { createIocFill, executionBpsShares, matchIoc } from '../../venues/models/ioc-match.js';
+import { type FeeModel, Liquidity, takerFeeModel } from '../../venues/models/fee-model.js';
+import { createIocFill, executionBpsShares } from '../../venues/models/ioc-match.js';
+import { entryLegNs } from '../../venues/models/leg-latency.js';
 import { LoadMeter } from '../../venues/models/load-meter.js';
-import { ENTRY_SHARE, OrderLatency } from '../../venues/models/order-latency.js';
+import { OrderLatency } from '../../venues/models/order-latency.js';
+import { matchOnTape } from '../../venues/models/tape-match.js';
+import { TouchConsumption } from '../../venues/models/touch-consumption.js';
 import { createWorldState, retakeCostTicks, type WorldState } from '../../venues/models/world-state.js';
 import { WorldTape } from '../../venues/models/world-tape.js';
 import { EnvForecasts } from './env-forecasts.js';
 import type { RoutingEnvOptions } from './env-options.js';
-import { type OrderFlow, orderFlow } from './order-flow.js';
+import { type OrderFlow, OrderFlowSource } from './order-flow.js';
 import { featureCount, RoutingFeatures, type RoutingSignals } from './routing-features.js';
 import { SeenFeed } from './seen-feed.js';
 import { splitQty } from './split-actions.js';
@@ -59,6 +65,7 @@ export class RoutingEnv implements RoutingSignals {
   readonly venueCount: number;
   readonly obsSize: number;
   readonly feeBps: Float64Array;
+  readonly fees: FeeModel;
   readonly latency: OrderLatency;
   readonly load: LoadMeter;
   tape!: WorldTape;
@@ -70,9 +77,8 @@ export class RoutingEnv implements RoutingSignals {
   private readonly fill: Float64Array;
   private readonly drawnNs: Float64Array;
   private readonly child: Float64Array;
-  /** Per venue and side (2v: bid, 2v+1: ask): the book state our orders last took from, and how much. */
-  private readonly takenIndex: Int32Array;
-  private readonly takenQty: Float64Array;
+  /** Per venue and side: the book state our orders last took from, and how much. */
+  private readonly consumption: TouchConsumption;
   private readonly fillOut = createIocFill();
   private readonly outcome: ChildOutcome = { bpsShares: 0, filledQty: 0, timedOut: false, answerNs: 0 };
   private readonly scratch: WorldState;
@@ -85,14 +91,15 @@ export class RoutingEnv implements RoutingSignals {
     const venues = opts.world.venues;
     this.venueCount = venues.length;
     this.obsSize = featureCount(this.venueCount);
-    this.feeBps = Float64Array.from(venues, (v) => v.feeBps);
+    // Our orders are IOCs: they always take, so only the venues' taker fees apply.
+    this.fees = takerFeeModel(Float64Array.from(venues, (v) => v.feeBps));
+    this.feeBps = this.fees.takerBps;
     this.latency = new OrderLatency(venues);
     this.load = new LoadMeter(venues);
     this.fill = new Float64Array(this.venueCount);
     this.drawnNs = new Float64Array(this.venueCount);
     this.child = new Float64Array(this.venueCount);
-    this.takenIndex = new Int32Array(2 * this.venueCount);
-    this.takenQty = new Float64Array(2 * this.venueCount);
+    this.consumption = new TouchConsumption(this.venueCount);
     this.scratch = createWorldState(this.venueCount);
     this.obs = new Float32Array(this.obsSize);
   }
@@ -102,8 +109,9 @@ export class RoutingEnv implements RoutingSignals {
     const o = this.opts;
     const startNs = o.warmupNs;
     const endNs = startNs + o.episodeNs;
-    this.tape = new WorldTape(o.world, (seed * 2654435761) >>> 0, endNs + o.timeoutNs + 10e6);
-    this.flow = orderFlow(this.tape, { ...o.flow, startNs, endNs, maxOrders: o.ordersPerEpisode }, seed);
+    const source = new OrderFlowSource({ ...o.flow, startNs, endNs, maxOrders: o.ordersPerEpisode }, seed);
+    this.tape = new WorldTape(o.world, (seed * 2654435761) >>> 0, endNs + o.timeoutNs + 10e6, source);
+    this.flow = source.flow();
     this.features = new RoutingFeatures(1, this.venueCount, this.feeBps);
     this.feed = new SeenFeed(this.tape, this.features);
     this.load.reset();
@@ -116,7 +124,7 @@ export class RoutingEnv implements RoutingSignals {
       venues: this.forecasts,
     };
     this.fill.fill(1);
-    this.takenIndex.fill(-1);
+    this.consumption.reset();
     this.orderIndex = 0;
     return this.observe();
   }
@@ -199,28 +207,19 @@ export class RoutingEnv implements RoutingSignals {
     const tape = this.tape;
     const side = this.intent.side;
     const out = this.outcome;
-    const arriveNs = nowNs + rtNs * ENTRY_SHARE;
+    const arriveNs = nowNs + entryLegNs(rtNs);
     out.timedOut = rtNs > this.opts.timeoutNs || tape.downAt(v, nowNs) || tape.downAt(v, arriveNs);
     this.fillOut.filledQty = 0;
     if (out.timedOut) out.answerNs = nowNs + this.opts.timeoutNs;
     else {
       out.answerNs = nowNs + rtNs;
-      const i = tape.bookIndexAt(v, arriveNs);
-      const b = tape.books[v];
-      const k = 2 * v + (side > 0 ? 1 : 0);
-      const touch = side > 0 ? b.ask.data[i] : b.bid.data[i];
-      const touchQty = side > 0 ? b.askQty.data[i] : b.bidQty.data[i];
-      const taken = this.takenIndex[k] === i ? this.takenQty[k] : 0;
       const limitTicks = Math.round(this.limitPx(v) / tape.p.tickPx);
-      matchIoc(side, qty, limitTicks, touch, touchQty, taken, this.fillOut);
-      if (commit && this.fillOut.filledQty > 0) {
-        this.takenIndex[k] = i;
-        this.takenQty[k] = taken + this.fillOut.filledQty;
-      }
+      matchOnTape(tape, this.consumption, v, side, qty, limitTicks, arriveNs, commit, this.fillOut);
     }
     const retake = retakeCostTicks(tape.p, tape.stateAt(out.answerNs, this.scratch), side);
     out.filledQty = this.fillOut.filledQty;
-    out.bpsShares = executionBpsShares(side, qty, this.fillOut, this.feeBps[v], retake, this.mid0Ticks());
+    const feeBps = this.fees.bps(v, Liquidity.taker);
+    out.bpsShares = executionBpsShares(side, qty, this.fillOut, feeBps, retake, this.mid0Ticks());
     return out;
   }
 

@@ -1,11 +1,13 @@
 /**
- * The one matching rule of the venue world: a marketable IOC meets the venue's touch as it stands
- * when the order arrives. It fills up to the touch size when the touch is at or inside its limit
- * (price improvement included), the rest is cancelled. Shares that we ourselves took from the same
- * book state earlier are no longer there (the market does not otherwise react to our orders).
+ * The one matching rule of every simulated venue (the daemon's simulated gateway, `hft venues`,
+ * the backtest exchange and the venue world): a marketable IOC meets the venue's touch as it
+ * stands when the order arrives. It fills up to the touch size when the touch is at or inside its
+ * limit (price improvement included), the rest is cancelled. Shares that our own earlier orders
+ * took from the same touch are no longer there (touch-consumption.ts); the market does not
+ * otherwise react to our orders. Prices may be ticks or currency: the rule is the same.
  */
 
-/** What one IOC got at one venue; prices in ticks. */
+/** What one IOC got at one venue; `fillTicks` is in the unit of the prices given (ticks or currency). */
 export interface IocFill {
   filledQty: number;
   fillTicks: number;
@@ -13,6 +15,19 @@ export interface IocFill {
 
 export function createIocFill(): IocFill {
   return { filledQty: 0, fillTicks: 0 };
+}
+
+/** Relative slack of the price comparison: a touch within this of the limit is at the limit. */
+export const PRICE_EPS = 1e-9;
+
+/** True when a venue shows a touch at all; without one the order is rejected (no quote). */
+export function hasTouch(touchPx: number): boolean {
+  return touchPx > 0;
+}
+
+/** True when `px` is at or inside the limit of a `side` order (+1 buy, -1 sell). */
+export function withinLimit(side: number, limitPx: number, px: number): boolean {
+  return px > 0 && limitPx > 0 && side * (px - limitPx) <= PRICE_EPS * limitPx;
 }
 
 /**
@@ -29,8 +44,7 @@ export function matchIoc(
   out: IocFill,
 ): IocFill {
   const available = touchQty - takenQty;
-  const crosses = touchTicks > 0 && limitTicks > 0 && side * (touchTicks - limitTicks) <= 1e-9;
-  out.filledQty = crosses && available > 0 ? Math.min(qty, available) : 0;
+  out.filledQty = withinLimit(side, limitTicks, touchTicks) && available > 0 ? Math.min(qty, available) : 0;
   out.fillTicks = out.filledQty > 0 ? touchTicks : 0;
   return out;
 }

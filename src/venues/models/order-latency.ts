@@ -2,14 +2,13 @@
  * The order path of a venue in the venue world: a round trip drawn from the venue's latency config
  * in its current hidden state (normal or congested median and jitter, spike probability raised
  * during a spike burst), times the load factor of our own order rate, split into an entry leg (to
- * the venue) and a response leg (back), as hftbacktest splits order latency. A venue that is down
+ * the venue) and a response leg (back), as hftbacktest splits order latency (leg-latency.ts). A venue that is down
  * never answers: the order times out.
  */
 import type { VenueLatencyConfig } from '../../config/config-types.js';
 import type { Random } from '../../core/random.js';
 
-/** Share of the round trip spent reaching the venue. */
-export const ENTRY_SHARE = 0.5;
+export { ENTRY_SHARE } from './leg-latency.js';
 
 export class OrderLatency {
   private readonly medians: Float64Array;

@@ -50,6 +50,13 @@ export interface WorldParams {
   readonly refreshPerSec: number;
   /** Share of those updates where the market makers redraw whether they sit at the best level. */
   readonly levelChangeProb: number;
+  /**
+   * Short-term alpha of our own orders: after one of our orders the efficient price drifts its
+   * way by this much in expectation, bps (others act on the same information)...
+   */
+  readonly orderAlphaBps: number;
+  /** ...realised as one-tick moves at a rate that decays with this time constant, ns. */
+  readonly orderAlphaTauNs: number;
   /** After a move, takers chasing it hit every venue's touch on its side at this rate... */
   readonly sweepPerSec: number;
   /** ...until the chase ends, at rate 1/sweepMeanNs per venue. */
@@ -78,6 +85,8 @@ export const DEFAULT_WORLD = {
   levelChangeProb: 0.02,
   sweepPerSec: 3000,
   sweepMeanNs: 2e6,
+  orderAlphaBps: 0.5,
+  orderAlphaTauNs: 1e9,
 } as const;
 
 export interface WorldOverrides extends Partial<Omit<WorldParams, 'venues'>> {

@@ -7,6 +7,9 @@
  *
  *   efficient price  one-tick moves (geometric multi-tick moves while volatile) at a rate that rises
  *                    `volatileJumpX`-fold in volatile bursts; a burst trends (`trendPersistence`)
+ *   our alpha        each of our orders (`OurOrders`) adds one-tick moves its way, `orderAlphaBps`
+ *                    in all on average; each pending move comes at rate 1/orderAlphaTau, so the
+ *                    expected drift over h is side x alpha x (1 - exp(-h / tau))
  *   requote          a venue whose quote no longer matches the efficient price moves it at rate
  *                    1/requoteMean (the leader within ~50 us, the lagging venues within lag_ms)
  *   race             a touch the price has moved past (cheaper than the venue would quote now) is
@@ -37,13 +40,29 @@ export const WorldEvent = {
   sweep: 11,
   sweepEnd: 12,
 } as const;
+/** Market-wide events (price move, volatility switch, a move from our alpha) come before the venues'. */
+const MARKET_EVENTS = 3;
 const VENUE_EVENTS = 11;
 
 /** Told of every change as it happens (the tape records them). */
 export interface WorldObserver {
   onBook(s: WorldState, venueId: number): void;
+  /** A change of the price state; `moveTicks` is a move by everyone else (0 for anything else). */
   onPrice(s: WorldState, moveTicks: number): void;
   onPath(s: WorldState, venueId: number): void;
+}
+
+/**
+ * Our own orders, told to the world as they leave: each brings the drift of its alpha. They may
+ * react to the moves of everyone else (never to the drift of our own alpha).
+ */
+export interface OurOrders {
+  /** When our next order leaves, ns (+Infinity when none is due). */
+  nextNs(): number;
+  /** Takes that order; returns the side of the alpha it carries (+1 buy, -1 sell, 0 none). */
+  take(): number;
+  /** A move of the efficient price by everyone else, at `tNs`. */
+  onMove(tNs: number, moveTicks: number): void;
 }
 
 export class WorldSim {
@@ -57,10 +76,13 @@ export class WorldSim {
   private readonly outageExit: Float64Array;
   private readonly volatileX: Float64Array;
   private readonly outageVolatileX: Float64Array;
+  /** Expected one-tick moves from the alpha of one of our orders. */
+  private readonly alphaTicks: number;
 
   constructor(readonly p: WorldParams) {
     this.n = p.venues.length;
-    this.rates = new Float64Array(2 + this.n * VENUE_EVENTS);
+    this.rates = new Float64Array(MARKET_EVENTS + this.n * VENUE_EVENTS);
+    this.alphaTicks = (p.orderAlphaBps * 1e-4 * p.startPx) / p.tickPx;
     const per = (f: (v: WorldParams['venues'][number]) => number) => Float64Array.from(p.venues, f);
     this.congestEnter = per((v) => v.latency.regimes?.enter_per_s ?? 0);
     this.congestExit = per((v) => v.latency.regimes?.exit_per_s ?? 1);
@@ -83,6 +105,8 @@ export class WorldSim {
     s.effTicks = Math.round(p.startPx / p.tickPx) + 0.5;
     s.volatile = rng.next() < p.volatileEnterPerSec / (p.volatileEnterPerSec + p.volatileExitPerSec) ? 1 : 0;
     s.trendDir = rng.next() < 0.5 ? 1 : -1;
+    s.alphaUp = 0;
+    s.alphaDown = 0;
     for (let v = 0; v < this.n; v++) {
       s.congested[v] = 0;
       s.burst[v] = 0;
@@ -91,18 +115,61 @@ export class WorldSim {
     }
   }
 
-  /** Runs the world from `s.tNs` to `untilNs` (the state then holds the world at `untilNs`). */
-  run(s: WorldState, untilNs: number, rng: Random, observer: WorldObserver | null): void {
+  /**
+   * Runs the world from `s.tNs` to `untilNs` (the state then holds the world at `untilNs`), with
+   * `orders` leaving when they are due. An order that brings alpha changes the rates: the wait
+   * for the next event is drawn afresh from its time (the clocks are memoryless, so that changes
+   * no odds). Orders without alpha leave the world exactly as it would have been.
+   */
+  run(
+    s: WorldState,
+    untilNs: number,
+    rng: Random,
+    observer: WorldObserver | null,
+    orders: OurOrders | null = null,
+  ): void {
     for (;;) {
       const total = this.fillRates(s);
       const dtNs = total > 0 ? rng.exponential(1e9 / total) : Number.POSITIVE_INFINITY;
-      if (s.tNs + dtNs > untilNs) {
+      const eventNs = s.tNs + dtNs;
+      if (orders !== null && this.ordersDue(s, Math.min(eventNs, untilNs), orders, rng, observer)) continue;
+      if (eventNs > untilNs) {
         s.tNs = untilNs;
         return;
       }
-      s.tNs += dtNs;
-      this.fire(s, this.pick(rng.next() * total), rng, observer);
+      s.tNs = eventNs;
+      this.fire(s, this.pick(rng.next() * total), rng, observer, orders);
     }
+  }
+
+  /** Lets our orders due by `byNs` leave; true (at the time of that order) once one brought alpha. */
+  private ordersDue(
+    s: WorldState,
+    byNs: number,
+    orders: OurOrders,
+    rng: Random,
+    obs: WorldObserver | null,
+  ): boolean {
+    for (let t = orders.nextNs(); t <= byNs; t = orders.nextNs()) {
+      const side = orders.take();
+      if (side === 0 || this.alphaTicks === 0) continue;
+      s.tNs = Math.max(s.tNs, t);
+      this.addAlpha(s, side, rng, obs);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * One of our orders of `side` leaves now: its alpha adds one-tick moves its way, as many as
+   * `alphaTicks` on average (its whole part, plus one with the odds of its fraction).
+   */
+  addAlpha(s: WorldState, side: number, rng: Random, obs: WorldObserver | null): void {
+    const whole = Math.floor(this.alphaTicks);
+    const moves = whole + (rng.next() < this.alphaTicks - whole ? 1 : 0);
+    if (side > 0) s.alphaUp += moves;
+    else s.alphaDown += moves;
+    obs?.onPrice(s, 0);
   }
 
   private fillRates(s: WorldState): number {
@@ -110,10 +177,11 @@ export class WorldSim {
     const r = this.rates;
     r[0] = p.jumpsPerSec * (s.volatile ? p.volatileJumpX : 1);
     r[1] = s.volatile ? p.volatileExitPerSec : p.volatileEnterPerSec;
-    let total = r[0] + r[1];
+    r[2] = (s.alphaUp + s.alphaDown) * (1e9 / p.orderAlphaTauNs);
+    let total = r[0] + r[1] + r[2];
     const consume = p.consumePerSec * (s.volatile ? p.volatileConsumeX : 1);
     for (let v = 0; v < this.n; v++) {
-      const k = 2 + v * VENUE_EVENTS;
+      const k = MARKET_EVENTS + v * VENUE_EVENTS;
       const vp = p.venues[v];
       const up = s.down[v] === 0;
       const fb = freshBid(p, s, v);
@@ -148,9 +216,15 @@ export class WorldSim {
     return r.length - 1;
   }
 
-  private fire(s: WorldState, i: number, rng: Random, obs: WorldObserver | null): void {
+  private fire(
+    s: WorldState,
+    i: number,
+    rng: Random,
+    obs: WorldObserver | null,
+    orders: OurOrders | null,
+  ): void {
     if (i === 0) {
-      this.jump(s, rng, obs);
+      this.jump(s, rng, obs, orders);
       return;
     }
     if (i === 1) {
@@ -159,8 +233,12 @@ export class WorldSim {
       obs?.onPrice(s, 0);
       return;
     }
-    const v = Math.floor((i - 2) / VENUE_EVENTS);
-    const e = (i - 2) % VENUE_EVENTS;
+    if (i === 2) {
+      this.alphaMove(s, rng, obs);
+      return;
+    }
+    const v = Math.floor((i - MARKET_EVENTS) / VENUE_EVENTS);
+    const e = (i - MARKET_EVENTS) % VENUE_EVENTS;
     switch (e + WorldEvent.requote) {
       case WorldEvent.requote:
         this.requote(s, v, rng);
@@ -202,7 +280,7 @@ export class WorldSim {
     obs?.onBook(s, v);
   }
 
-  private jump(s: WorldState, rng: Random, obs: WorldObserver | null): void {
+  private jump(s: WorldState, rng: Random, obs: WorldObserver | null, orders: OurOrders | null): void {
     const p = this.p;
     const dir = s.volatile
       ? rng.next() < p.trendPersistence
@@ -215,6 +293,22 @@ export class WorldSim {
     if (s.volatile) while (size < 8 && rng.next() < p.volatileExtraTickProb) size++;
     s.effTicks += dir * size;
     obs?.onPrice(s, dir * size);
+    orders?.onMove(s.tNs, dir * size);
+    this.chase(s, dir, obs);
+  }
+
+  /** One of the moves our alpha has yet to bring: informed takers move the price and chase it. */
+  private alphaMove(s: WorldState, rng: Random, obs: WorldObserver | null): void {
+    const up = rng.next() * (s.alphaUp + s.alphaDown) < s.alphaUp;
+    if (up) s.alphaUp--;
+    else s.alphaDown--;
+    s.effTicks += up ? 1 : -1;
+    obs?.onPrice(s, 0);
+    this.chase(s, up ? 1 : -1, obs);
+  }
+
+  /** After a move, takers chase it through every venue's touch on its side. */
+  private chase(s: WorldState, dir: number, obs: WorldObserver | null): void {
     for (let v = 0; v < this.n; v++) {
       s.sweep[v] = dir;
       obs?.onPath(s, v);

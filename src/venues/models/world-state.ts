@@ -1,6 +1,6 @@
 /**
  * Everything the venue world is at one instant: the efficient price, the market's volatility
- * regime and trend, and per venue its top of book (prices in ticks) and the hidden state of its
+ * regime and trend, the drift our own orders have yet to bring, and per venue its top of book (prices in ticks) and the hidden state of its
  * order path (congested, spike burst, down). A state can be copied, so the state oracle can run
  * the world forward from the true present without touching the recorded episode.
  */
@@ -14,6 +14,12 @@ export interface WorldState {
   volatile: number;
   /** Direction of the current volatile burst, +1 or -1. */
   trendDir: number;
+  /**
+   * One-tick moves of the efficient price still to come from the alpha of our orders, up and
+   * down; each comes at rate 1/orderAlphaTau (world-sim.ts).
+   */
+  alphaUp: number;
+  alphaDown: number;
   readonly bid: Float64Array;
   readonly ask: Float64Array;
   readonly bidQty: Float64Array;
@@ -34,6 +40,8 @@ export function createWorldState(venues: number): WorldState {
     effTicks: 0,
     volatile: 0,
     trendDir: 1,
+    alphaUp: 0,
+    alphaDown: 0,
     bid: new Float64Array(venues),
     ask: new Float64Array(venues),
     bidQty: new Float64Array(venues),
@@ -52,6 +60,8 @@ export function copyWorldState(from: WorldState, to: WorldState): void {
   to.effTicks = from.effTicks;
   to.volatile = from.volatile;
   to.trendDir = from.trendDir;
+  to.alphaUp = from.alphaUp;
+  to.alphaDown = from.alphaDown;
   to.bid.set(from.bid);
   to.ask.set(from.ask);
   to.bidQty.set(from.bidQty);

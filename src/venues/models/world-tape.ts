@@ -1,14 +1,16 @@
 /**
  * One episode of the venue world, recorded up front: every venue's true top of book over time,
  * the efficient price and volatility regime, each venue's order-path state (congested, burst,
- * down) and chase (sweep), and the price moves. The market does not react to our orders (as in hftbacktest), so an
- * order's outcome is read from the tape at the time it reaches the venue, and every router meets
- * the same market. `stateAt` rebuilds the whole world state at any instant for the state oracle.
+ * down) and chase (sweep), and the price moves by everyone else. Our orders' times and sides are
+ * part of the episode (they leave whatever the router decides), so the drift of their alpha is on
+ * the tape too; the market does not react to where they go (as in hftbacktest), so an order's
+ * outcome is read from the tape at the time it reaches the venue, and every router meets the same
+ * market. `stateAt` rebuilds the whole world state at any instant for the state oracle.
  */
 import { Random } from '../../core/random.js';
 import { upperBound } from '../../core/sorted-search.js';
 import type { WorldParams } from './world-params.js';
-import { type WorldObserver, WorldSim } from './world-sim.js';
+import { type OurOrders, type WorldObserver, WorldSim } from './world-sim.js';
 import { createWorldState, type WorldState } from './world-state.js';
 
 /** A column of numbers that grows by doubling. */
@@ -55,16 +57,19 @@ export class WorldTape implements WorldObserver {
   private readonly eff = new Column();
   private readonly vol = new Column();
   private readonly trend = new Column();
-  /** Price moves (time, signed ticks). */
+  private readonly alphaUp = new Column();
+  private readonly alphaDown = new Column();
+  /** Price moves by everyone else (time, signed ticks); the drift of our alpha is not among them. */
   readonly moveTs = new Column();
   readonly moveTicks = new Column();
   readonly endNs: number;
 
-  /** Simulates the world of `p` from time 0 to `spanNs` with the episode's `seed`. */
+  /** Simulates the world of `p` from time 0 to `spanNs` with the episode's `seed` and our `orders`. */
   constructor(
     readonly p: WorldParams,
     seed: number,
     spanNs: number,
+    orders: OurOrders | null = null,
   ) {
     const n = p.venues.length;
     const col = () => new Column();
@@ -93,7 +98,7 @@ export class WorldTape implements WorldObserver {
       this.onBook(s, v);
       this.onPath(s, v);
     }
-    sim.run(s, spanNs, rng, this);
+    sim.run(s, spanNs, rng, this, orders);
     this.endNs = spanNs;
   }
 
@@ -117,6 +122,8 @@ export class WorldTape implements WorldObserver {
     this.eff.push(s.effTicks);
     this.vol.push(s.volatile);
     this.trend.push(s.trendDir);
+    this.alphaUp.push(s.alphaUp);
+    this.alphaDown.push(s.alphaDown);
     if (moveTicks !== 0) {
       this.moveTs.push(s.tNs);
       this.moveTicks.push(moveTicks);
@@ -186,6 +193,8 @@ export class WorldTape implements WorldObserver {
     out.effTicks = this.eff.data[k];
     out.volatile = this.vol.data[k];
     out.trendDir = this.trend.data[k];
+    out.alphaUp = this.alphaUp.data[k];
+    out.alphaDown = this.alphaDown.data[k];
     for (let v = 0; v < this.venueCount; v++) {
       const b = this.books[v];
       const i = this.bookIndexAt(v, tNs);

@@ -1,10 +1,11 @@
 /**
  * Where a resting order stands in its price level's queue, estimated from market data that shows
  * only the level's total quantity (hftbacktest's queue models are the reference). The state of
- * every order lives in the exchange's typed arrays: `front` is the quantity ahead of the order,
+ * every order lives in the caller's typed arrays: `front` is the quantity ahead of the order,
  * `tradedSinceDepth` the trade quantity at its price since the last depth update.
  */
-import type { QueueModelName } from '../config/config-types.js';
+import type { QueueModelName } from '../../config/config-types.js';
+
 export interface QueueState {
   readonly front: Float64Array;
   readonly tradedSinceDepth: Float64Array;
