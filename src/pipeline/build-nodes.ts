@@ -38,6 +38,7 @@ import { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import { Doorbell } from '../shm/doorbell.js';
 import { SpscRing } from '../shm/spsc-ring.js';
 import { createStrategy } from '../strategies/create-strategy.js';
+import { feeModelFor } from '../venues/models/fee-model.js';
 import { ExecuteNode } from './execute-node.js';
 import { IngestNode, PACED_BATCH } from './ingest-node.js';
 import type { PipelineHandles } from './pipeline-handles.js';
@@ -134,13 +135,11 @@ function createSource(
   }
 }
 
-function simVenues(
-  s: PipelineHandles['settings'],
-  quotes: QuoteTable,
-  feeBps: Float64Array,
-): SimVenueGateway {
+/** The simulated venues: taker fees from each venue, the maker fee of `backtest.maker_fee_bps`. */
+function simVenues(s: PipelineHandles['settings'], quotes: QuoteTable): SimVenueGateway {
   const latency = s.venues.map((v, i) => createVenueLatencyModel(v.latency, (s.seed ^ 0x1a7e) + i));
-  return new SimVenueGateway(quotes, latency, feeBps, new Random(s.seed ^ 0x5eed));
+  const fees = feeModelFor(s.venues, s.makerFeeBps ?? 0);
+  return new SimVenueGateway(quotes, latency, fees, new Random(s.seed ^ 0x5eed));
 }
 
 function simMarket(s: PipelineHandles['settings'], registry: Registry): SimMarket {
@@ -312,7 +311,7 @@ function buildNode(
               pingIntervalMs: s.source.probeIntervalMs,
             })
           : null;
-      const gateway = overrides.gateway ?? ws ?? simVenues(s, quotes, feeBps);
+      const gateway = overrides.gateway ?? ws ?? simVenues(s, quotes);
       exec = new ExecutionStage(
         registry.venueCount,
         gateway,

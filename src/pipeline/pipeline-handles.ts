@@ -35,6 +35,8 @@ export interface PipelineSettings {
   readonly trading: HftConfig['trading'];
   readonly router: HftConfig['routing']['router'];
   readonly risk: HftConfig['risk'];
+  /** Fee of a passive (maker) fill at the simulated venues, bps (config `backtest.maker_fee_bps`). */
+  readonly makerFeeBps?: number;
   readonly waitStrategy: HftConfig['system']['wait_strategy'];
   readonly spinNs: number;
   readonly busySpinHost: string | null;
@@ -126,6 +128,7 @@ export function settingsFromConfig(cfg: HftConfig): PipelineSettings {
     trading: cfg.trading,
     router: cfg.routing.router,
     risk: cfg.risk,
+    makerFeeBps: cfg.backtest.maker_fee_bps,
     waitStrategy: cfg.system.wait_strategy,
     spinNs: cfg.system.spin_ns,
     busySpinHost: cfg.system.busy_spin_host,

@@ -140,4 +140,20 @@ describe('every strategy on the inline pipeline', () => {
       }
     },
   );
+
+  it('the simulated venues charge makers backtest.maker_fee_bps: a rebate makes the fees fall below the takers alone', async () => {
+    const run = (makerFeeBps: number) =>
+      runInline(1200, (cfg) => {
+        cfg.trading.strategy = { ...cfg.trading.strategy, name: 'market-making', cooldown_ms: 2 };
+        cfg.trading.max_position_size = 1000;
+        cfg.backtest.maker_fee_bps = makerFeeBps;
+      });
+    const free = await run(0);
+    const rebate = await run(-5);
+    expect(free.c('fills')).toBeGreaterThan(0);
+    expect(rebate.c('fills')).toBeGreaterThan(0);
+    // Makers free: every fee is a taker fee (>= 0). A 5 bp maker rebate: resting fills pay back.
+    expect(free.c('pnl_fees')).toBeGreaterThanOrEqual(0);
+    expect(rebate.c('pnl_fees')).toBeLessThan(0);
+  });
 });
