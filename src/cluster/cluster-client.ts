@@ -44,7 +44,8 @@ export async function connectCluster(
     nc,
     js,
     jsm,
-    bucket: (name, b = {}) => kvm.create(name, { replicas, history: b.history ?? 1, ttl: b.ttlMs ?? 0 }),
+    bucket: (name, b = {}) =>
+      untilPlaced(() => kvm.create(name, { replicas, history: b.history ?? 1, ttl: b.ttlMs ?? 0 })),
     close: () => nc.close(),
   };
 }
@@ -63,6 +64,22 @@ export function serverProblem(version: string): string | null {
     : `nats-server ${version} lets concurrent compare-and-set writes both succeed (nats-server#4320, ` +
         'fixed in 2.9.21): the budget and lease invariants would not hold; use nats-server >= 2.10 ' +
         '(Debian 13 ships 2.10.27)';
+}
+
+/**
+ * Runs `create` (a replicated stream or bucket) until the cluster can place it: a cluster that has
+ * just elected its meta leader may not know all its peers yet ("no suitable peers for placement").
+ */
+export async function untilPlaced<T>(create: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await create();
+    } catch (err) {
+      if (!/no suitable peers/i.test((err as Error).message) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 async function waitForJetStream(nc: NatsConnection): Promise<JetStreamManager> {

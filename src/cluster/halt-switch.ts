@@ -28,13 +28,21 @@ export async function readHalt(kv: KV): Promise<HaltState> {
     : (JSON.parse(e.string()) as HaltState);
 }
 
-/** Calls `onChange` with every halt state from now on (the current one first); returns a stop function. */
-export async function watchHalt(kv: KV, onChange: (state: HaltState) => void): Promise<() => void> {
+/**
+ * Calls `onChange` with every halt state from now on (the current one first) and how long after
+ * it was written it arrived (ms, by the server's stamp; same host clock on one machine); returns a
+ * stop function.
+ */
+export async function watchHalt(
+  kv: KV,
+  onChange: (state: HaltState, seenAfterMs: number) => void,
+): Promise<() => void> {
   const watch = await kv.watch({ key: HALT_KEY });
   void (async () => {
     for await (const e of watch) {
-      if (e.operation === 'PUT') onChange(JSON.parse(e.string()) as HaltState);
-      else onChange({ halted: false, reason: '' });
+      const seenAfterMs = Date.now() - e.created.getTime();
+      if (e.operation === 'PUT') onChange(JSON.parse(e.string()) as HaltState, seenAfterMs);
+      else onChange({ halted: false, reason: '' }, seenAfterMs);
     }
   })();
   return () => watch.stop();

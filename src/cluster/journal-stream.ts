@@ -8,7 +8,7 @@
  * `--recover`.
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { CLUSTER_REPLICAS } from './cluster-client.js';
+import { CLUSTER_REPLICAS, untilPlaced } from './cluster-client.js';
 
 export const JOURNAL_STREAM = 'HFT_JOURNAL';
 /** Resends within this window are recognised as duplicates. */
@@ -26,12 +26,14 @@ export async function ensureJournalStream(jsm: JetStreamManager, replicas = CLUS
   try {
     await jsm.streams.info(JOURNAL_STREAM);
   } catch {
-    await jsm.streams.add({
-      name: JOURNAL_STREAM,
-      subjects: ['hft.journal.>'],
-      num_replicas: replicas,
-      duplicate_window: DUPLICATE_WINDOW_NS,
-    });
+    await untilPlaced(() =>
+      jsm.streams.add({
+        name: JOURNAL_STREAM,
+        subjects: ['hft.journal.>'],
+        num_replicas: replicas,
+        duplicate_window: DUPLICATE_WINDOW_NS,
+      }),
+    );
   }
 }
 

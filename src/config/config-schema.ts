@@ -211,6 +211,31 @@ const backtest = mapping({
   drain_s: nonNegative('a non-negative number of seconds'),
 });
 
+function isNatsUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'nats:' || protocol === 'tls:';
+}
+
+const CLUSTER_SERVERS_HINT = 'must be comma-separated nats:// URLs, or empty for one daemon alone';
+
+/** `I/K` with 0 <= I < K. */
+export function isShard(text: string): boolean {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  return m !== null && Number(m[2]) >= 1 && Number(m[1]) < Number(m[2]);
+}
+
+const cluster = mapping({
+  servers: z
+    .string(say(CLUSTER_SERVERS_HINT))
+    .refine(
+      (s) => s.trim() === '' || s.split(',').every((u) => isNatsUrl(u.trim())),
+      say(CLUSTER_SERVERS_HINT),
+    ),
+  shard: z.string(say('must be I/K with 0 <= I < K')).refine(isShard, say('must be I/K with 0 <= I < K')),
+  lease_ttl_ms: intBetween(100, 600_000, 'a whole number of milliseconds from 100 to 600000'),
+});
+
 const secrets = mapping({
   finnhub_api_key: z.string().nullable(),
   finnhub_ws_url: z
@@ -226,6 +251,7 @@ export const configSchema = mapping({
   routing: mapping({ router: oneOf(ROUTERS) }),
   risk,
   backtest,
+  cluster,
   secrets,
 });
 

@@ -157,6 +157,7 @@ export interface HftConfig {
   routing: { router: RouterName };
   risk: RiskConfig;
   backtest: BacktestConfig;
+  cluster: ClusterConfig;
   /** From the environment or .env only, never from YAML; never logged. */
   secrets: { finnhub_api_key: string | null; finnhub_ws_url: string; admin_token: string | null };
 }
@@ -222,6 +223,16 @@ export interface BacktestConfig {
   drain_s: number;
 }
 
+/** Several daemons sharing one risk budget on NATS JetStream (docs/cluster.md). */
+export interface ClusterConfig {
+  /** Comma-separated nats:// URLs; empty: this daemon runs alone (the default). */
+  servers: string;
+  /** `I/K`: this daemon trades the symbols that hash to shard I of K. */
+  shard: string;
+  /** A shard lease not renewed for this long may be taken by another daemon. */
+  lease_ttl_ms: number;
+}
+
 /** What the CLI may override; undefined means "not given". */
 export interface CliOverrides {
   mode?: string;
@@ -239,4 +250,6 @@ export interface CliOverrides {
   speed?: string;
   pipeline?: string;
   router?: string;
+  cluster?: string;
+  shard?: string;
 }

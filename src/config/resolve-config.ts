@@ -67,6 +67,8 @@ const CLI_FLAGS: readonly Override<keyof CliOverrides>[] = [
   { key: 'speed', label: '--speed', path: ['market', 'replay_speed'], parse: toNumber },
   { key: 'pipeline', label: '--pipeline', path: ['system', 'pipeline'], parse: verbatim },
   { key: 'router', label: '--router', path: ['routing', 'router'], parse: verbatim },
+  { key: 'cluster', label: '--cluster', path: ['cluster', 'servers'], parse: verbatim },
+  { key: 'shard', label: '--shard', path: ['cluster', 'shard'], parse: verbatim },
 ];
 
 const ENV_VARS: readonly Override<string>[] = [

@@ -53,6 +53,8 @@ function buildProgram(): Command {
     .option('--pipeline <topology>', 'threads | fused | inline')
     .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
     .option('--recover <journal>', 'start from the positions and open orders rebuilt from a journal')
+    .option('--cluster <urls>', 'comma-separated nats:// URLs: join a cluster of daemons (docs/cluster.md)')
+    .option('--shard <I/K>', 'with --cluster: trade the symbols that hash to shard I of K')
     .option('--no-record', 'do not record ticks and latency samples (no record.hftrec, no backtest phase)')
     .action(async (opts: CliOverrides & { recover?: string }) => {
       const { recover, record, ...rest } = opts;

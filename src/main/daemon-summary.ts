@@ -1,6 +1,7 @@
 /** summary.json of a finished run (docs/contract.md), the backtest phase after it, and the console summary. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { MembershipSummary } from '../cluster/cluster-membership.js';
 import type { RecoveredState } from '../execution/journal-replay.js';
 import { FEED_DROP_REASONS } from '../market/anchored-sim-source.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
@@ -40,7 +41,7 @@ function recordingSummary(d: Daemon) {
   };
 }
 
-function runSummary(d: Daemon, run: StoppedRun) {
+function runSummary(d: Daemon, run: StoppedRun, cluster: MembershipSummary | null) {
   const { cfg, metrics, supervisor } = d;
   return {
     ...buildSummary(cfg, d.registry, metrics, d.hostNames, run.elapsedS),
@@ -53,6 +54,7 @@ function runSummary(d: Daemon, run: StoppedRun) {
       worker_restarts: metrics.counters.byName('worker_restarts'),
       duplicate_reports_skipped: metrics.counters.byName('reports_duplicate'),
     },
+    ...(cluster !== null ? { cluster } : {}),
     ...(cfg.market.source === 'finnhub' ? { feed: feedSummary(metrics) } : {}),
     ...(cfg.market.source.startsWith('replay:')
       ? { replay: { truncated_bytes: metrics.counters.byName('replay_truncated_bytes') } }
@@ -65,9 +67,10 @@ export async function summariseRun(
   d: Daemon,
   run: StoppedRun,
   out: (line: string) => void,
+  cluster: MembershipSummary | null = null,
 ): Promise<DaemonSummary> {
   const { cfg, log } = d;
-  const summary = runSummary(d, run);
+  const summary = runSummary(d, run, cluster);
   const file = resolve(d.reportDir, 'summary.json');
   const write = () => writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
   // Written before the backtest phase too: the backtest runs on this thread without yielding,
