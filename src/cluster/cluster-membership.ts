@@ -79,6 +79,11 @@ export class ClusterMembership {
     }
   }
 
+  /** The membership's connection, for the cluster's other shared state (the budget). */
+  get connection(): ClusterClient {
+    return this.client;
+  }
+
   summary(): MembershipSummary {
     return {
       servers: this.servers,

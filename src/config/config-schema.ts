@@ -234,6 +234,8 @@ const cluster = mapping({
     ),
   shard: z.string(say('must be I/K with 0 <= I < K')).refine(isShard, say('must be I/K with 0 <= I < K')),
   lease_ttl_ms: intBetween(100, 600_000, 'a whole number of milliseconds from 100 to 600000'),
+  max_portfolio_value: positive('a positive number of USD'),
+  budget_chunk_usd: positive('a positive number of USD'),
 });
 
 const secrets = mapping({

@@ -231,6 +231,10 @@ export interface ClusterConfig {
   shard: string;
   /** A shard lease not renewed for this long may be taken by another daemon. */
   lease_ttl_ms: number;
+  /** Max gross notional (positions and open orders) of all the cluster's daemons together, USD. */
+  max_portfolio_value: number;
+  /** A daemon reserves the global budget this much at a time. */
+  budget_chunk_usd: number;
 }
 
 /** What the CLI may override; undefined means "not given". */

@@ -20,6 +20,10 @@ export class RiskMetricSlots {
   readonly unrealized: number;
   readonly fees: number;
   readonly gross: number;
+  readonly clusterBudgetOn: number;
+  readonly clusterGranted: number;
+  readonly exposure: number;
+  readonly exposureMax: number;
   readonly openOrders: number;
   readonly position: Int32Array;
 
@@ -42,6 +46,10 @@ export class RiskMetricSlots {
     this.unrealized = m.slot('pnl_unrealized');
     this.fees = m.slot('pnl_fees');
     this.gross = m.slot('gross_notional');
+    this.clusterBudgetOn = m.slot('cluster_budget_on');
+    this.clusterGranted = m.slot('cluster_notional_granted');
+    this.exposure = m.slot('exposure_usd');
+    this.exposureMax = m.slot('exposure_max_usd');
     this.openOrders = m.slot('open_orders');
     this.position = m.slots(symbolCount, (s) => `symbol_${s}_position`);
   }

@@ -201,15 +201,32 @@ export class RiskStage {
       order.side > 0 ? pos + this.openBuyQty[s] + order.qty : pos - this.openSellQty[s] - order.qty;
     const grows = Math.abs(worst) > Math.abs(pos);
     if (grows && Math.abs(worst) > this.limits.maxPositionQty) return 'max_position';
-    if (
-      grows &&
-      this.grossWithOpenOrders() + order.qty * order.limitPx > this.limits.maxPortfolioNotionalUsd
-    ) {
-      return 'max_portfolio_value';
-    }
+    const exposure = grows ? this.grossWithOpenOrders() : 0;
+    const exposureAfter = exposure + order.qty * order.limitPx;
+    if (grows && exposureAfter > this.limits.maxPortfolioNotionalUsd) return 'max_portfolio_value';
+    if (grows && this.overClusterBudget(exposure, exposureAfter)) return 'cluster_budget';
     // Last, so a refused order never spends a token.
     if (!this.throttle.tryTake(order.routeTsNs)) return 'rate_limit';
+    if (grows) this.noteExposure(exposureAfter);
     return null;
+  }
+
+  /**
+   * With --cluster: the order may not take this daemon's exposure past the allowance it holds of
+   * the cluster's global budget (main refills it off the hot path). Publishes the exposure so main
+   * knows how much of the allowance is in use.
+   */
+  private overClusterBudget(exposure: number, after: number): boolean {
+    const c = this.metrics.counters;
+    if (c.get(this.slots.clusterBudgetOn) !== 1) return false;
+    c.set(this.slots.exposure, exposure);
+    return after > c.get(this.slots.clusterGranted);
+  }
+
+  private noteExposure(after: number): void {
+    const c = this.metrics.counters;
+    c.set(this.slots.exposure, after);
+    if (after > c.get(this.slots.exposureMax)) c.set(this.slots.exposureMax, after);
   }
 
   private grossWithOpenOrders(): number {

@@ -41,7 +41,11 @@ function recordingSummary(d: Daemon) {
   };
 }
 
-function runSummary(d: Daemon, run: StoppedRun, cluster: MembershipSummary | null) {
+function runSummary(
+  d: Daemon,
+  run: StoppedRun,
+  cluster: (MembershipSummary & { budget: Record<string, number> }) | null,
+) {
   const { cfg, metrics, supervisor } = d;
   return {
     ...buildSummary(cfg, d.registry, metrics, d.hostNames, run.elapsedS),
@@ -67,7 +71,7 @@ export async function summariseRun(
   d: Daemon,
   run: StoppedRun,
   out: (line: string) => void,
-  cluster: MembershipSummary | null = null,
+  cluster: (MembershipSummary & { budget: Record<string, number> }) | null = null,
 ): Promise<DaemonSummary> {
   const { cfg, log } = d;
   const summary = runSummary(d, run, cluster);

@@ -3,13 +3,12 @@
  * progress, stops at --duration or on SIGINT/SIGTERM, and writes summary.json.
  */
 
-import type { ClusterMembership } from '../cluster/cluster-membership.js';
 import type { HftConfig } from '../config/config-types.js';
 import { RuntimeFault } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readLatencyMetadata } from '../ml/latency/latency-model-files.js';
 import { buildDaemon, closeDaemonFiles, type Daemon } from './daemon-build.js';
-import { joinCluster, shardConfig } from './daemon-cluster.js';
+import { type DaemonCluster, joinCluster, shardConfig } from './daemon-cluster.js';
 import { runUntilStopped, type StoppedRun } from './daemon-run.js';
 import { serveDaemon } from './daemon-serve.js';
 import { type DaemonSummary, summariseRun } from './daemon-summary.js';
@@ -52,12 +51,13 @@ export async function runDaemon(
   logServedLatencyModel(d.latencyModelPath, log);
   const onSigusr2 = () => d.killSwitch('SIGUSR2');
   process.on('SIGUSR2', onSigusr2);
-  let member: ClusterMembership | null = null;
+  let cluster: DaemonCluster | null = null;
+  const settledExposure = () => d.metrics.counters.byName('gross_notional');
   try {
-    member = await joinCluster(d);
+    cluster = await joinCluster(d);
     const run = await serveAndRun(d, out);
-    await member?.leave();
-    const summary = await summariseRun(d, run, out, member?.summary() ?? null);
+    await cluster?.leave(settledExposure());
+    const summary = await summariseRun(d, run, out, cluster?.summary(d) ?? null);
     if (run.reason === 'fault') {
       throw new RuntimeFault('a pipeline worker failed; the run was stopped', {
         faults: d.supervisor.faults.map((f) => `${f.host}: ${f.error.message}`),
@@ -68,7 +68,7 @@ export async function runDaemon(
     // On every path, the process's signal handlers are the defaults again.
     process.off('SIGUSR2', onSigusr2);
     d.signals.dispose();
-    await member?.leave();
+    await cluster?.leave(settledExposure());
   }
 }
 

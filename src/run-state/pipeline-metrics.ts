@@ -43,6 +43,8 @@ export const RISK_REJECT_REASONS = [
   'max_open_orders',
   'max_position',
   'max_portfolio_value',
+  /** The cluster's global portfolio budget: this daemon's allowance is used up (docs/cluster.md). */
+  'cluster_budget',
   'duplicate_order',
 ] as const;
 export type RiskRejectReason = (typeof RISK_REJECT_REASONS)[number];
@@ -120,6 +122,13 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
     'pnl_unrealized',
     'pnl_fees',
     'gross_notional',
+    // The cluster's global portfolio budget (--cluster): main writes the allowance this daemon
+    // holds and switches the check on; risk writes its exposure (positions and open orders, USD)
+    // and the highest exposure it ever approved.
+    'cluster_budget_on',
+    'cluster_notional_granted',
+    'exposure_usd',
+    'exposure_max_usd',
   ];
   for (const r of TICK_REJECT_REASONS) names.push(`tick_reject_${r}`);
   for (const r of RISK_REJECT_REASONS) names.push(`risk_reject_${r}`);
