@@ -23,8 +23,12 @@ const IDLE_CHUNKS_KEPT = 4;
 
 export class BudgetKeeper {
   granted = 0;
+  /** The cluster's limit: set by the first daemon that found no budget (a later config does not change it). */
+  limitUsd = 0;
   refills = 0;
   releases = 0;
+  /** Steps that failed (the cluster did not answer): the allowance stays as it was, risk checks against it. */
+  failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
 
@@ -38,6 +42,7 @@ export class BudgetKeeper {
   /** What the shard held already (a restart or a takeover), then a first chunk; then every `intervalMs`. */
   async start(limitUsd: number, intervalMs: number): Promise<void> {
     const state = await this.budget.init(limitUsd);
+    this.limitUsd = state.limit;
     this.granted = state.held[this.owner] ?? 0;
     await this.adjust();
     this.cells.publishGranted(this.granted);
@@ -61,6 +66,9 @@ export class BudgetKeeper {
         this.granted += this.chunkUsd - (await this.budget.release(this.owner, this.chunkUsd));
         this.releases++;
       }
+      this.cells.publishGranted(this.granted);
+    } catch {
+      this.failures++;
       this.cells.publishGranted(this.granted);
     } finally {
       this.busy = false;

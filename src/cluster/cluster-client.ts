@@ -45,7 +45,11 @@ export async function connectCluster(
     js,
     jsm,
     bucket: (name, b = {}) =>
-      untilPlaced(() => kvm.create(name, { replicas, history: b.history ?? 1, ttl: b.ttlMs ?? 0 })),
+      untilPlaced(() =>
+        // Reads from the stream leader, not any replica: a compare-and-set loop then never reads
+        // a value older than its own last write.
+        kvm.create(name, { replicas, history: b.history ?? 1, ttl: b.ttlMs ?? 0, allow_direct: false }),
+      ),
     close: () => nc.close(),
   };
 }

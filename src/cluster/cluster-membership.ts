@@ -8,7 +8,7 @@ import type { KV } from '@nats-io/kv';
 import { type ClusterClient, connectCluster } from './cluster-client.js';
 import { CONTROL_BUCKET, type HaltState, watchHalt } from './halt-switch.js';
 import { LEASE_BUCKET, leaseHolder, ShardLease } from './shard-lease.js';
-import type { Shard } from './shard-of.js';
+import { type Shard, shardKey } from './shard-of.js';
 
 export interface MembershipEvents {
   /** The halt key was set (true) or cleared (false); `seenAfterMs`: how long after it was written. */
@@ -60,7 +60,7 @@ export class ClusterMembership {
     try {
       const leases = await client.bucket(LEASE_BUCKET, { ttlMs: leaseTtlMs });
       let member: ClusterMembership | null = null;
-      const lease = new ShardLease(leases, shard.index, owner, leaseTtlMs, (reason) => {
+      const lease = new ShardLease(leases, shardKey(shard), owner, leaseTtlMs, (reason) => {
         if (member !== null) member.lostReason = reason;
         events.onLeaseLost(reason);
       });
@@ -107,9 +107,21 @@ export class ClusterMembership {
 
 async function takeLease(lease: ShardLease, kv: KV, shard: Shard, waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
-  while (!(await lease.acquire())) {
+  let failure: Error | null = null;
+  for (;;) {
+    try {
+      if (await lease.acquire()) return;
+      failure = null;
+    } catch (err) {
+      // The cluster did not answer (an election, a node starting): try again until the deadline.
+      failure = err as Error;
+    }
     if (Date.now() >= deadline) {
-      const holder = await leaseHolder(kv, shard.index);
+      if (failure !== null)
+        throw new Error(
+          `cluster: could not take shard ${shard.index}/${shard.count}'s lease: ${failure.message}`,
+        );
+      const holder = await leaseHolder(kv, shardKey(shard));
       throw new ShardTakenError(
         `shard ${shard.index}/${shard.count} is held by ${holder?.owner ?? 'another daemon'}; ` +
           'stop it or pick another --shard',

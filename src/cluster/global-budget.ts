@@ -12,6 +12,7 @@ import type { KV } from '@nats-io/kv';
 export const BUDGET_BUCKET = 'hft-budget';
 /** Compare-and-set attempts before a reservation gives up (each lost race re-reads the entry). */
 const CAS_ATTEMPTS = 32;
+const INIT_WAIT_MS = 10_000;
 
 export interface BudgetState {
   readonly limit: number;
@@ -29,11 +30,25 @@ export class GlobalBudget {
     readonly name: string,
   ) {}
 
-  /** Sets the limit if the key does not exist yet (the first daemon up); returns the state. */
+  /**
+   * Sets the limit if the key does not exist yet (the first daemon up); returns the state. A
+   * create refused because another daemon created it first, or a read served by a replica that has
+   * not applied that create yet, is retried for up to INIT_WAIT_MS.
+   */
   async init(limit: number): Promise<BudgetState> {
     const fresh: BudgetState = { limit, held: {} };
-    await this.kv.create(this.name, JSON.stringify(fresh)).catch(() => undefined);
-    return (await this.read()).state;
+    const deadline = Date.now() + INIT_WAIT_MS;
+    for (;;) {
+      const created = await this.kv.create(this.name, JSON.stringify(fresh)).then(
+        () => true,
+        () => false,
+      );
+      if (created) return fresh;
+      const e = await this.kv.get(this.name).catch(() => null);
+      if (e !== null && e.operation === 'PUT') return JSON.parse(e.string()) as BudgetState;
+      if (Date.now() > deadline) throw new Error(`budget ${this.name}: could neither create nor read it`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   async read(): Promise<{ state: BudgetState; revision: number }> {

@@ -18,7 +18,7 @@ const FETCH_EXPIRES_MS = 1000;
 const PUBLISH_ATTEMPTS = 50;
 const RETRY_MS = 200;
 
-export function journalSubject(shard: number): string {
+export function journalSubject(shard: string | number): string {
   return `hft.journal.${shard}`;
 }
 
@@ -38,7 +38,7 @@ export async function ensureJournalStream(jsm: JetStreamManager, replicas = CLUS
 }
 
 /** The stream sequence of the subject's last record, 0 when it has none. */
-export async function lastShardSequence(jsm: JetStreamManager, shard: number): Promise<number> {
+export async function lastShardSequence(jsm: JetStreamManager, shard: string | number): Promise<number> {
   const m = await jsm.streams
     .getMessage(JOURNAL_STREAM, { last_by_subj: journalSubject(shard) })
     .catch(() => null);
@@ -54,22 +54,26 @@ export class ShardJournalWriter {
 
   private constructor(
     private readonly js: JetStreamClient,
-    readonly shard: number,
+    readonly shard: string | number,
     private lastSeq: number,
   ) {}
 
   /** A writer that continues after the subject's last record (read it first: the fence). */
-  static async open(js: JetStreamClient, jsm: JetStreamManager, shard: number): Promise<ShardJournalWriter> {
+  static async open(
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    shard: string | number,
+  ): Promise<ShardJournalWriter> {
     return new ShardJournalWriter(js, shard, await lastShardSequence(jsm, shard));
   }
 
   /**
-   * Stores record number `recordNo` (unique per shard, as the journal numbers them). A failed
+   * Stores record `recordNo` (a number or id unique per shard). A failed
    * publish (no leader while the stream elects one, a lost ack) is retried with the same message
    * id, so it is stored once. Throws ZombieWriterError when another writer stored on the subject
    * since this one's last record.
    */
-  async append(recordNo: number, bytes: Uint8Array): Promise<void> {
+  async append(recordNo: number | string, bytes: Uint8Array): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.js.publish(journalSubject(this.shard), bytes, {
@@ -103,7 +107,7 @@ export class ZombieWriterError extends Error {
 export async function readShard(
   js: JetStreamClient,
   jsm: JetStreamManager,
-  shard: number,
+  shard: string | number,
 ): Promise<Uint8Array[]> {
   const last = await lastShardSequence(jsm, shard);
   const out: Uint8Array[] = [];

@@ -24,7 +24,8 @@ export class ShardLease {
 
   constructor(
     private readonly kv: KV,
-    readonly shard: number,
+    /** The shard's key (shard-of.ts `shardKey`). */
+    readonly shard: string | number,
     readonly owner: string,
     readonly ttlMs: number,
     /** Called once when the lease is lost (a renewal refused or failing for a whole ttl). */
@@ -39,12 +40,16 @@ export class ShardLease {
     return this.revision > 0 && this.lostReason === null;
   }
 
-  /** Takes the shard if no live lease holds it; true when taken. Renews itself from then on. */
+  /**
+   * Takes the shard if no live lease holds it; true when taken, false when another holds it.
+   * Renews itself from then on. Any other failure (the cluster did not answer) is thrown.
+   */
   async acquire(): Promise<boolean> {
     try {
       this.revision = await this.kv.create(this.key, this.owner);
-    } catch {
-      return false;
+    } catch (err) {
+      if (/wrong last sequence|key exists/i.test((err as Error).message)) return false;
+      throw err;
     }
     this.renewedAtMs = Date.now();
     this.lostReason = null;
@@ -55,7 +60,7 @@ export class ShardLease {
   /** Tries every `pollMs` until the shard is free (its holder released it or died), then takes it. */
   async acquireWhenFree(pollMs: number, signal?: AbortSignal): Promise<boolean> {
     while (!signal?.aborted) {
-      if (await this.acquire()) return true;
+      if (await this.acquire().catch(() => false)) return true;
       await new Promise((r) => setTimeout(r, pollMs));
     }
     return false;
@@ -97,7 +102,7 @@ export class ShardLease {
 }
 
 /** Who holds `shard` now, or null when nobody does. */
-export async function leaseHolder(kv: KV, shard: number): Promise<LeaseHolder | null> {
+export async function leaseHolder(kv: KV, shard: string | number): Promise<LeaseHolder | null> {
   const e = await kv.get(`shard-${shard}`);
   if (e === null || e.operation !== 'PUT') return null;
   return { owner: e.string(), revision: e.revision };

@@ -22,6 +22,14 @@ export function shardOf(symbol: string, count: number): number {
   return h % count;
 }
 
+/**
+ * The shard's name in the cluster's keys and subjects, `I-of-K`: shard 0 of 2 and shard 0 of 3
+ * trade different symbols, so they hold different leases and write different journals.
+ */
+export function shardKey(shard: Shard): string {
+  return `${shard.index}-of-${shard.count}`;
+}
+
 /** The symbols of `symbols` that shard `shard` trades, in their order. */
 export function shardSymbols(symbols: readonly string[], shard: Shard): string[] {
   return symbols.filter((s) => shardOf(s, shard.count) === shard.index);

@@ -27,8 +27,13 @@ export class JournalFormatError extends Error {
   readonly exitCode = 2;
 }
 
+/** Gets every byte the writer hands to the file, in order (the cluster ships them to a stream). */
+export type JournalTap = (bytes: Uint8Array) => void;
+
 export class JournalWriter {
   private readonly fd: number;
+  private readonly headerBytes: Uint8Array;
+  private tap: JournalTap | null = null;
   private readonly buf: ArrayBuffer;
   private readonly f64: Float64Array;
   private readonly i32: Int32Array;
@@ -49,7 +54,8 @@ export class JournalWriter {
       layout: JournalLayout.fields.map((f) => ({ name: f.name, type: f.type, offset: f.offset })),
       start,
     };
-    writeSync(this.fd, `${JOURNAL_MAGIC} ${JSON.stringify(header)}\n`);
+    this.headerBytes = new TextEncoder().encode(`${JOURNAL_MAGIC} ${JSON.stringify(header)}\n`);
+    writeSync(this.fd, this.headerBytes);
     this.buf = new ArrayBuffer(chunkRecords * JOURNAL_RECORD_BYTES);
     this.f64 = new Float64Array(this.buf);
     this.i32 = new Int32Array(this.buf);
@@ -62,10 +68,22 @@ export class JournalWriter {
     if (this.used === this.chunkRecords) this.flush();
   }
 
+  /**
+   * From now on `tap` gets every byte written, starting with the header: call it before the first
+   * record, so the bytes it gets are the whole file.
+   */
+  setTap(tap: JournalTap): void {
+    if (this.records > 0) throw new Error('journal: a tap must be set before the first record');
+    this.tap = tap;
+    tap(this.headerBytes.slice());
+  }
+
   /** Hands the buffered records to the OS (they survive a kill -9 of this process from here). */
   flush(): void {
     if (this.used === 0) return;
-    writeSync(this.fd, new Uint8Array(this.buf, 0, this.used * JOURNAL_RECORD_BYTES));
+    const bytes = new Uint8Array(this.buf, 0, this.used * JOURNAL_RECORD_BYTES);
+    writeSync(this.fd, bytes);
+    this.tap?.(bytes.slice());
     this.used = 0;
   }
 

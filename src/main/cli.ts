@@ -15,6 +15,7 @@ import { packageRoot } from '../ml/models-dir.js';
 import { runVenuesCommand } from '../venues/venues-command.js';
 import { runBacktestCommand } from './backtest-command.js';
 import { checkCommandWord } from './command-hint.js';
+import { RECOVER_FROM_CLUSTER } from './daemon-cluster.js';
 import { runHistoryCommand } from './history-command.js';
 import { type EvalCliOptions, runEvalCommand, runTrainCommand, type TrainCliOptions } from './ml-commands.js';
 import { runDaemon } from './run-command.js';
@@ -52,7 +53,10 @@ function buildProgram(): Command {
     )
     .option('--pipeline <topology>', 'threads | fused | inline')
     .option('--router <name>', 'best-price | round-robin | lowest-latency | dqn | ppo | predicted-latency')
-    .option('--recover <journal>', 'start from the positions and open orders rebuilt from a journal')
+    .option(
+      '--recover <journal>',
+      "start from the positions and open orders rebuilt from a journal (`cluster`: the shard's journal stream)",
+    )
     .option('--cluster <urls>', 'comma-separated nats:// URLs: join a cluster of daemons (docs/cluster.md)')
     .option('--shard <I/K>', 'with --cluster: trade the symbols that hash to shard I of K')
     .option('--no-record', 'do not record ticks and latency samples (no record.hftrec, no backtest phase)')
@@ -61,7 +65,7 @@ function buildProgram(): Command {
       // commander sets record: true when --no-record is absent; only the flag may override config.
       const overrides: CliOverrides = record === false ? { ...rest, record: false } : rest;
       const cfg = resolveConfig(overrides, process.env, { configDir: CONFIG_DIR, cwd: process.cwd() });
-      if (recover !== undefined && !existsSync(recover))
+      if (recover !== undefined && recover !== RECOVER_FROM_CLUSTER && !existsSync(recover))
         throw new ConfigError('--recover', `journal not found: ${recover}`);
       const log = createLogger(cfg.system.log_level);
       await runDaemon(cfg, log, (line) => process.stdout.write(`${line}\n`), recover ?? null);

@@ -44,7 +44,9 @@ function recordingSummary(d: Daemon) {
 function runSummary(
   d: Daemon,
   run: StoppedRun,
-  cluster: (MembershipSummary & { budget: Record<string, number> }) | null,
+  cluster:
+    | (MembershipSummary & { budget: Record<string, number>; journal_stream: Record<string, unknown> })
+    | null,
 ) {
   const { cfg, metrics, supervisor } = d;
   return {
@@ -71,7 +73,9 @@ export async function summariseRun(
   d: Daemon,
   run: StoppedRun,
   out: (line: string) => void,
-  cluster: (MembershipSummary & { budget: Record<string, number> }) | null = null,
+  cluster:
+    | (MembershipSummary & { budget: Record<string, number>; journal_stream: Record<string, unknown> })
+    | null = null,
 ): Promise<DaemonSummary> {
   const { cfg, log } = d;
   const summary = runSummary(d, run, cluster);

@@ -8,7 +8,7 @@ import { RuntimeFault } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readLatencyMetadata } from '../ml/latency/latency-model-files.js';
 import { buildDaemon, closeDaemonFiles, type Daemon } from './daemon-build.js';
-import { type DaemonCluster, joinCluster, shardConfig } from './daemon-cluster.js';
+import { DaemonCluster, joinCluster, shardConfig } from './daemon-cluster.js';
 import { runUntilStopped, type StoppedRun } from './daemon-run.js';
 import { serveDaemon } from './daemon-serve.js';
 import { type DaemonSummary, summariseRun } from './daemon-summary.js';
@@ -47,14 +47,22 @@ export async function runDaemon(
   recoverFrom: string | null = null,
 ): Promise<RunResult> {
   await checkVenueSource(cfg);
-  const d = buildDaemon(shardConfig(cfg), log, recoverFrom);
+  const runCfg = shardConfig(cfg);
+  const joined = await joinCluster(runCfg, log, recoverFrom);
+  let d: Daemon;
+  try {
+    d = buildDaemon(runCfg, log, joined?.recoverPath ?? recoverFrom);
+  } catch (err) {
+    await joined?.member.leave();
+    throw err;
+  }
   logServedLatencyModel(d.latencyModelPath, log);
   const onSigusr2 = () => d.killSwitch('SIGUSR2');
   process.on('SIGUSR2', onSigusr2);
   let cluster: DaemonCluster | null = null;
   const settledExposure = () => d.metrics.counters.byName('gross_notional');
   try {
-    cluster = await joinCluster(d);
+    cluster = joined && (await DaemonCluster.attach(joined, d));
     const run = await serveAndRun(d, out);
     await cluster?.leave(settledExposure());
     const summary = await summariseRun(d, run, out, cluster?.summary(d) ?? null);
@@ -68,7 +76,8 @@ export async function runDaemon(
     // On every path, the process's signal handlers are the defaults again.
     process.off('SIGUSR2', onSigusr2);
     d.signals.dispose();
-    await cluster?.leave(settledExposure());
+    if (cluster !== null) await cluster.leave(settledExposure());
+    else await joined?.member.leave();
   }
 }
 

@@ -27,8 +27,10 @@ import {
   ZombieWriterError,
 } from '../../src/cluster/journal-stream.js';
 import { LocalNatsCluster } from '../../src/cluster/local-nats-cluster.js';
-import { LEASE_BUCKET, leaseHolder, ShardLease } from '../../src/cluster/shard-lease.js';
+import { leaseHolder, ShardLease } from '../../src/cluster/shard-lease.js';
 
+/** The lease tests' own bucket (a shorter ttl than the daemons'). */
+const TEST_LEASES = 'test-shard-leases';
 let cluster: LocalNatsCluster;
 const clients: ClusterClient[] = [];
 
@@ -54,8 +56,8 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 describe('shard leases', () => {
   it('one holder at a time; a dead holder is replaced after the ttl; a holder whose key was taken is told', async () => {
     const [a, b] = [await client(), await client()];
-    const kvA = await a.bucket(LEASE_BUCKET, { ttlMs: 1500 });
-    const kvB = await b.bucket(LEASE_BUCKET, { ttlMs: 1500 });
+    const kvA = await a.bucket(TEST_LEASES, { ttlMs: 1500 });
+    const kvB = await b.bucket(TEST_LEASES, { ttlMs: 1500 });
     const lost: string[] = [];
     const leaseA = new ShardLease(kvA, 7, 'daemon-a', 1500, (r) => lost.push(r));
     const leaseB = new ShardLease(kvB, 7, 'daemon-b', 1500, () => undefined);
