@@ -60,6 +60,8 @@ export class LocalNatsCluster {
         process: null,
       });
     const cluster = new LocalNatsCluster(nodes, binary, rootDir);
+    // A test or bench that ends without close() (a failure, an exit) must not leave servers behind.
+    process.once('exit', () => cluster.close());
     await Promise.all(nodes.map((_, i) => cluster.restart(i)));
     return cluster;
   }
