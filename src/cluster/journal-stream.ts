@@ -17,6 +17,8 @@ const FETCH_EXPIRES_MS = 1000;
 /** A publish is tried this many times (about 10 s in all) before the append fails. */
 const PUBLISH_ATTEMPTS = 50;
 const RETRY_MS = 200;
+/** How long a read of a shard's journal keeps trying through elections. */
+const READ_WAIT_MS = 30_000;
 
 export function journalSubject(shard: string | number): string {
   return `hft.journal.${shard}`;
@@ -37,12 +39,19 @@ export async function ensureJournalStream(jsm: JetStreamManager, replicas = CLUS
   }
 }
 
-/** The stream sequence of the subject's last record, 0 when it has none. */
+/**
+ * The stream sequence of the subject's last record, 0 when it has none. Any other failure (no
+ * leader during an election, a timeout) is thrown: taken for "none", it would make a writer a
+ * zombie and a recovery empty.
+ */
 export async function lastShardSequence(jsm: JetStreamManager, shard: string | number): Promise<number> {
-  const m = await jsm.streams
-    .getMessage(JOURNAL_STREAM, { last_by_subj: journalSubject(shard) })
-    .catch(() => null);
-  return m?.seq ?? 0;
+  try {
+    const m = await jsm.streams.getMessage(JOURNAL_STREAM, { last_by_subj: journalSubject(shard) });
+    return m?.seq ?? 0;
+  } catch (err) {
+    if (/no message found|not found/i.test((err as Error).message)) return 0;
+    throw err;
+  }
 }
 
 export class ShardJournalWriter {
@@ -64,7 +73,15 @@ export class ShardJournalWriter {
     jsm: JetStreamManager,
     shard: string | number,
   ): Promise<ShardJournalWriter> {
-    return new ShardJournalWriter(js, shard, await lastShardSequence(jsm, shard));
+    const deadline = Date.now() + READ_WAIT_MS;
+    for (;;) {
+      try {
+        return new ShardJournalWriter(js, shard, await lastShardSequence(jsm, shard));
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
   }
 
   /**
@@ -105,6 +122,23 @@ export class ZombieWriterError extends Error {
 
 /** Every record of the shard's subject, in order (for --recover). */
 export async function readShard(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  shard: string | number,
+): Promise<Uint8Array[]> {
+  // A read that meets an election (a timeout) starts over: it only reads, so a retry is safe.
+  const deadline = Date.now() + READ_WAIT_MS;
+  for (;;) {
+    try {
+      return await readShardOnce(js, jsm, shard);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+}
+
+async function readShardOnce(
   js: JetStreamClient,
   jsm: JetStreamManager,
   shard: string | number,

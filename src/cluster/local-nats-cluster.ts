@@ -39,6 +39,9 @@ async function freePort(): Promise<number> {
 }
 
 export class LocalNatsCluster {
+  /** Unique per cluster: two local clusters (two test files at once) never take each other's routes. */
+  readonly name = `hft-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
   private constructor(
     readonly nodes: LocalNatsNode[],
     private readonly binary: string,
@@ -86,7 +89,7 @@ export class LocalNatsCluster {
       .join(',');
     const args = [
       ...['-a', '127.0.0.1', '-p', String(n.clientPort), '-n', n.name, '-js', '-sd', n.storeDir],
-      ...['--cluster_name', 'hft', '--cluster', `nats://127.0.0.1:${n.routePort}`, '--routes', routes],
+      ...['--cluster_name', this.name, '--cluster', `nats://127.0.0.1:${n.routePort}`, '--routes', routes],
     ];
     const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     n.process = child;
