@@ -72,7 +72,8 @@ export function serverProblem(version: string): string | null {
 
 /**
  * Runs `create` (a replicated stream or bucket) until the cluster can place it: a cluster that has
- * just elected its meta leader may not know all its peers yet ("no suitable peers for placement").
+ * just elected its meta leader may not know all its peers yet ("no suitable peers for placement"),
+ * and several daemons creating one bucket at once can see the API time out while it is placed.
  */
 export async function untilPlaced<T>(create: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -80,7 +81,7 @@ export async function untilPlaced<T>(create: () => Promise<T>): Promise<T> {
     try {
       return await create();
     } catch (err) {
-      if (!/no suitable peers/i.test((err as Error).message) || Date.now() > deadline) throw err;
+      if (!/no suitable peers|timeout/i.test((err as Error).message) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 250));
     }
   }

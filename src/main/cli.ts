@@ -14,6 +14,7 @@ import { RECORDING_FILE_NAME } from '../market/recording/recording-format.js';
 import { packageRoot } from '../ml/models-dir.js';
 import { runVenuesCommand } from '../venues/venues-command.js';
 import { runBacktestCommand } from './backtest-command.js';
+import { runClusterCommand } from './cluster-command.js';
 import { checkCommandWord } from './command-hint.js';
 import { RECOVER_FROM_CLUSTER } from './daemon-cluster.js';
 import { runHistoryCommand } from './history-command.js';
@@ -207,6 +208,16 @@ function buildProgram(): Command {
     .action(async (model: string, opts: EvalCliOptions) => {
       const venues = model === 'latency' ? configVenues(opts) : [];
       await runEvalCommand(model, opts, venues, (line) => process.stdout.write(`${line}\n`), CONFIG_DIR);
+    });
+
+  program
+    .command('cluster')
+    .description('the cluster of daemons on NATS JetStream: shards and their holders, the budget, the halt')
+    .argument('<action>', 'status')
+    .requiredOption('--cluster <urls>', 'comma-separated nats:// URLs')
+    .option('--json', 'print the status as JSON')
+    .action(async (action: string, opts: { cluster?: string; json?: boolean }) => {
+      await runClusterCommand(action, opts, (line) => process.stdout.write(`${line}\n`));
     });
 
   program

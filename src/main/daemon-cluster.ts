@@ -11,6 +11,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BudgetKeeper } from '../cluster/budget-keeper.js';
 import { ClusterMembership, type MembershipSummary, ShardTakenError } from '../cluster/cluster-membership.js';
+import { PORTFOLIO_BUDGET } from '../cluster/cluster-status.js';
 import { BUDGET_BUCKET, GlobalBudget } from '../cluster/global-budget.js';
 import { JournalShipper, lastRunJournal } from '../cluster/journal-shipper.js';
 import { ensureJournalStream, readShard } from '../cluster/journal-stream.js';
@@ -25,8 +26,6 @@ import type { Daemon } from './daemon-build.js';
 export const RECOVER_FROM_CLUSTER = 'cluster';
 /** How often the allowance of the global budget is topped up or trimmed. */
 const BUDGET_INTERVAL_MS = 20;
-/** The global budget's key: gross notional of positions and open orders, USD. */
-const PORTFOLIO_BUDGET = 'portfolio_notional';
 /** At the end of a run, the longest wait for the journal's last chunks to reach the stream. */
 const SHIP_DRAIN_MS = 5000;
 

@@ -24,7 +24,7 @@ import { LEASE_BUCKET, leaseHolder } from '../../src/cluster/shard-lease.js';
 import { shardSymbols } from '../../src/cluster/shard-of.js';
 import { JOURNAL_RECORD_BYTES } from '../../src/execution/journal-file.js';
 import { replayJournal } from '../../src/execution/journal-replay.js';
-import { type DaemonOptions, daemonArgs, startDaemon, summaryOf } from './daemon-fixture.js';
+import { type DaemonOptions, daemonArgs, HFT, startDaemon, summaryOf } from './daemon-fixture.js';
 
 /** Long enough that a daemon on a loaded 2-core machine renews in time. */
 const LEASE_TTL_MS = 3000;
@@ -37,6 +37,20 @@ beforeAll(async () => {
 afterAll(() => cluster?.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `hft cluster status --json`, parsed. */
+function status() {
+  const r = spawnSync(
+    process.execPath,
+    [HFT, 'cluster', 'status', '--cluster', cluster.servers.join(','), '--json'],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
 
 /** Messages on a shard's journal subject so far (the header is the first). */
 async function shardMessages(client: ClusterClient, key: string): Promise<number> {
@@ -88,8 +102,15 @@ describe('daemons on one cluster', () => {
         await sleep(100);
       }
       await sleep(500);
+      // `hft cluster status` sees both shards held, each by its daemon, and their reservations.
+      const before = status();
+      expect(before.shards.map((x: { shard: string }) => x.shard)).toEqual(['0-of-2', '1-of-2']);
+      expect(before.halt.halted).toBe(false);
+      expect(before.budget.reserved_usd).toBeGreaterThan(0);
+      expect(Object.keys(before.budget.by_shard).sort()).toEqual(['shard-0/2', 'shard-1/2']);
       const control = await client.bucket(CONTROL_BUCKET);
       await setHalt(control, 'test: global loss breaker');
+      expect(status().halt).toEqual({ halted: true, reason: 'test: global loss breaker' });
       const [ra, rb] = await Promise.all([a.exit, b.exit]);
       expect([ra.code, rb.code], `${ra.stderr}\n${rb.stderr}`).toEqual([0, 0]);
       const [sa, sb] = [summaryOf(join(dir, 'a')), summaryOf(join(dir, 'b'))];

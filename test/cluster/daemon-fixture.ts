@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const HFT = resolve(import.meta.dirname, '../../bin/hft.js');
+export const HFT = resolve(import.meta.dirname, '../../bin/hft.js');
 
 export interface DaemonOptions {
   servers: string[];

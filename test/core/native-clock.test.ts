@@ -43,8 +43,10 @@ describe('MonotonicClock', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', GC_PROBE], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const gcs = JSON.parse(r.stdout) as { native: number; fallback: number };
-    expect(gcs.native).toBe(0);
-    expect(gcs.fallback).toBeGreaterThan(0);
+    // 3 M fallback reads box 48 MB of numbers: dozens of scavenges. The native reads box none; one
+    // collection may still come from the process itself (seen once in CI on a loaded machine).
+    expect(gcs.native).toBeLessThanOrEqual(1);
+    expect(gcs.fallback).toBeGreaterThanOrEqual(10);
   });
 });
 

@@ -93,14 +93,15 @@ describe('replay of a damaged recording, and a crashed ingest', () => {
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(report, 'summary.json'), 'utf8'));
     expect(summary.reliability.worker_restarts).toBe(1);
-    expect(summary.ticks.received).toBeLessThanOrEqual(ticks);
-    // No tick reached the pipeline twice: the run's own recording (what ingest accepted) has no
+    // `received` counts reads: ticks the killed ingest had read but not yet published are read
+    // again by its successor (at most one poll's worth, BATCH = 256). No tick reached the pipeline twice: the run's own recording (what ingest accepted) has no
     // repeated market event (a restarted ingest starts with no history, so it would accept one).
     const accepted = marketEvents(join(report, 'record.hftrec'));
     expect(accepted.length).toBeGreaterThan(ticks - 600);
     expect(new Set(accepted).size).toBe(accepted.length);
     // At most what one poll had read and not yet published is lost in the crash.
     expect(summary.ticks.received).toBeGreaterThan(ticks - 600);
+    expect(summary.ticks.received).toBeLessThanOrEqual(ticks + 256);
     expect(statSync(join(report, 'summary.json')).size).toBeGreaterThan(0);
   });
 });
