@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { shardSymbols } from '../../src/cluster/shard-of.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import { findTool } from './system-tools.js';
 
@@ -47,7 +48,8 @@ describe('docker compose stack', () => {
   });
 
   it('runs the daemon on 8080, Prometheus on 9090 and Grafana on 3000, and nothing unused', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['grafana', 'hft-system', 'prometheus']);
+    const always = Object.keys(compose.services).filter((s) => compose.services[s].profiles === undefined);
+    expect(always.sort()).toEqual(['grafana', 'hft-system', 'prometheus']);
     const ports = (s: string) => compose.services[s].ports as string[];
     expect(ports('hft-system')).toEqual(['127.0.0.1:8080:8080']);
     expect(ports('prometheus')).toEqual(['127.0.0.1:9090:9090']);
@@ -85,5 +87,26 @@ describe('docker compose stack', () => {
     expect(cfg.system.metrics_host).toBe('0.0.0.0');
     expect(cfg.system.metrics_port).toBe(8080);
     expect(dockerfile).toContain('"--config", "deploy/hft-docker.yaml"');
+  });
+
+  it('the cluster profile runs 3 NATS JetStream nodes and two daemons on shards 0/2 and 1/2 of them', () => {
+    const cluster = Object.keys(compose.services).filter((s) =>
+      (compose.services[s].profiles ?? []).includes('cluster'),
+    );
+    expect(cluster.sort()).toEqual(['hft-shard-0', 'hft-shard-1', 'nats-1', 'nats-2', 'nats-3']);
+    const servers = 'nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222';
+    for (const [i, name] of ['hft-shard-0', 'hft-shard-1'].entries()) {
+      const cmd = compose.services[name].command as string[];
+      expect(cmd.slice(cmd.indexOf('--cluster'))).toEqual(['--cluster', servers, '--shard', `${i}/2`]);
+      // Each shard gets symbols: with the fast mode's AAPL, MSFT, GOOGL alone shard 0 of 2 has none.
+      const symbols = cmd[cmd.indexOf('--symbols') + 1].split(',');
+      expect(shardSymbols(symbols, { index: i, count: 2 }).length).toBeGreaterThan(0);
+    }
+    for (const n of [1, 2, 3]) {
+      const cmd = compose.services[`nats-${n}`].command as string[];
+      expect(cmd).toContain('-js');
+      const routes = cmd[cmd.indexOf('--routes') + 1].split(',');
+      expect(routes.sort()).toEqual([1, 2, 3].filter((m) => m !== n).map((m) => `nats://nats-${m}:6222`));
+    }
   });
 });
