@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectCluster } from './cluster-client.js';
 
 export interface LocalNatsNode {
   readonly name: string;
@@ -19,6 +20,7 @@ export interface LocalNatsNode {
 }
 
 const READY_TIMEOUT_MS = 15_000;
+const FORM_TIMEOUT_MS = 50_000;
 
 /** The nats-server binary, or null when it is not installed (`apt-get install nats-server`). */
 export function natsServerBinary(): string | null {
@@ -66,7 +68,37 @@ export class LocalNatsCluster {
     // A test or bench that ends without close() (a failure, an exit) must not leave servers behind.
     process.once('exit', () => cluster.close());
     await Promise.all(nodes.map((_, i) => cluster.restart(i)));
+    await cluster.waitUntilFormed();
     return cluster;
+  }
+
+  /**
+   * Waits until JetStream can place a stream on every node: the nodes accept clients at once, but
+   * the meta group learns its peers over seconds (tens on a loaded 2-core machine), and until then
+   * every replicated bucket or stream is refused "no suitable peers for placement".
+   */
+  private async waitUntilFormed(): Promise<void> {
+    const c = await connectCluster(this.servers, { name: 'local-cluster-probe' });
+    try {
+      const deadline = Date.now() + FORM_TIMEOUT_MS;
+      for (let i = 0; ; i++) {
+        try {
+          await c.jsm.streams.add({
+            name: `PROBE_${i}`,
+            subjects: [`probe.${i}`],
+            num_replicas: this.nodes.length,
+          });
+          await c.jsm.streams.delete(`PROBE_${i}`);
+          return;
+        } catch (err) {
+          if (Date.now() > deadline)
+            throw new Error(`nats cluster not formed in ${FORM_TIMEOUT_MS} ms: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      await c.close();
+    }
   }
 
   /** Client URLs of the running nodes, for `servers`. */

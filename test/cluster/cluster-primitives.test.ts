@@ -179,5 +179,5 @@ describe('journal stream', () => {
     const records = (await readShard(c.js, c.jsm, 3)).map(text);
     expect(records).toEqual(Array.from({ length: 100 }, (_, i) => `r${i + 1}`));
     await cluster.restart(leader);
-  }, 60_000);
+  }, 120_000);
 });
