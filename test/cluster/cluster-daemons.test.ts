@@ -24,6 +24,7 @@ import { LEASE_BUCKET, leaseHolder } from '../../src/cluster/shard-lease.js';
 import { shardSymbols } from '../../src/cluster/shard-of.js';
 import { JOURNAL_RECORD_BYTES } from '../../src/execution/journal-file.js';
 import { replayJournal } from '../../src/execution/journal-replay.js';
+import { primitivesSuite } from './cluster-primitives.js';
 import { type DaemonOptions, daemonArgs, HFT, startDaemon, summaryOf } from './daemon-fixture.js';
 
 /** Long enough that a daemon on a loaded 2-core machine renews in time. */
@@ -33,8 +34,11 @@ const dir = mkdtempSync(join(tmpdir(), 'hft-cluster-daemons-'));
 
 beforeAll(async () => {
   cluster = await LocalNatsCluster.start(3);
-}, 60_000);
+}, 120_000);
 afterAll(() => cluster?.close());
+
+// The primitives first, on the same cluster (two clusters in one run did not always form in CI).
+primitivesSuite(() => cluster);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
