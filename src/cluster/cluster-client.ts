@@ -22,6 +22,14 @@ export interface ClusterClient {
   close(): Promise<void>;
 }
 
+/** `nats://a,nats://b` (a flag or config value) -> the URLs; empty text -> none. */
+export function parseServers(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 /**
  * Connects to `servers` and waits until JetStream answers (a new cluster elects its meta leader
  * first). `replicas` is CLUSTER_REPLICAS unless the cluster is smaller.

@@ -73,15 +73,7 @@ export class ShardJournalWriter {
     jsm: JetStreamManager,
     shard: string | number,
   ): Promise<ShardJournalWriter> {
-    const deadline = Date.now() + READ_WAIT_MS;
-    for (;;) {
-      try {
-        return new ShardJournalWriter(js, shard, await lastShardSequence(jsm, shard));
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, RETRY_MS));
-      }
-    }
+    return new ShardJournalWriter(js, shard, await throughElections(() => lastShardSequence(jsm, shard)));
   }
 
   /**
@@ -126,11 +118,18 @@ export async function readShard(
   jsm: JetStreamManager,
   shard: string | number,
 ): Promise<Uint8Array[]> {
-  // A read that meets an election (a timeout) starts over: it only reads, so a retry is safe.
+  return await throughElections(() => readShardOnce(js, jsm, shard));
+}
+
+/**
+ * Runs a read until it succeeds or READ_WAIT_MS has passed: a read that meets an election (a
+ * timeout, no leader) starts over, which is safe because it only reads.
+ */
+async function throughElections<T>(read: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + READ_WAIT_MS;
   for (;;) {
     try {
-      return await readShardOnce(js, jsm, shard);
+      return await read();
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, RETRY_MS));

@@ -1,5 +1,5 @@
 /** `hft cluster status --cluster URLS [--json]`: the cluster's shards, leases, budget and halt (docs/cluster.md). */
-import { connectCluster } from '../cluster/cluster-client.js';
+import { connectCluster, parseServers } from '../cluster/cluster-client.js';
 import { clusterStatus, statusLines } from '../cluster/cluster-status.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 
@@ -9,10 +9,7 @@ export async function runClusterCommand(
   out: (line: string) => void,
 ): Promise<void> {
   if (action !== 'status') throw new UsageError(`hft cluster: unknown action "${action}" (status)`);
-  const servers = (opts.cluster ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const servers = parseServers(opts.cluster ?? '');
   if (servers.length === 0)
     throw new ConfigError('--cluster', 'give the cluster as comma-separated nats:// URLs');
   const c = await connectCluster(servers, { name: 'hft cluster status' });

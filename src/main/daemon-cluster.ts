@@ -6,10 +6,12 @@
  * checked against its allowance of the global budget, and its journal is shipped to the stream.
  * Without --cluster nothing here runs.
  */
+
 import { writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BudgetKeeper } from '../cluster/budget-keeper.js';
+import { parseServers } from '../cluster/cluster-client.js';
 import { ClusterMembership, type MembershipSummary, ShardTakenError } from '../cluster/cluster-membership.js';
 import { PORTFOLIO_BUDGET } from '../cluster/cluster-status.js';
 import { BUDGET_BUCKET, GlobalBudget } from '../cluster/global-budget.js';
@@ -30,10 +32,7 @@ const BUDGET_INTERVAL_MS = 20;
 const SHIP_DRAIN_MS = 5000;
 
 export function clusterServers(cfg: HftConfig): string[] {
-  return cfg.cluster.servers
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  return parseServers(cfg.cluster.servers);
 }
 
 /** The config this daemon runs: its shard's symbols only when it joins a cluster. */
