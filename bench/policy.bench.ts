@@ -16,7 +16,7 @@ import { createForecastTable, FORECAST_COLS, ForecastTable } from '../src/ml/for
 import { modelsDir } from '../src/ml/models-dir.js';
 import { OnnxPolicy } from '../src/ml/rl/onnx-policy.js';
 import { BestPriceRouter } from '../src/routing/best-price-router.js';
-import { CounterSignals } from '../src/routing/counter-signals.js';
+import { LivePolicyInputs } from '../src/routing/live-policy-inputs.js';
 import { PolicyTableBuilder } from '../src/routing/policy-table-builder.js';
 import { createRoutingTable, RoutingTable } from '../src/routing/routing-table.js';
 import { TablePolicyRouter } from '../src/routing/table-policy-router.js';
@@ -62,13 +62,13 @@ function tableFor(policy: OnnxPolicy, symbols: number) {
   const metrics = new PipelineMetrics(createPipelineMetrics(registry.toData(), ['bench']));
   const handle = createRoutingTable(symbols, venues);
   const clock = new ManualClock(1e6);
+  const table = new RoutingTable(handle);
   const builder = new PolicyTableBuilder(
     policy,
-    quotes(symbols, venues),
-    forecasts(venues),
-    new CounterSignals(metrics, venues),
-    new RoutingTable(handle),
-    { venueUsable: () => true },
+    new LivePolicyInputs(quotes(symbols, venues), forecasts(venues), metrics, table, {
+      venueUsable: () => true,
+    }),
+    table,
     new Float64Array(venues).fill(0.25),
     clock,
     metrics,
@@ -79,7 +79,7 @@ function tableFor(policy: OnnxPolicy, symbols: number) {
   const weights = new Float64Array(venues);
   Object.assign(intent, { symbolId: 0, qty: 200, arrivalMid: 100 });
   for (let s = 0; s < symbols; s++)
-    for (const side of [1, -1]) router.split(Object.assign(intent, { symbolId: s, side }), 0, weights);
+    for (const side of [1, -1]) router.split(Object.assign(intent, { symbolId: s, side }), 0, 0, weights);
   let now = 2e6;
   const refresh = () => {
     now += 1e3;
@@ -87,7 +87,7 @@ function tableFor(policy: OnnxPolicy, symbols: number) {
   };
   refresh();
   const decide = () => {
-    if (!router.split(intent, now, weights)) throw new Error('policy bench: no decision in the table');
+    if (!router.split(intent, now, now, weights)) throw new Error('policy bench: no decision in the table');
     return weights[0];
   };
   return { refresh, decide };

@@ -7,6 +7,7 @@ import { RuntimeFault } from '../core/errors.js';
 import { scheduleChaos } from './chaos.js';
 import { progressLine } from './console-report.js';
 import type { Daemon } from './daemon-build.js';
+import { openPolicyLog } from './policy-log-file.js';
 import { haltAndSettle, type ShutdownReport } from './shutdown.js';
 
 const JOURNAL_DRAIN_MS = 5;
@@ -84,9 +85,11 @@ function startTimers(
   out: (line: string) => void,
 ): { stopProgress: () => void; stopDrains: () => void } {
   const sys = d.cfg.system;
+  const policyLog = openPolicyLog(d);
   const drains = setInterval(() => {
     d.journal.drain();
     d.recording?.drain();
+    policyLog?.drain();
   }, JOURNAL_DRAIN_MS);
   const breakers = setInterval(() => d.breakers.poll(), BREAKER_POLL_MS);
   let lastTicks = 0;
@@ -102,6 +105,7 @@ function startTimers(
     stopProgress: () => clearInterval(progress),
     stopDrains: () => {
       clearInterval(drains);
+      policyLog?.close();
       clearInterval(breakers);
     },
   };

@@ -3,18 +3,19 @@ import type { Registry } from '../core/registry.js';
 import { QuoteTable } from '../market/quote-table.js';
 import { ForecastTable } from '../ml/forecast-table.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
-import { CounterSignals } from '../routing/counter-signals.js';
+import { LivePolicyInputs } from '../routing/live-policy-inputs.js';
 import { PolicyTableBuilder } from '../routing/policy-table-builder.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import type { ControlBlock } from '../run-state/control-block.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
+import { SpscRing } from '../shm/spsc-ring.js';
 import type { PipelineHandles } from './pipeline-handles.js';
 import { type HostTime, lowerDueNs, NOW_NS, type StageNode } from './stage-node.js';
 
 /** How often the policy's host re-decides the routing table once orders asked for it. */
 export const POLICY_REFRESH_NS = 250e3;
 /** Re-decide at least this often with no input changed (quote ages and our order rate move with time). */
-const POLICY_MAX_UNCHANGED_NS = 10e6;
+export const POLICY_MAX_UNCHANGED_NS = 10e6;
 
 /**
  * Keeps the trained policy's routing table fresh, beside the order path (on the predict host):
@@ -62,17 +63,19 @@ export function createPolicyTableNode(
   onFailure: (err: Error) => void,
 ): PolicyTableNode {
   if (h.routes === null) throw new Error('policy table: the run has no routing table');
+  const table = new RoutingTable(h.routes);
+  const quotes = new QuoteTable(h.quotes, registry.venueCount);
+  const inputs = new LivePolicyInputs(quotes, new ForecastTable(h.forecasts), metrics, table, control);
+  // The inputs are logged only when the run records (main drains the log beside record.hftrec).
+  const log = h.recordTicks !== null ? new SpscRing(h.routes.log) : null;
   const builder = new PolicyTableBuilder(
     policy,
-    new QuoteTable(h.quotes, registry.venueCount),
-    new ForecastTable(h.forecasts),
-    new CounterSignals(metrics, registry.venueCount),
-    new RoutingTable(h.routes),
-    control,
+    inputs,
+    table,
     Float64Array.from(h.settings.venues, (v) => v.fee_bps),
     clock,
     metrics,
-    { maxUnchangedNs: POLICY_MAX_UNCHANGED_NS, onFailure },
+    { maxUnchangedNs: POLICY_MAX_UNCHANGED_NS, onFailure, log },
   );
   return new PolicyTableNode(builder, POLICY_REFRESH_NS);
 }

@@ -1,6 +1,7 @@
 /**
- * Decides ahead of the orders: keeps a copy of the venues' tops (the quote table ingest
- * publishes), and whenever tops, latency forecasts or our own order flow changed, builds the
+ * Decides ahead of the orders: keeps a snapshot of its inputs (policy-inputs.ts: the venues'
+ * tops, the forecasts, our order flow; copied from shared memory live, from a logged run in a
+ * backtest), and whenever tops, latency forecasts or our own order flow changed, builds the
  * policy's observation for every wanted routing-table row (routing-table.ts), runs one batched
  * inference and publishes each row's split. Runs beside the order path (the predict host).
  * With nothing changed it still re-decides every `maxUnchangedNs`, since quote ages and our
@@ -8,13 +9,12 @@
  */
 import type { Tensor } from 'onnxruntime-node';
 import type { Clock } from '../core/clock.js';
-import { BookTops } from '../market/book-tops.js';
-import { QuoteCol, type QuoteTable } from '../market/quote-table.js';
-import type { ForecastTable } from '../ml/forecast-table.js';
 import type { OnnxPolicy } from '../ml/rl/onnx-policy.js';
-import { RoutingFeatures } from '../ml/rl/routing-features.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
-import type { CounterSignals } from './counter-signals.js';
+import type { SpscRing } from '../shm/spsc-ring.js';
+import { CounterSignals } from './counter-signals.js';
+import type { PolicyInputSource } from './live-policy-inputs.js';
+import { PolicyInputSnapshot } from './policy-inputs.js';
 import type { RoutingTable } from './routing-table.js';
 
 export interface PolicyTableOptions {
@@ -22,14 +22,14 @@ export interface PolicyTableOptions {
   readonly maxUnchangedNs: number;
   /** Called once when onnxruntime fails to run the policy (the table then ages out: the fallback routes). */
   readonly onFailure?: (err: Error) => void;
+  /** Where every input the policy reads is logged, for a backtest to replay (null: not logged). */
+  readonly log?: SpscRing | null;
 }
 
 export class PolicyTableBuilder {
-  private readonly book: BookTops;
-  private readonly features: RoutingFeatures;
-  private readonly quote = new Float64Array(5);
-  private readonly quoteVersions: Float64Array;
-  private readonly forecastVersions: Float64Array;
+  /** The inputs as of the last refresh: all a decision reads. */
+  readonly inputs: PolicyInputSnapshot;
+  private readonly signals: CounterSignals;
   private readonly decidedHints: Float64Array;
   private readonly wanted: Int32Array;
   private readonly obs: Float32Array;
@@ -42,20 +42,18 @@ export class PolicyTableBuilder {
   private maskSymbol = 0;
   private maskSide = 1;
   private readonly usable = (v: number): boolean => {
-    const i = this.book.index(this.maskSymbol, v);
-    const px = this.maskSide > 0 ? this.book.askPx[i] : this.book.bidPx[i];
-    return px > 0 && this.venues.venueUsable(v);
+    const book = this.inputs.book;
+    const i = book.index(this.maskSymbol, v);
+    const px = this.maskSide > 0 ? book.askPx[i] : book.bidPx[i];
+    return px > 0 && this.inputs.venueUsable(v);
   };
   private readonly refreshSlot: number;
   refreshes = 0;
 
   constructor(
     private readonly policy: OnnxPolicy,
-    private readonly quotes: QuoteTable,
-    private readonly forecasts: ForecastTable,
-    private readonly signals: CounterSignals,
+    private readonly source: PolicyInputSource,
     private readonly table: RoutingTable,
-    private readonly venues: { venueUsable(venueId: number): boolean },
     feeBps: Float64Array,
     private readonly clock: Clock,
     private readonly metrics: PipelineMetrics,
@@ -66,14 +64,12 @@ export class PolicyTableBuilder {
       throw new Error(
         `policy ${policy.kind} was trained for ${policy.venueCount} venues, the run has ${venueCount}`,
       );
-    this.book = new BookTops(symbolCount, venueCount);
-    this.features = new RoutingFeatures(symbolCount, venueCount, feeBps);
-    if (this.features.size !== policy.obsSize)
+    this.inputs = new PolicyInputSnapshot(symbolCount, venueCount, table.rows, feeBps, opts.log ?? null);
+    if (this.inputs.features.size !== policy.obsSize)
       throw new Error(
-        `policy ${policy.kind} expects ${policy.obsSize} features, this build makes ${this.features.size}`,
+        `policy ${policy.kind} expects ${policy.obsSize} features, this build makes ${this.inputs.features.size}`,
       );
-    this.quoteVersions = new Float64Array(symbolCount * venueCount);
-    this.forecastVersions = new Float64Array(venueCount);
+    this.signals = new CounterSignals(venueCount);
     this.decidedHints = new Float64Array(table.rows);
     this.wanted = new Int32Array(table.rows);
     this.obs = new Float32Array(table.rows * policy.obsSize);
@@ -94,9 +90,11 @@ export class PolicyTableBuilder {
    */
   refresh(nowNs: number): number {
     if (this.failure !== null) return 0;
-    let changed = this.readQuotes();
-    changed = this.readForecastVersions() || changed;
-    changed = this.signals.update(nowNs) || changed;
+    const inputs = this.inputs;
+    inputs.beginPoll(nowNs);
+    let changed = this.source.read(nowNs, inputs);
+    inputs.flush();
+    changed = this.signals.update(nowNs, inputs.counts) || changed;
     const n = this.collectWanted();
     if (n === 0) return 0;
     changed = this.hintsChanged || changed;
@@ -109,44 +107,6 @@ export class PolicyTableBuilder {
     return this.lastDecidedNs[0] > Number.NEGATIVE_INFINITY;
   }
 
-  /** Copies every quote published since the last refresh into the private book; true when any was. */
-  private readQuotes(): boolean {
-    const { symbolCount, venueCount } = this.table;
-    let changed = false;
-    for (let s = 0; s < symbolCount; s++)
-      for (let v = 0; v < venueCount; v++) {
-        const k = s * venueCount + v;
-        const version = this.quotes.version(s, v);
-        if (version === this.quoteVersions[k]) continue;
-        if (!this.quotes.read(s, v, this.quote)) continue;
-        this.quoteVersions[k] = version;
-        this.applyQuote(s, v);
-        changed = true;
-      }
-    return changed;
-  }
-
-  private applyQuote(symbolId: number, venueId: number): void {
-    const b = this.book;
-    const i = b.index(symbolId, venueId);
-    b.bidPx[i] = this.quote[QuoteCol.bidPx];
-    b.askPx[i] = this.quote[QuoteCol.askPx];
-    b.bidQty[i] = this.quote[QuoteCol.bidQty];
-    b.askQty[i] = this.quote[QuoteCol.askQty];
-    this.features.onQuote(symbolId, venueId, this.quote[QuoteCol.tsNs], this.book);
-  }
-
-  private readForecastVersions(): boolean {
-    let changed = false;
-    for (let v = 0; v < this.forecastVersions.length; v++) {
-      const version = this.forecasts.table.version(v);
-      if (version === this.forecastVersions[v]) continue;
-      this.forecastVersions[v] = version;
-      changed = true;
-    }
-    return changed;
-  }
-
   /**
    * Lists the rows some order asked for whose symbol has a mid; returns how many, and notes in
    * `hintsChanged` whether a row is new or asks for another size than it was decided for.
@@ -155,9 +115,9 @@ export class PolicyTableBuilder {
     let n = 0;
     this.hintsChanged = false;
     for (let row = 0; row < this.table.rows; row++) {
-      const hint = this.table.qtyHint(row);
+      const hint = this.inputs.hints[row];
       if (!(hint > 0)) continue;
-      if (!(this.book.mid(this.table.symbolOfRow(row)) > 0)) continue;
+      if (!(this.inputs.book.mid(this.table.symbolOfRow(row)) > 0)) continue;
       if (hint !== this.decidedHints[row]) this.hintsChanged = true;
       this.wanted[n++] = row;
     }
@@ -170,22 +130,11 @@ export class PolicyTableBuilder {
     for (let k = 0; k < n; k++) {
       const row = this.wanted[k];
       const s = this.table.symbolOfRow(row);
-      const hint = this.table.qtyHint(row);
+      const hint = this.inputs.hints[row];
       this.decidedHints[row] = hint;
       const side = this.table.sideOfRow(row);
-      const mid = this.book.mid(s);
-      this.features.write(
-        s,
-        side,
-        hint,
-        mid,
-        nowNs,
-        this.book,
-        this.forecasts,
-        this.signals,
-        this.obs,
-        k * size,
-      );
+      const { book, features, forecasts } = this.inputs;
+      features.write(s, side, hint, book.mid(s), nowNs, book, forecasts, this.signals, this.obs, k * size);
     }
     const t = this.tensorsFor(n);
     let scores: Float32Array;

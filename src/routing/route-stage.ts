@@ -102,7 +102,7 @@ export class RouteStage {
   private toPolicyOrders(intent: OrderIntent, tick: Tick, orders: Order[], n: number): number {
     const p = this.policy as TablePolicyRouter;
     const startNs = this.clock.nowNs();
-    if (!p.split(intent, startNs, this.weights)) {
+    if (!p.split(intent, tick.recvTsNs, startNs, this.weights)) {
       this.metrics.counters.add(this.policyFallbackSlot, 1);
       return this.toOrder(intent, tick, orders[n]) ? n + 1 : n;
     }

@@ -10,14 +10,22 @@
  * first order of a bucket finds no decision, marks the row wanted and is routed by the fallback.
  */
 import { createSeqlockTable, SeqlockTable, type SeqlockTableHandle } from '../shm/seqlock-table.js';
+import { createRing, type RingHandle } from '../shm/spsc-ring.js';
+import { PolicyInputLayout } from './policy-inputs.js';
 
 /** Buckets per side: sizes from 1 share up to 2^(BUCKETS/2), the last bucket takes any larger. */
 export const SIZE_BUCKETS = 40;
+/** Policy-input frames between two drains by main (every few ms): ~60 ms of a busy run. */
+const POLICY_LOG_CAPACITY = 65536;
 
 export interface RoutingTableHandle {
   readonly decisions: SeqlockTableHandle;
   /** Per row: the size last routed in it (0: no order asked for it yet). */
   readonly qtyHints: SharedArrayBuffer;
+  /** Per row: the last order's tick receive stamp and the decision stamp it used (0: fallback). */
+  readonly uses: SeqlockTableHandle;
+  /** What the policy decided from, frame by frame (policy-inputs.ts), for main to log. */
+  readonly log: RingHandle;
   readonly symbolCount: number;
   readonly venueCount: number;
 }
@@ -27,6 +35,8 @@ export function createRoutingTable(symbolCount: number, venueCount: number): Rou
   return {
     decisions: createSeqlockTable(rows, venueCount + 1),
     qtyHints: new SharedArrayBuffer(rows * 8),
+    uses: createSeqlockTable(rows, 2),
+    log: createRing('policy-inputs', POLICY_LOG_CAPACITY, PolicyInputLayout.sizeBytes),
     symbolCount,
     venueCount,
   };
@@ -44,6 +54,7 @@ export class RoutingTable {
   readonly venueCount: number;
   private readonly decisions: SeqlockTable;
   private readonly qtyHints: Float64Array;
+  private readonly uses: SeqlockTable;
 
   constructor(handle: RoutingTableHandle) {
     this.symbolCount = handle.symbolCount;
@@ -51,6 +62,7 @@ export class RoutingTable {
     this.decisions = new SeqlockTable(handle.decisions);
     this.rows = this.decisions.rows;
     this.qtyHints = new Float64Array(handle.qtyHints);
+    this.uses = new SeqlockTable(handle.uses);
   }
 
   rowOf(symbolId: number, side: number, qty: number): number {
@@ -80,6 +92,11 @@ export class RoutingTable {
     return this.decisions.readRow(row, out) !== 0;
   }
 
+  /** Like `read`, without making the order's size the row's hint (for readers that are not orders). */
+  peek(row: number, out: Float64Array): boolean {
+    return this.decisions.readRow(row, out) !== 0;
+  }
+
   /** Writes the row's split, decided at `decidedNs`. */
   publish(row: number, weights: Float64Array, decidedNs: number): void {
     const t = this.decisions;
@@ -87,5 +104,28 @@ export class RoutingTable {
     for (let v = 0; v < this.venueCount; v++) t.set(row, v, weights[v]);
     t.set(row, this.venueCount, decidedNs);
     t.endWrite(row);
+  }
+
+  /**
+   * Notes that the order of the tick received at `tickRecvTsNs` was routed on the row's decision
+   * made at `decidedNs` (0: the fallback routed it), so the policy's log can say which decision
+   * each order used. Only the row's last order is kept until the next refresh reads it.
+   */
+  noteUse(row: number, tickRecvTsNs: number, decidedNs: number): void {
+    const u = this.uses;
+    u.beginWrite(row);
+    u.set(row, 0, tickRecvTsNs);
+    u.set(row, 1, decidedNs);
+    u.endWrite(row);
+  }
+
+  /** The row's last use into `out` (tick receive stamp, decision stamp); returns its version (0: none). */
+  readUse(row: number, out: Float64Array): number {
+    return this.uses.readRow(row, out);
+  }
+
+  /** Changes when a new use is noted. */
+  useVersion(row: number): number {
+    return this.uses.version(row);
   }
 }

@@ -39,19 +39,24 @@ export class TablePolicyRouter implements Router {
 
   /**
    * Writes the policy's split for the order into `weights`; false when the table has no decision
-   * for it younger than `maxAgeNs` (then `route` decides).
+   * for it younger than `maxAgeNs` (then `route` decides). Either way the row notes which
+   * decision the order of the tick received at `tickRecvTsNs` used.
    */
-  split(intent: OrderIntent, nowNs: number, weights: Float64Array): boolean {
+  split(intent: OrderIntent, tickRecvTsNs: number, nowNs: number, weights: Float64Array): boolean {
     const row = this.table.rowOf(intent.symbolId, intent.side, intent.qty);
     if (!this.table.read(row, intent.qty, this.cell)) {
       this.undecided++;
+      this.table.noteUse(row, tickRecvTsNs, 0);
       return false;
     }
-    const age = nowNs - this.cell[this.table.venueCount];
+    const decidedNs = this.cell[this.table.venueCount];
+    const age = nowNs - decidedNs;
     if (age > this.maxAgeNs) {
       this.stale++;
+      this.table.noteUse(row, tickRecvTsNs, 0);
       return false;
     }
+    this.table.noteUse(row, tickRecvTsNs, decidedNs);
     for (let v = 0; v < weights.length; v++) weights[v] = this.cell[v];
     this.lastAgeNs[0] = age;
     this.decisions++;

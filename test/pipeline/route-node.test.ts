@@ -20,7 +20,7 @@ import {
   type StageNode,
 } from '../../src/pipeline/stage-node.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
-import { CounterSignals } from '../../src/routing/counter-signals.js';
+import { LivePolicyInputs } from '../../src/routing/live-policy-inputs.js';
 import { PolicyTableBuilder } from '../../src/routing/policy-table-builder.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
 import { createRoutingTable, RoutingTable } from '../../src/routing/routing-table.js';
@@ -73,11 +73,8 @@ function setup() {
   };
   const builder = new PolicyTableBuilder(
     policy,
-    f.quotes,
-    forecasts,
-    new CounterSignals(f.metrics, 3),
+    new LivePolicyInputs(f.quotes, forecasts, f.metrics, new RoutingTable(table), control),
     new RoutingTable(table),
-    control,
     fees,
     f.clock,
     f.metrics,

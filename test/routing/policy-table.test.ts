@@ -10,7 +10,7 @@ import { OnnxPolicy, PolicyModelError } from '../../src/ml/rl/onnx-policy.js';
 import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
 import { featureCount, featureNames, VENUE_FEATURES } from '../../src/ml/rl/routing-features.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
-import { CounterSignals } from '../../src/routing/counter-signals.js';
+import { LivePolicyInputs } from '../../src/routing/live-policy-inputs.js';
 import { PolicyTableBuilder } from '../../src/routing/policy-table-builder.js';
 import { RouteStage } from '../../src/routing/route-stage.js';
 import { createRoutingTable, RoutingTable } from '../../src/routing/routing-table.js';
@@ -65,11 +65,8 @@ function setup(p: OnnxPolicy, strategy = trader()) {
   const failures: string[] = [];
   const builder = new PolicyTableBuilder(
     p,
-    f.quotes,
-    forecasts,
-    new CounterSignals(f.metrics, 3),
+    new LivePolicyInputs(f.quotes, forecasts, f.metrics, new RoutingTable(handle), control),
     new RoutingTable(handle),
-    control,
     fees,
     f.clock,
     f.metrics,
