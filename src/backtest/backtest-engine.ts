@@ -23,11 +23,13 @@ import type { BacktestData } from './backtest-data.js';
 import { BacktestExchange } from './backtest-exchange.js';
 import type { BacktestResult, BacktestSummary } from './backtest-result.js';
 import { summarizeBacktest } from './backtest-summary.js';
+import { DecisionComparison } from './decision-comparison.js';
 import { EquitySampler } from './equity-sampler.js';
 import { runEventLoop } from './event-loop.js';
 import { ExchangeMarket } from './exchange-market.js';
 import { ExecutionLedger } from './execution-ledger.js';
 import { decisionLatencyFor, orderLatencyFor } from './latency-from-data.js';
+import { replayLivePolicy } from './live-policy-replay.js';
 import { TableFeed } from './table-feed.js';
 
 export class BacktestInputError extends Error {}
@@ -98,6 +100,8 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     capacity: 4 * cfg.risk.max_open_orders + 1024,
   });
   ledger.attach(exchange);
+  const comparison = new DecisionComparison(data);
+  ledger.onSent = (order) => comparison.onSent(order);
   const control = new ControlBlock(handles.control);
   control.go();
   const metrics = new PipelineMetrics(handles.metrics);
@@ -107,8 +111,12 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
   const policy = isPolicyRouterName(settings.router)
     ? loadPolicy(settings.router, registry.venues)
     : undefined;
+  let policyInputs: string | null = null;
   try {
     const host = buildHost(handles, 0, clock, { source: feed, gateway: ledger, policy });
+    // With the live policy's input log, the live decisions are replayed (live-policy-replay.ts).
+    const replay = policy && replayLivePolicy(data, handles, host.nodes, policy, clock, metrics);
+    policyInputs = replay ? `recorded (${replay.polls} refreshes)` : 'simulated';
     runEventLoop({
       nodes: host.nodes,
       rings: Object.values(handles.rings).map((r) => new SpscRing(r)),
@@ -140,6 +148,8 @@ export function runBacktest(cfg: HftConfig, data: BacktestData): BacktestRun {
     policyName: policy === undefined ? null : basename(policy.source),
     simSeconds: spanNs / 1e9,
   });
+  if (policyInputs !== null) result.summary.models.policy_inputs = policyInputs;
+  if (comparison.hasLive) result.summary.decisions = comparison.agreement();
   const summaryCfg = { ...runCfg, market: { ...runCfg.market, source: `replay:${data.origin}` } };
   const summary = {
     ...buildSummary(summaryCfg, registry, metrics, [], spanNs / 1e9),

@@ -4,6 +4,8 @@
  */
 import type { OrderCounts } from '../run-state/run-summary.js';
 
+import type { DecisionAgreement } from './decision-comparison.js';
+
 export interface Quantiles {
   count: number;
   p50: number;
@@ -46,7 +48,14 @@ export interface BacktestSummary {
     latency_forecast: string;
     /** The trained routing policy's model directory (dqn, ppo routers), else absent. */
     policy?: string;
+    /**
+     * dqn, ppo: `recorded (N refreshes)` when the live policy's inputs were replayed from the
+     * recording's record.hftpol, `simulated` when the policy decided on the backtest's own.
+     */
+    policy_inputs?: string;
   };
+  /** Live vs backtest routing per tick that caused orders, when the recording holds the live decisions. */
+  decisions?: DecisionAgreement;
   router: string;
   strategy: string;
   orders: OrderCounts;

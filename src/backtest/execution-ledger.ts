@@ -52,6 +52,8 @@ export class ExecutionLedger implements VenueGateway, HindsightObserver {
   private readonly open = new Map<number, OpenOrder>();
   private readonly pendingHindsight = new Map<number, { bestVenue: number; bestPx: number }>();
   private exchange: VenueGateway | null = null;
+  /** Told of every order handed to the venues (the live-vs-backtest decision comparison). */
+  onSent: ((order: Order) => void) | null = null;
 
   constructor(
     venueCount: number,
@@ -89,6 +91,7 @@ export class ExecutionLedger implements VenueGateway, HindsightObserver {
   submit(order: Order, nowNs: number): boolean {
     const handOffNs = nowNs + (this.decision?.atNs(nowNs) ?? 0);
     if (!this.gateway().submit(order, handOffNs)) return false;
+    this.onSent?.(order);
     const v = this.venues[order.venueId];
     v.sent++;
     const forecast = this.forecasts.get(order.venueId, ForecastCol.p50Ns);
