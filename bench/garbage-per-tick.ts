@@ -3,23 +3,23 @@
  * the simulated market and samples every allocation with V8's sampling heap profiler, counting
  * objects the scavenger already collected. Prints bytes allocated per tick and the top sites.
  *
- *   npm run bench:garbage -- [--rate 100000] [--seconds 5] [--inline-budget]
+ *   npm run bench:garbage -- [--rate 100000] [--seconds 5] [--warm-up-ms 1500] [--inline-budget] [--by-caller] [--json]
  *
  * `--inline-budget` applies the inlining budget the supervisor gives the workers (supervisor.ts);
- * without it V8's defaults apply. The sample is statistical (one allocation in ~512 bytes).
+ * without it V8's defaults apply. A site is the function on top of the stack, with everything V8
+ * inlined into it; `--by-caller` names its caller too. `--json` prints one line of JSON instead
+ * (bytes_per_tick, ticks, orders, top sites; test/pipeline/hot-path-garbage.test.ts reads it).
+ * The sample is statistical (one allocation in ~512 bytes).
  */
 import { Session } from 'node:inspector/promises';
-import { setFlagsFromString } from 'node:v8';
 import { MonotonicClock } from '../src/core/clock.js';
 import { Registry } from '../src/core/registry.js';
-import { INLINE_BYTECODE_CUMULATIVE, INLINE_BYTECODE_SIZE } from '../src/main/supervisor.js';
+import { raiseInliningBudget } from '../src/main/supervisor.js';
 import { createPipelineHandles, settingsFromConfig } from '../src/pipeline/pipeline-handles.js';
 import { runHost } from '../src/pipeline/run-host.js';
 import { ControlBlock } from '../src/run-state/control-block.js';
 import { PipelineMetrics } from '../src/run-state/pipeline-metrics.js';
 import { benchConfig } from './pipeline.bench.js';
-
-const WARM_UP_MS = 1500;
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -32,27 +32,39 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/** Self bytes per allocation site, summed over the profile tree. */
-function sites(head: ProfileNode): Map<string, number> {
+function frameName(n: ProfileNode): string {
+  const f = n.callFrame;
+  return `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/dist\//, '')}:${f.lineNumber + 1}`;
+}
+
+/** Self bytes per allocation site (prefixed by its caller's frame with `byCaller`), summed over the profile tree. */
+function sites(head: ProfileNode, byCaller: boolean): Map<string, number> {
   const out = new Map<string, number>();
-  const walk = (n: ProfileNode) => {
-    const f = n.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/dist\//, '')}:${f.lineNumber + 1}`;
+  const walk = (n: ProfileNode, caller: string) => {
+    const name = frameName(n);
+    const key = byCaller ? `${caller} > ${name}` : name;
     if (n.selfSize > 0) out.set(key, (out.get(key) ?? 0) + n.selfSize);
-    for (const c of n.children) walk(c);
+    for (const c of n.children) walk(c, name);
   };
-  walk(head);
+  walk(head, '');
   return out;
 }
 
-async function main(): Promise<void> {
-  const rate = arg('--rate', '100000');
-  const seconds = Number(arg('--seconds', '5'));
-  if (process.argv.includes('--inline-budget')) {
-    setFlagsFromString(`--max-inlined-bytecode-size=${INLINE_BYTECODE_SIZE}`);
-    setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINE_BYTECODE_CUMULATIVE}`);
-  }
-  const cfg = benchConfig('inline', Number(rate));
+interface GarbageSample {
+  ticks: number;
+  orders: number;
+  /** Sampled self bytes per allocation site over the measured stretch. */
+  bySite: Map<string, number>;
+}
+
+/** Runs the inline topology on this thread; samples allocations after `warmUpMs` for `seconds`. */
+async function sampleInline(
+  rate: number,
+  warmUpMs: number,
+  seconds: number,
+  byCaller: boolean,
+): Promise<GarbageSample> {
+  const cfg = benchConfig('inline', rate);
   const registry = new Registry({
     symbols: cfg.trading.symbols,
     venues: cfg.market.venues.map((v) => v.name),
@@ -74,22 +86,50 @@ async function main(): Promise<void> {
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     });
-  }, WARM_UP_MS);
-  setTimeout(() => control.stop(), WARM_UP_MS + seconds * 1000);
+  }, warmUpMs);
+  setTimeout(() => control.stop(), warmUpMs + seconds * 1000);
   await runHost(handles, 0, new MonotonicClock(epochNs));
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
-  const ticks = metrics.counters.byName('ticks_processed') - ticksAtStart;
-  const bySite = sites(profile.head);
-  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  return {
+    ticks: metrics.counters.byName('ticks_processed') - ticksAtStart,
+    orders: metrics.counters.byName('orders_sent'),
+    bySite: sites(profile.head, byCaller),
+  };
+}
+
+async function main(): Promise<void> {
+  const rate = Number(arg('--rate', '100000'));
+  const seconds = Number(arg('--seconds', '5'));
+  if (process.argv.includes('--inline-budget')) raiseInliningBudget();
+  const sample = await sampleInline(
+    rate,
+    Number(arg('--warm-up-ms', '1500')),
+    seconds,
+    process.argv.includes('--by-caller'),
+  );
+  const ticks = Math.max(sample.ticks, 1);
+  const total = [...sample.bySite.values()].reduce((a, b) => a + b, 0);
+  const top = [...sample.bySite]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([site, bytes]) => ({ site, 'bytes/tick': Number((bytes / ticks).toFixed(1)) }));
+  if (process.argv.includes('--json')) {
+    console.log(
+      JSON.stringify({
+        rate,
+        seconds,
+        ticks: sample.ticks,
+        orders: sample.orders,
+        bytes_per_tick: total / ticks,
+        top,
+      }),
+    );
+    return;
+  }
   console.log(
-    `inline topology, ${rate} ticks/s, ${seconds} s sampled: ${ticks} ticks, ${metrics.counters.byName('orders_sent')} orders; ${(total / Math.max(ticks, 1)).toFixed(1)} bytes allocated per tick`,
+    `inline topology, ${rate} ticks/s, ${seconds} s sampled: ${sample.ticks} ticks, ${sample.orders} orders; ${(total / ticks).toFixed(1)} bytes allocated per tick`,
   );
-  console.table(
-    [...bySite]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 12)
-      .map(([site, bytes]) => ({ site, 'bytes/tick': Number((bytes / Math.max(ticks, 1)).toFixed(1)) })),
-  );
+  console.table(top);
 }
 
 await main();
