@@ -10,6 +10,7 @@ import type { PipelineHandles } from '../pipeline/pipeline-handles.js';
 import type { StageNode } from '../pipeline/stage-node.js';
 import { loadPolicyLog, policyLogPathFor } from '../routing/policy-input-log.js';
 import { RoutingTable } from '../routing/routing-table.js';
+import { ControlBlock } from '../run-state/control-block.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
 import type { BacktestData } from './backtest-data.js';
 import { type PolicyReplay, replayPolicy } from './policy-replay.js';
@@ -34,6 +35,10 @@ export function replayLivePolicy(
   if (at < 0) return null;
   const fees = Float64Array.from(handles.settings.venues, (v) => v.fee_bps);
   const replay = replayPolicy(log, policy, fees, clock, metrics);
-  nodes[at] = new ReplayPolicyNode(replay, new RoutingTable(handles.routes));
+  nodes[at] = new ReplayPolicyNode(
+    replay,
+    new RoutingTable(handles.routes),
+    new ControlBlock(handles.control),
+  );
   return replay;
 }

@@ -23,12 +23,21 @@ export interface LiveUse {
   readonly decidedNs: number;
 }
 
+/** A venue the live policy saw go out (usable false) or come back, at the refresh that saw it. */
+export interface LiveVenueChange {
+  readonly tsNs: number;
+  readonly venueId: number;
+  readonly usable: boolean;
+}
+
 /** The logged frames of each refresh in turn, applied to the builder's snapshot. */
 class RecordedPolicyInputs implements PolicyInputSource {
   private i = 0;
+  private pollNs = 0;
   private readonly frame = PolicyInputCodec.create();
   private readonly quote = new Float64Array(5);
   readonly uses: LiveUse[] = [];
+  readonly venueChanges: LiveVenueChange[] = [];
 
   constructor(
     private readonly log: PolicyLog,
@@ -40,7 +49,10 @@ class RecordedPolicyInputs implements PolicyInputSource {
     const frames = this.log.frames;
     while (this.i < frames.length) {
       frames.read(this.i++, this.frame);
-      if (this.frame.kind === PolicyInputKind.poll) return this.frame.tsNs;
+      if (this.frame.kind === PolicyInputKind.poll) {
+        this.pollNs = this.frame.tsNs;
+        return this.pollNs;
+      }
       this.apply(null);
     }
     return Number.POSITIVE_INFINITY;
@@ -81,6 +93,7 @@ class RecordedPolicyInputs implements PolicyInputSource {
         return false;
       case PolicyInputKind.usable:
         snap.setUsable(f.index, f.a === 1);
+        this.venueChanges.push({ tsNs: this.pollNs, venueId: f.index, usable: f.a === 1 });
         return false;
     }
     return false;
@@ -130,6 +143,8 @@ export interface PolicyReplay {
   readonly history: DecisionHistory;
   /** The live orders' uses, by tick receive stamp. */
   readonly uses: LiveUse[];
+  /** Venues going out and back as the live policy saw them, in time order. */
+  readonly venueChanges: LiveVenueChange[];
   readonly polls: number;
 }
 
@@ -159,5 +174,5 @@ export function replayPolicy(
     }
   }
   inputs.uses.sort((a, b) => a.tickRecvTsNs - b.tickRecvTsNs);
-  return { history, uses: inputs.uses, polls };
+  return { history, uses: inputs.uses, venueChanges: inputs.venueChanges, polls };
 }

@@ -7,7 +7,7 @@
 import type { QuoteTable } from '../market/quote-table.js';
 import { FORECAST_COLS, type ForecastTable } from '../ml/forecast-table.js';
 import type { PipelineMetrics } from '../run-state/pipeline-metrics.js';
-import { COUNT_COLS, type PolicyInputSnapshot } from './policy-inputs.js';
+import { COUNT_COLS, PolicyInputCodec, type PolicyInputSnapshot } from './policy-inputs.js';
 import type { RoutingTable } from './routing-table.js';
 
 /** Where the builder's inputs come from: shared memory live, a logged run in a backtest. */
@@ -21,10 +21,9 @@ const MISS_STATUSES = ['rejected', 'cancelled', 'expired'] as const;
 export class LivePolicyInputs implements PolicyInputSource {
   private readonly quote = new Float64Array(5);
   private readonly forecastRow = new Float64Array(FORECAST_COLS);
-  private readonly use = new Float64Array(2);
+  private readonly use = PolicyInputCodec.create();
   private readonly quoteVersions: Float64Array;
   private readonly forecastVersions: Float64Array;
-  private readonly useVersions: Float64Array;
   private readonly routedSlots: Int32Array;
   private readonly filledSlots: Int32Array;
   private readonly missedSlots: Int32Array[];
@@ -39,7 +38,6 @@ export class LivePolicyInputs implements PolicyInputSource {
     const { symbolCount, venueCount } = table;
     this.quoteVersions = new Float64Array(symbolCount * venueCount);
     this.forecastVersions = new Float64Array(venueCount);
-    this.useVersions = new Float64Array(table.rows);
     this.routedSlots = metrics.slots(venueCount, (v) => `venue_${v}_routed`);
     this.filledSlots = metrics.slots(venueCount, (v) => `venue_${v}_orders_filled`);
     this.missedSlots = MISS_STATUSES.map((s) => metrics.slots(venueCount, (v) => `venue_${v}_orders_${s}`));
@@ -115,11 +113,13 @@ export class LivePolicyInputs implements PolicyInputSource {
   }
 
   private readUses(snap: PolicyInputSnapshot): void {
-    for (let row = 0; row < this.table.rows; row++) {
-      const version = this.table.useVersion(row);
-      if (version === this.useVersions[row]) continue;
-      this.useVersions[row] = this.table.readUse(row, this.use);
-      snap.noteUse(row, this.use[0], this.use[1]);
+    const ring = this.table.uses;
+    const n = ring.available();
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) {
+      PolicyInputCodec.read(ring.f64, ring.i32, ring.next(), this.use);
+      snap.noteUse(this.use.index, this.use.a, this.use.b);
     }
+    ring.release();
   }
 }

@@ -10,20 +10,22 @@
  * first order of a bucket finds no decision, marks the row wanted and is routed by the fallback.
  */
 import { createSeqlockTable, SeqlockTable, type SeqlockTableHandle } from '../shm/seqlock-table.js';
-import { createRing, type RingHandle } from '../shm/spsc-ring.js';
-import { PolicyInputLayout } from './policy-inputs.js';
+import { createRing, type RingHandle, SpscRing } from '../shm/spsc-ring.js';
+import { PolicyInputCodec, PolicyInputKind, PolicyInputLayout } from './policy-inputs.js';
 
 /** Buckets per side: sizes from 1 share up to 2^(BUCKETS/2), the last bucket takes any larger. */
 export const SIZE_BUCKETS = 40;
-/** Policy-input frames between two drains by main (every few ms): ~60 ms of a busy run. */
+/** Policy-input frames between two drains by main (every few ms): seconds of a busy run. */
 const POLICY_LOG_CAPACITY = 65536;
+/** Orders' uses between two refreshes: a refresh stalled for seconds still loses none. */
+const USE_RING_CAPACITY = 8192;
 
 export interface RoutingTableHandle {
   readonly decisions: SeqlockTableHandle;
   /** Per row: the size last routed in it (0: no order asked for it yet). */
   readonly qtyHints: SharedArrayBuffer;
-  /** Per row: the last order's tick receive stamp and the decision stamp it used (0: fallback). */
-  readonly uses: SeqlockTableHandle;
+  /** Per policy-routed order: its row, tick receive stamp and the decision stamp it used (0: fallback). */
+  readonly uses: RingHandle;
   /** What the policy decided from, frame by frame (policy-inputs.ts), for main to log. */
   readonly log: RingHandle;
   readonly symbolCount: number;
@@ -35,7 +37,7 @@ export function createRoutingTable(symbolCount: number, venueCount: number): Rou
   return {
     decisions: createSeqlockTable(rows, venueCount + 1),
     qtyHints: new SharedArrayBuffer(rows * 8),
-    uses: createSeqlockTable(rows, 2),
+    uses: createRing('policy-uses', USE_RING_CAPACITY, PolicyInputLayout.sizeBytes),
     log: createRing('policy-inputs', POLICY_LOG_CAPACITY, PolicyInputLayout.sizeBytes),
     symbolCount,
     venueCount,
@@ -54,7 +56,9 @@ export class RoutingTable {
   readonly venueCount: number;
   private readonly decisions: SeqlockTable;
   private readonly qtyHints: Float64Array;
-  private readonly uses: SeqlockTable;
+  /** Written by the route stage, read by the policy's refresh (one producer, one consumer). */
+  readonly uses: SpscRing;
+  private readonly use = PolicyInputCodec.create();
 
   constructor(handle: RoutingTableHandle) {
     this.symbolCount = handle.symbolCount;
@@ -62,7 +66,8 @@ export class RoutingTable {
     this.decisions = new SeqlockTable(handle.decisions);
     this.rows = this.decisions.rows;
     this.qtyHints = new Float64Array(handle.qtyHints);
-    this.uses = new SeqlockTable(handle.uses);
+    this.uses = new SpscRing(handle.uses);
+    this.use.kind = PolicyInputKind.use;
   }
 
   rowOf(symbolId: number, side: number, qty: number): number {
@@ -109,23 +114,16 @@ export class RoutingTable {
   /**
    * Notes that the order of the tick received at `tickRecvTsNs` was routed on the row's decision
    * made at `decidedNs` (0: the fallback routed it), so the policy's log can say which decision
-   * each order used. Only the row's last order is kept until the next refresh reads it.
+   * each order used. Dropped when the ring is full (nobody logs: the run does not record).
    */
   noteUse(row: number, tickRecvTsNs: number, decidedNs: number): void {
-    const u = this.uses;
-    u.beginWrite(row);
-    u.set(row, 0, tickRecvTsNs);
-    u.set(row, 1, decidedNs);
-    u.endWrite(row);
-  }
-
-  /** The row's last use into `out` (tick receive stamp, decision stamp); returns its version (0: none). */
-  readUse(row: number, out: Float64Array): number {
-    return this.uses.readRow(row, out);
-  }
-
-  /** Changes when a new use is noted. */
-  useVersion(row: number): number {
-    return this.uses.version(row);
+    const off = this.uses.claim();
+    if (off < 0) return;
+    const u = this.use;
+    u.index = row;
+    u.a = tickRecvTsNs;
+    u.b = decidedNs;
+    PolicyInputCodec.write(this.uses.f64, this.uses.i32, off, u);
+    this.uses.publish();
   }
 }
