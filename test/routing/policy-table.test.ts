@@ -8,7 +8,7 @@ import { createForecastTable, ForecastTable } from '../../src/ml/forecast-table.
 import { exportMlpToOnnx } from '../../src/ml/onnx/mlp-onnx-exporter.js';
 import { OnnxPolicy, PolicyModelError } from '../../src/ml/rl/onnx-policy.js';
 import type { PolicyMetadata } from '../../src/ml/rl/policy-metadata.js';
-import { featureCount, featureNames, VENUE_FEATURES } from '../../src/ml/rl/routing-features.js';
+import { featureCount, featureNames } from '../../src/ml/rl/routing-features.js';
 import { BestPriceRouter } from '../../src/routing/best-price-router.js';
 import { LivePolicyInputs } from '../../src/routing/live-policy-inputs.js';
 import { PolicyTableBuilder } from '../../src/routing/policy-table-builder.js';
@@ -19,28 +19,10 @@ import { ControlBlock, createControlBlock, VenueFlag } from '../../src/run-state
 import { type Order, OrderCodec } from '../../src/shm/records.js';
 import type { OrderIntent, Strategy } from '../../src/strategies/strategy.js';
 import { quoteTick, routedIntent, stageFixture } from '../fixtures.js';
+import { toyPolicy as policy, VENUES } from './toy-policy.js';
 
-const VENUES = ['A', 'B', 'C'];
 const N = featureCount(3);
-const COST = VENUE_FEATURES.indexOf('cost_bps');
 const MAX_AGE_NS = 50e6;
-
-/** A one-layer "policy": DQN Q_v = -cost_bps of venue v + bias_v, PPO logits = bias. */
-function policy(kind: 'dqn' | 'ppo', bias: number[] = []): OnnxPolicy {
-  const outputs = kind === 'dqn' ? 3 : 7;
-  const weights = new Float32Array(N * outputs);
-  if (kind === 'dqn')
-    for (let v = 0; v < 3; v++) weights[(v * VENUE_FEATURES.length + COST) * outputs + v] = -1;
-  const layer = {
-    inputs: N,
-    outputs,
-    weights,
-    bias: Float32Array.from({ length: outputs }, (_, i) => bias[i] ?? 0),
-    activation: 'linear' as const,
-  };
-  const meta = { policy: kind, features: featureNames(VENUES), venues: VENUES } as PolicyMetadata;
-  return OnnxPolicy.fromBytes(exportMlpToOnnx([layer], { inputName: 'obs' }), meta);
-}
 
 /** Trades `qty` on every tick of venue 2: buys, or (alternating) buys then sells. */
 function trader(qty = 100, alternate = false): Strategy {
