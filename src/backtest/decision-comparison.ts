@@ -69,3 +69,9 @@ export class DecisionComparison {
     };
   }
 }
+
+/** One line for the console and the report: how many ticks the backtest routed as live did. */
+export function describeAgreement(d: DecisionAgreement): string {
+  const pct = (d.share_same * 100).toFixed(1);
+  return `${d.same} of ${d.compared} ticks routed as live (${pct}%); only live ${d.live_only}, only backtest ${d.backtest_only}`;
+}

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { type BacktestData, loadRecording } from '../backtest/backtest-data.js';
 import { BacktestInputError, type BacktestRun, runBacktest } from '../backtest/backtest-engine.js';
 import type { BacktestResult, BacktestSummary } from '../backtest/backtest-result.js';
+import { describeAgreement } from '../backtest/decision-comparison.js';
 import type { HftConfig } from '../config/config-types.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -62,6 +63,11 @@ export function backtestText(run: BacktestRun & { seconds: number }, reportDir: 
     `  orders sent ${b.orders.sent}, filled ${b.orders.filled} (${(b.fill_rate * 100).toFixed(1)}%), risk rejected ${b.orders.rejected_risk}`,
     `  P&L total ${usd(b.pnl.total)} (realized ${usd(b.pnl.realized)}, unrealized ${usd(b.pnl.unrealized)}, fees ${usd(b.pnl.fees)}), max drawdown ${usd(b.max_drawdown)}`,
     `  routing: hindsight-best venue chosen ${(b.routing.match_rate * 100).toFixed(1)}% of ${b.routing.decisions}, regret ${b.routing.regret_bps.toFixed(3)} bps`,
+    ...(b.decisions === undefined
+      ? []
+      : [
+          `  decisions vs live: ${describeAgreement(b.decisions)}${b.models.policy_inputs ? `, policy inputs ${b.models.policy_inputs}` : ''}`,
+        ]),
     venues,
     `  report: ${reportDir}`,
   ].join('\n');

@@ -9,6 +9,7 @@ import {
   formatUsd,
 } from '../../charts/text-format.js';
 import type { BacktestSeries, BacktestSummary, Quantiles } from '../backtest-result.js';
+import { describeAgreement } from '../decision-comparison.js';
 
 interface Card {
   label: string;
@@ -198,6 +199,12 @@ export function modelsTable(s: BacktestSummary): string {
     ['Feed latency', s.models.feed_latency],
     ['Latency forecast', s.models.latency_forecast],
     ...(s.models.policy === undefined ? [] : [['Routing policy', s.models.policy] as [string, string]]),
+    ...(s.models.policy_inputs === undefined
+      ? []
+      : [['Policy inputs', s.models.policy_inputs] as [string, string]]),
+    ...(s.decisions === undefined
+      ? []
+      : [['Decisions vs live', describeAgreement(s.decisions)] as [string, string]]),
     ['Router', s.router],
     ['Strategy', s.strategy],
   ];
