@@ -46,6 +46,8 @@ export interface PipelineRunResult {
   stages_us: Record<string, DurationSummaryUs>;
   gc_per_million_ticks: number;
   gc_per_million_ticks_halves: [number, number];
+  /** Collections per host (worker) over the measured stretch: which thread makes the garbage. */
+  gc_by_host: Record<string, number>;
   /** A trained router's decision in the route stage: routing-table read -> order emitted (dqn, ppo). */
   policy_decision_us: DurationSummaryUs;
   /** Its routing-table refresh beside the order path (features, one batched inference, publish). */
@@ -65,6 +67,7 @@ interface Snapshot {
   conflated: number;
   sent: number;
   gc: number;
+  gcByHost: number[];
   decided: number;
   fallback: number;
   hists: Record<string, DurationHistogram>;
@@ -116,17 +119,21 @@ export async function runPipeline(
   const faults: string[] = [];
   sup.on('fault', (f) => faults.push(`${f.host}: ${f.error.message}`));
   const hostNames = handles.hosts.map((h) => h.name);
-  const snap = (): Snapshot => ({
-    tNs: nowNs(),
-    ticks: m.counters.byName('ticks_processed'),
-    dropped: m.counters.byName('orders_dropped'),
-    conflated: m.counters.byName('ticks_conflated'),
-    sent: m.counters.byName('orders_sent'),
-    gc: hostNames.reduce((a, h) => a + m.counters.byName(`host_${h}_gc_count`), 0),
-    decided: m.counters.byName('policy_table_decisions'),
-    fallback: m.counters.byName('policy_table_fallbacks'),
-    hists: Object.fromEntries(Object.entries(m.hist).map(([k, h]) => [k, snapshotHistogram(h)])),
-  });
+  const snap = (): Snapshot => {
+    const gcByHost = hostNames.map((h) => m.counters.byName(`host_${h}_gc_count`));
+    return {
+      tNs: nowNs(),
+      ticks: m.counters.byName('ticks_processed'),
+      dropped: m.counters.byName('orders_dropped'),
+      conflated: m.counters.byName('ticks_conflated'),
+      sent: m.counters.byName('orders_sent'),
+      gc: gcByHost.reduce((a, n) => a + n, 0),
+      gcByHost,
+      decided: m.counters.byName('policy_table_decisions'),
+      fallback: m.counters.byName('policy_table_fallbacks'),
+      hists: Object.fromEntries(Object.entries(m.hist).map(([k, h]) => [k, snapshotHistogram(h)])),
+    };
+  };
   await sup.start();
   await sleep(WARMUP_S * 1000);
   const a = snap();
@@ -162,6 +169,7 @@ export async function runPipeline(
       perMillion(mid.gc - a.gc, mid.ticks - a.ticks),
       perMillion(b.gc - mid.gc, b.ticks - mid.ticks),
     ],
+    gc_by_host: Object.fromEntries(hostNames.map((h, i) => [h, b.gcByHost[i] - a.gcByHost[i]])),
     policy_decision_us: delta('policy_decision'),
     policy_table_refresh_us: delta('policy_inference'),
     policy_table_decided: b.decided - a.decided,
@@ -169,6 +177,14 @@ export async function runPipeline(
     latency_model: latencyModelPath === null ? 'EWMA' : relative(process.cwd(), latencyModelPath),
     predict_refresh_us: delta('predict_inference'),
   };
+}
+
+/** The hosts that collected during the stretch, e.g. " execute 1": empty when none did. */
+function gcHosts(r: PipelineRunResult): string {
+  return Object.entries(r.gc_by_host)
+    .filter(([, n]) => n > 0)
+    .map(([h, n]) => ` ${h} ${n}`)
+    .join(',');
 }
 
 function parseArgs(argv: string[]): {
@@ -208,7 +224,7 @@ function printTable(runs: PipelineRunResult[]): void {
     'p99 us': r.tick_to_order_us.p99,
     'p99.9 us': r.tick_to_order_us.p999,
     'max us': r.tick_to_order_us.max,
-    'gc/M ticks (1st, 2nd half)': `${r.gc_per_million_ticks} (${r.gc_per_million_ticks_halves.join(', ')})`,
+    'gc/M ticks (1st, 2nd half) hosts': `${r.gc_per_million_ticks} (${r.gc_per_million_ticks_halves.join(', ')})${gcHosts(r)}`,
     'decision p50/p99 us':
       r.policy_decision_us.count > 0 ? `${r.policy_decision_us.p50} / ${r.policy_decision_us.p99}` : '-',
     'table refresh p50/p99 us (decided, fallback)':
