@@ -3,7 +3,7 @@
  * the simulated market and samples every allocation with V8's sampling heap profiler, counting
  * objects the scavenger already collected. Prints bytes allocated per tick and the top sites.
  *
- *   npm run bench:garbage -- [--rate 100000] [--seconds 5] [--warm-up-ms 1500] [--inline-budget] [--by-caller] [--json]
+ *   npm run bench:garbage -- [--rate 100000] [--seconds 5] [--warm-up-ms 1500] [--router best-price] [--inline-budget] [--by-caller] [--json]
  *
  * `--inline-budget` applies the inlining budget the supervisor gives the workers (supervisor.ts);
  * without it V8's defaults apply. A site is the function on top of the stack, with everything V8
@@ -60,11 +60,12 @@ interface GarbageSample {
 /** Runs the inline topology on this thread; samples allocations after `warmUpMs` for `seconds`. */
 async function sampleInline(
   rate: number,
+  router: string,
   warmUpMs: number,
   seconds: number,
   byCaller: boolean,
 ): Promise<GarbageSample> {
-  const cfg = benchConfig('inline', rate);
+  const cfg = benchConfig('inline', rate, router);
   const registry = new Registry({
     symbols: cfg.trading.symbols,
     venues: cfg.market.venues.map((v) => v.name),
@@ -101,8 +102,10 @@ async function main(): Promise<void> {
   const rate = Number(arg('--rate', '100000'));
   const seconds = Number(arg('--seconds', '5'));
   if (process.argv.includes('--inline-budget')) raiseInliningBudget();
+  const router = arg('--router', 'best-price');
   const sample = await sampleInline(
     rate,
+    router,
     Number(arg('--warm-up-ms', '1500')),
     seconds,
     process.argv.includes('--by-caller'),
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         rate,
+        router,
         seconds,
         ticks: sample.ticks,
         orders: sample.orders,
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `inline topology, ${rate} ticks/s, ${seconds} s sampled: ${sample.ticks} ticks, ${sample.orders} orders; ${(total / ticks).toFixed(1)} bytes allocated per tick`,
+    `inline topology, ${router}, ${rate} ticks/s, ${seconds} s sampled: ${sample.ticks} ticks, ${sample.orders} orders; ${(total / ticks).toFixed(1)} bytes allocated per tick`,
   );
   console.table(top);
 }
