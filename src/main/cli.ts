@@ -170,6 +170,10 @@ function buildProgram(): Command {
     .option('--episodes <n>', 'dqn, ppo: training episodes (default dqn 1000, ppo 3000)')
     .option('--eval-episodes <n>', 'dqn, ppo: held-out episodes scored into metadata.json (0 skips)')
     .option('--threads <n>', 'dqn, ppo: rollout threads (default every core)')
+    .option(
+      '--forecaster <name>',
+      'dqn, ppo: the latency forecasts the policy learns on: ewma | onnx (default the served ones)',
+    )
     .option('--mode <mode>', 'whose config/<mode>.yaml venues (default production; dqn, ppo: fast)')
     .option('--config <path>', 'YAML config file')
     .option('--log-level <level>', 'quiet | normal | verbose | debug')
@@ -194,7 +198,8 @@ function buildProgram(): Command {
     .option('--process <name>', PROCESS_HELP)
     .option(
       '--model <path>',
-      'the model to score (default the shipped models/: latency/model.onnx, or the dqn and ppo for the venues)',
+      'the model to score (default the shipped models/: latency/model.onnx, or the dqn and ppo for the venues); routing: repeat it to score several',
+      (path: string, prev: string[] | undefined) => [...(prev ?? []), path],
     )
     .option('--report <dir>', 'write eval.json and eval.svg there (routing default reports/<utc-stamp>/)')
     .option(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { HftConfig } from '../config/config-types.js';
 import { ConfigError } from '../core/errors.js';
 import { modelsDir } from '../ml/models-dir.js';
+import { type MeanCi, meanCi } from '../ml/rl/confidence.js';
 import { envOptionsFromConfig } from '../ml/rl/env-options.js';
 import { renderEvalChart } from '../ml/rl/eval-chart.js';
 import {
@@ -17,13 +18,14 @@ import {
   forecastAblations,
   loadTrainedPolicies,
   oraclePolicies,
-  trainedPolicy,
+  trainedPolicies,
 } from '../ml/rl/policy-set.js';
 import { evaluateRouting, type RoutingEvaluation } from '../ml/rl/routing-eval.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface EvalRoutingOptions {
-  modelPath: string;
+  /** Model directories, or folders holding them (models/: the dqn and ppo for the venues). */
+  modelPaths: string[];
   reportDir: string;
   episodes: number;
   progress: boolean;
@@ -38,12 +40,15 @@ export async function runEvalRoutingCommand(
     throw new ConfigError('--episodes', `must be an integer >= 2, got ${o.episodes}`);
   const env = envOptionsFromConfig(cfg);
   const venues = env.world.venues.map((v) => v.name);
-  const trained = loadTrainedPolicies(o.modelPath, venues);
-  if (trained.length === 0)
-    throw new ConfigError(
-      '--model',
-      `no trained policy (model.onnx + metadata.json) for venues ${venues.join(', ')} under ${o.modelPath}`,
-    );
+  const trained = o.modelPaths.flatMap((path) => {
+    const found = loadTrainedPolicies(path, venues);
+    if (found.length === 0)
+      throw new ConfigError(
+        '--model',
+        `no trained policy (model.onnx + metadata.json) for venues ${venues.join(', ')} under ${path}`,
+      );
+    return found;
+  });
   for (const p of trained)
     if (p.venueCount !== venues.length || p.metadata.venues.some((v, i) => v !== venues[i]))
       throw new ConfigError(
@@ -63,7 +68,7 @@ export async function runEvalRoutingCommand(
           env.latencyModelDir ?? join(modelsDir(), 'latency'),
         ),
         ...oraclePolicies(),
-        ...trained.map(trainedPolicy),
+        ...trainedPolicies(trained, env.forecaster),
       ],
       o.episodes,
       (d, t) => bar?.update(d / t, `episode ${d}/${t}`),
@@ -73,6 +78,8 @@ export async function runEvalRoutingCommand(
     for (const p of trained) p.release();
   }
   for (const line of formatEvaluation(ev)) print(line);
+  for (const c of forecastComparisons(ev))
+    print(`forecast value: ${c.policy} vs ${c.versus}: ${interval(c.diff)} bps/share (paired over episodes)`);
   mkdirSync(o.reportDir, { recursive: true });
   writeFileSync(join(o.reportDir, 'eval.json'), `${JSON.stringify(evalJson(ev), null, 2)}\n`);
   writeFileSync(join(o.reportDir, 'eval.svg'), renderEvalChart(ev));
@@ -97,6 +104,27 @@ export function formatEvaluation(ev: RoutingEvaluation): string[] {
   return lines;
 }
 
+/**
+ * The same kind of policy trained on different forecasts (`dqn` on the served ONNX model's,
+ * `dqn/ewma` on the EWMA's): the paired difference per episode says what the forecast is worth.
+ */
+export function forecastComparisons(
+  ev: RoutingEvaluation,
+): { policy: string; versus: string; diff: MeanCi }[] {
+  const trained = ev.policies.filter((p) => p.kind === 'trained');
+  const out: { policy: string; versus: string; diff: MeanCi }[] = [];
+  for (const p of trained)
+    for (const q of trained) {
+      if (q === p || !q.name.startsWith(`${p.name}/`)) continue;
+      out.push({
+        policy: p.name,
+        versus: q.name,
+        diff: meanCi(p.episodeBps.map((x, i) => x - q.episodeBps[i])),
+      });
+    }
+  return out;
+}
+
 function interval(m: { mean: number; lo: number; hi: number }): string {
   return `${fmt(m.mean)} [${fmt(m.lo)}, ${fmt(m.hi)}]`;
 }
@@ -118,6 +146,11 @@ function evalJson(ev: RoutingEvaluation): unknown {
     best_fixed: ev.bestFixed,
     outage_episode_share: ev.outageEpisodeShare,
     congestion_episode_share: ev.congestionEpisodeShare,
+    forecast_value: forecastComparisons(ev).map((c) => ({
+      policy: c.policy,
+      versus: c.versus,
+      diff_bps: ci(c.diff),
+    })),
     policies: Object.fromEntries(
       ev.policies.map((p) => [
         p.name,

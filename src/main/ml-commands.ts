@@ -8,6 +8,7 @@ import { resolveConfig } from '../config/resolve-config.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { modelsDir } from '../ml/models-dir.js';
 import type { MeanCi } from '../ml/rl/confidence.js';
+import { type RoutingEnvOptions, servedForecaster } from '../ml/rl/env-options.js';
 import {
   checkTrainOut,
   defaultTrainDir,
@@ -35,6 +36,8 @@ export interface TrainCliOptions {
   episodes?: string;
   evalEpisodes?: string;
   threads?: string;
+  /** dqn, ppo: the latency forecasts the policy learns on (default: the ones the daemon serves). */
+  forecaster?: string;
   logLevel?: string;
 }
 
@@ -42,7 +45,8 @@ export interface EvalCliOptions {
   samples?: string;
   /** latency: the known process a --samples file was drawn from (abides). */
   process?: string;
-  model?: string;
+  /** The model to score; routing: several, e.g. one policy trained on each forecast. */
+  model?: string | string[];
   report?: string;
   mode?: string;
   config?: string;
@@ -61,6 +65,20 @@ function positiveInt(flag: string, text: string | undefined): number | undefined
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(flag, `must be a positive integer, got ${text}`);
   return n;
+}
+
+/** `--forecaster ewma|onnx` as environment options (the served one when absent). */
+function trainingForecaster(text: string | undefined): Partial<RoutingEnvOptions> | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'ewma') return { forecaster: 'ewma', latencyModelDir: undefined };
+  if (text !== 'onnx') throw new ConfigError('--forecaster', `expected ewma or onnx, got ${text}`);
+  const served = servedForecaster();
+  if (served.forecaster !== 'onnx')
+    throw new ConfigError(
+      '--forecaster',
+      'onnx: no latency model is installed (models/latency or $HFT_LATENCY_MODEL)',
+    );
+  return served;
 }
 
 function nonNegativeInt(flag: string, text: string): number {
@@ -103,6 +121,7 @@ export async function runTrainCommand(
         episodes: positiveInt('--episodes', o.episodes) ?? DEFAULT_EPISODES[model],
         evalEpisodes: nonNegativeInt('--eval-episodes', o.evalEpisodes ?? '100'),
         threads: positiveInt('--threads', o.threads),
+        envOverrides: trainingForecaster(o.forecaster),
         command,
         progress: cfg.system.log_level !== 'quiet',
       },
@@ -175,7 +194,7 @@ export async function runEvalCommand(
     await runEvalRoutingCommand(
       cfg,
       {
-        modelPath: o.model === undefined ? modelsDir() : resolve(o.model),
+        modelPaths: o.model === undefined ? [modelsDir()] : [o.model].flat().map((m) => resolve(m)),
         reportDir: resolve(o.report ?? defaultReportDir()),
         episodes,
         progress: cfg.system.log_level !== 'quiet',
@@ -186,8 +205,10 @@ export async function runEvalCommand(
   }
   if (model !== 'latency') throw unknownModel(model, 'hft eval', EVALUABLE);
   const { runEvalLatency } = await import('./eval-command.js');
+  if (Array.isArray(o.model) && o.model.length > 1)
+    throw new UsageError('hft eval latency: one --model at a time');
   await runEvalLatency(
-    { samples: o.samples, model: o.model, report: o.report, process: o.process, venues },
+    { samples: o.samples, model: [o.model ?? []].flat()[0], report: o.report, process: o.process, venues },
     print,
   );
 }

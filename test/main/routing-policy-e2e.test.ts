@@ -82,6 +82,43 @@ describe('trained routers end to end (shipped models/)', () => {
     expect(readFileSync(join(report, 'eval.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
+  it('hft eval routing compares a policy trained on the EWMA with the shipped one trained on the ONNX model', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hft-ewma-'));
+    const out = join(dir, 'dqn-ewma');
+    const t = hft(
+      ['train', 'dqn', '--episodes', '4', '--eval-episodes', '0', '--forecaster', 'ewma', '--out', out],
+      {},
+      120_000,
+    );
+    expect(t.status, t.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')).env.forecaster).toBe('ewma');
+    const report = join(dir, 'eval');
+    const r = hft([
+      'eval',
+      'routing',
+      '--episodes',
+      '2',
+      '--model',
+      join(ROOT, 'models'),
+      '--model',
+      out,
+      '--report',
+      report,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/forecast value: dqn vs dqn\/ewma: [+-]\d/);
+    const ev = JSON.parse(readFileSync(join(report, 'eval.json'), 'utf8'));
+    expect(ev.policies['dqn/ewma'].forecaster).toBe('ewma');
+    expect(ev.policies.dqn.forecaster).toBe('onnx');
+    const [c] = ev.forecast_value;
+    expect(c.policy).toBe('dqn');
+    expect(c.versus).toBe('dqn/ewma');
+    const paired = ev.policies.dqn.episode_bps.map(
+      (x: number, i: number) => x - ev.policies['dqn/ewma'].episode_bps[i],
+    );
+    expect(c.diff_bps.mean).toBeCloseTo((paired[0] + paired[1]) / 2, 9);
+  }, 240_000);
+
   it('refuses what it cannot do with exit 2 and one line', () => {
     const empty = mkdtempSync(join(tmpdir(), 'hft-no-models-'));
     for (const [args, env, pattern] of [

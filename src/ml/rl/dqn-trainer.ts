@@ -11,7 +11,7 @@ import type { DenseLayerWeights } from '../onnx/mlp-onnx-exporter.js';
 import { loadTf, type Tf } from '../training/tf-runtime.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import { buildMlp, mlpLayers, setMlpLayers } from './policy-network.js';
-import { ReplayBuffer } from './replay-buffer.js';
+import { type ReplayBatch, ReplayBuffer } from './replay-buffer.js';
 import type { RolloutRunner } from './rollout.js';
 import { RoutingEnv } from './routing-env.js';
 import { type TrainProgress, trainingSeed } from './training-seeds.js';
@@ -34,6 +34,13 @@ export interface DqnOptions {
   epsilonDecayFraction: number;
   /** Episodes collected per round (spread over the pool's threads). */
   episodesPerRound: number;
+  /**
+   * Learn every venue's value from each order, not only the taken one's: the simulator knows what
+   * the order would have scored at each venue on the same tape (trace.actionRewards). The
+   * venues' rewards of one order share their market, so their differences, the quantity a
+   * router needs, are far less noisy than rewards of separate orders (common random numbers).
+   */
+  fullInformation: boolean;
 }
 
 export const DQN_DEFAULTS: Omit<DqnOptions, 'env' | 'episodes' | 'seed'> = {
@@ -47,6 +54,7 @@ export const DQN_DEFAULTS: Omit<DqnOptions, 'env' | 'episodes' | 'seed'> = {
   epsilonEnd: 0.05,
   epsilonDecayFraction: 0.6,
   episodesPerRound: 4,
+  fullInformation: true,
 };
 
 export interface DqnResult {
@@ -72,7 +80,7 @@ export async function trainDqn(
   setMlpLayers(tf, target, mlpLayers(online));
   const optimizer = tf.train.adam(opts.learningRate);
   const vars = online.trainableWeights.map((w) => w.read() as Variable);
-  const replay = new ReplayBuffer(opts.replayCapacity, shape.obsSize);
+  const replay = new ReplayBuffer(opts.replayCapacity, shape.obsSize, shape.venueCount);
   const rng = new Random(opts.seed ^ 0x6a09e667);
   const losses: number[] = [];
   const roundRewards: number[] = [];
@@ -142,26 +150,55 @@ function gradientStep(
 ): number {
   const batch = b.actions.length;
   const width = b.obs.length / batch;
+  const venues = (online.outputs[0].shape[1] as number) ?? 1;
+  const { rewards, mask } = rewardTargets(b, venues, o.fullInformation);
   return tf.tidy(() => {
     const s = tf.tensor2d(b.obs, [batch, width]);
     const s2 = tf.tensor2d(b.nextObs, [batch, width]);
-    const venues = (online.outputs[0].shape[1] as number) ?? 1;
-    const aOneHot = tf.oneHot(tf.tensor1d(b.actions, 'int32'), venues);
     // Double DQN: the online net picks a', the target net values it.
     const nextBest = (online.predict(s2) as Tensor).argMax(1);
     const nextQ = tf.sum(tf.mul(target.predict(s2) as Tensor, tf.oneHot(nextBest as Tensor, venues)), 1);
     const notDone = tf.sub(1, tf.tensor1d(b.dones));
-    const y = tf.add(tf.tensor1d(b.rewards), tf.mul(o.gamma, tf.mul(notDone, nextQ)));
+    const future = tf.reshape(tf.mul(o.gamma, tf.mul(notDone, nextQ)), [batch, 1]);
+    const y = tf.add(tf.tensor2d(rewards, [batch, venues]), future);
+    const w = tf.tensor2d(mask, [batch, venues]);
     const cost = optimizer.minimize(
-      () => {
-        const q = tf.sum(tf.mul(online.apply(s) as Tensor, aOneHot), 1);
-        return tf.losses.huberLoss(y, q) as ReturnType<Tf['scalar']>;
-      },
+      () => tf.losses.huberLoss(y, online.apply(s) as Tensor, w) as ReturnType<Tf['scalar']>,
       true,
       vars,
     );
     return cost ? (cost.dataSync()[0] as number) : Number.NaN;
   });
+}
+
+/**
+ * The reward part of each Q target, per transition and venue, and which of them are learned: the
+ * taken venue only, or (full information) every venue that quoted. The next state's value is the
+ * taken action's for every venue: another venue's next state differs only in our own load and
+ * fill ratio there.
+ */
+export function rewardTargets(
+  b: ReplayBatch,
+  venues: number,
+  fullInformation: boolean,
+): { rewards: Float32Array; mask: Float32Array } {
+  const n = b.actions.length;
+  const rewards = new Float32Array(n * venues);
+  const mask = new Float32Array(n * venues);
+  for (let i = 0; i < n; i++) {
+    if (!fullInformation) {
+      rewards[i * venues + b.actions[i]] = b.rewards[i];
+      mask[i * venues + b.actions[i]] = 1;
+      continue;
+    }
+    for (let v = 0; v < venues; v++) {
+      const r = b.actionRewards[i * venues + v];
+      if (Number.isNaN(r)) continue;
+      rewards[i * venues + v] = r;
+      mask[i * venues + v] = 1;
+    }
+  }
+  return { rewards, mask };
 }
 
 function tail(xs: number[]): number {

@@ -31,6 +31,12 @@ export interface EpisodeTrace {
   obs: Float32Array;
   actions: Int32Array;
   rewards: Float32Array;
+  /**
+   * actionRewards[t * actions + a]: what order t scored or would have scored with action a of the
+   * environment's menu (RoutingEnv.actionBps), on the same tape and round trips. Training's
+   * counterfactuals.
+   */
+  actionRewards: Float32Array;
   /** Observation after each step (for DQN targets); the last one repeats the final observation. */
   nextObs: Float32Array;
   primaryVenue: Int32Array;
@@ -40,13 +46,14 @@ export interface EpisodeTrace {
   timeouts: number;
 }
 
-export function createTrace(seed: number, steps: number, obsSize: number): EpisodeTrace {
+export function createTrace(seed: number, steps: number, obsSize: number, actions: number): EpisodeTrace {
   return {
     seed,
     steps: 0,
     obs: new Float32Array(steps * obsSize),
     actions: new Int32Array(steps),
     rewards: new Float32Array(steps),
+    actionRewards: new Float32Array(steps * actions),
     nextObs: new Float32Array(steps * obsSize),
     primaryVenue: new Int32Array(steps),
     hindsightVenue: new Int32Array(steps),
@@ -58,7 +65,7 @@ export function createTrace(seed: number, steps: number, obsSize: number): Episo
 
 /** Runs one episode; works with synchronous and asynchronous (onnxruntime) policies alike. */
 export async function runEpisode(env: RoutingEnv, seed: number, policy: EnvPolicy): Promise<EpisodeTrace> {
-  const trace = createTrace(seed, env.opts.ordersPerEpisode, env.obsSize);
+  const trace = createTrace(seed, env.opts.ordersPerEpisode, env.obsSize, env.actionBps.length);
   const weights = new Float64Array(env.venueCount);
   const obs = env.reset(seed);
   for (;;) {
@@ -70,7 +77,7 @@ export async function runEpisode(env: RoutingEnv, seed: number, policy: EnvPolic
 
 /** Synchronous variant for policies that never wait (training rollouts). */
 export function runEpisodeSync(env: RoutingEnv, seed: number, policy: EnvPolicy): EpisodeTrace {
-  const trace = createTrace(seed, env.opts.ordersPerEpisode, env.obsSize);
+  const trace = createTrace(seed, env.opts.ordersPerEpisode, env.obsSize, env.actionBps.length);
   const weights = new Float64Array(env.venueCount);
   const obs = env.reset(seed);
   for (;;) {
@@ -93,6 +100,7 @@ export function recordStep(
   const r = env.step(weights);
   trace.actions[t] = action;
   trace.rewards[t] = r.reward;
+  trace.actionRewards.set(env.actionBps, t * env.actionBps.length);
   trace.nextObs.set(r.obs, t * n);
   trace.primaryVenue[t] = r.info.primaryVenue;
   trace.hindsightVenue[t] = r.info.hindsightVenue;

@@ -68,3 +68,19 @@ export function trainedPolicy(p: OnnxPolicy): NamedPolicy {
     : 'ewma';
   return { name: p.kind, kind: 'trained', forecaster, create: () => p.envPolicy() };
 }
+
+/**
+ * Trained policies named by kind, with their forecast when it is not the served one
+ * (`dqn/ewma`: a DQN trained and scored on the EWMA's forecasts); a name already taken gets a
+ * number.
+ */
+export function trainedPolicies(policies: readonly OnnxPolicy[], served: ForecastSource): NamedPolicy[] {
+  const taken = new Map<string, number>();
+  return policies.map((p) => {
+    const policy = trainedPolicy(p);
+    const base = policy.forecaster === served ? policy.name : `${policy.name}/${policy.forecaster}`;
+    const n = (taken.get(base) ?? 0) + 1;
+    taken.set(base, n);
+    return { ...policy, name: n === 1 ? base : `${base}#${n}` };
+  });
+}

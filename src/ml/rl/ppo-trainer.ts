@@ -11,6 +11,12 @@ import { loadTf, type Tf } from '../training/tf-runtime.js';
 import type { RoutingEnvOptions } from './env-options.js';
 import type { EpisodeTrace } from './episode.js';
 import { buildMlp, mlpLayers, predictRows } from './policy-network.js';
+import {
+  allActionsLoss,
+  normaliseSplitAdvantages,
+  type PpoAdvantage,
+  splitAdvantages,
+} from './ppo-counterfactual.js';
 import type { RolloutRunner } from './rollout.js';
 import { RoutingEnv } from './routing-env.js';
 import { splitMenu } from './split-actions.js';
@@ -30,6 +36,8 @@ export interface PpoOptions {
   minibatch: number;
   /** Episodes per PPO batch (spread over the pool's threads). */
   episodesPerRound: number;
+  /** Where advantages come from: GAE on the critic, or the simulator's counterfactuals (ppo-counterfactual.ts). */
+  advantage: PpoAdvantage;
 }
 
 export const PPO_DEFAULTS: Omit<PpoOptions, 'env' | 'episodes' | 'seed'> = {
@@ -42,6 +50,7 @@ export const PPO_DEFAULTS: Omit<PpoOptions, 'env' | 'episodes' | 'seed'> = {
   epochs: 4,
   minibatch: 256,
   episodesPerRound: 8,
+  advantage: 'all-actions',
 };
 
 export interface PpoResult {
@@ -83,7 +92,7 @@ export async function trainPpo(
         epsilon: 0,
         actionSeed: (opts.seed * 31 + done) >>> 0,
       });
-      const batch = buildBatch(tf, critic, traces, logProbs, opts);
+      const batch = buildBatch(tf, actor, critic, traces, logProbs, opts);
       roundRewards.push(batch.meanReward);
       done += n;
       for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -131,12 +140,20 @@ interface PpoBatch {
   oldLogProbs: Float32Array;
   advantages: Float32Array;
   returns: Float32Array;
+  /** Splits per order, and per order and split the rollout probability and advantage (counterfactual modes). */
+  width: number;
+  oldProbs: Float32Array;
+  splitAdvantages: Float32Array;
   meanReward: number;
 }
 
-/** GAE over each episode (the value after the last order is 0), advantages normalised over the batch. */
+/**
+ * Advantages (GAE over each episode, the value after the last order 0; or the counterfactual
+ * baseline's), normalised over the batch.
+ */
 function buildBatch(
   tf: Tf,
+  actor: Sequential,
   critic: Sequential,
   traces: EpisodeTrace[],
   logProbs: Float32Array[],
@@ -144,6 +161,7 @@ function buildBatch(
 ): PpoBatch {
   const obsSize = traces[0].obs.length / traces[0].actions.length;
   const size = traces.reduce((s, t) => s + t.steps, 0);
+  const width = traces[0].actionRewards.length / traces[0].actions.length;
   const b: PpoBatch = {
     size,
     obsSize,
@@ -152,6 +170,9 @@ function buildBatch(
     oldLogProbs: new Float32Array(size),
     advantages: new Float32Array(size),
     returns: new Float32Array(size),
+    width,
+    oldProbs: new Float32Array(size * width),
+    splitAdvantages: new Float32Array(size * width),
     meanReward: 0,
   };
   let at = 0;
@@ -167,11 +188,18 @@ function buildBatch(
       b.returns[at + i] = gae + values[i];
       rewardSum += t.rewards[i];
     }
+    if (o.advantage !== 'gae') {
+      const sa = splitAdvantages(tf, actor, t);
+      b.oldProbs.set(sa.oldProbs, at * sa.width);
+      b.splitAdvantages.set(sa.advantages, at * sa.width);
+      for (let i = 0; i < t.steps; i++) b.advantages[at + i] = sa.advantages[i * sa.width + t.actions[i]];
+    }
     b.obs.set(t.obs.subarray(0, t.steps * obsSize), at * obsSize);
     b.actions.set(t.actions.subarray(0, t.steps), at);
     b.oldLogProbs.set(logProbs[e].subarray(0, t.steps), at);
     at += t.steps;
   });
+  if (o.advantage === 'all-actions') normaliseSplitAdvantages(b);
   let mean = 0;
   for (let i = 0; i < size; i++) mean += b.advantages[i];
   mean /= size;
@@ -202,8 +230,13 @@ function updateStep(
   const oldLp = new Float32Array(m);
   const adv = new Float32Array(m);
   const ret = new Float32Array(m);
+  const w = b.width;
+  const oldP = new Float32Array(m * w);
+  const splitAdv = new Float32Array(m * w);
   for (let k = 0; k < m; k++) {
     const i = idx[k];
+    oldP.set(b.oldProbs.subarray(i * w, (i + 1) * w), k * w);
+    splitAdv.set(b.splitAdvantages.subarray(i * w, (i + 1) * w), k * w);
     obs.set(b.obs.subarray(i * b.obsSize, (i + 1) * b.obsSize), k * b.obsSize);
     act[k] = b.actions[i];
     oldLp[k] = b.oldLogProbs[i];
@@ -218,6 +251,15 @@ function updateStep(
     const policyCost = actorOpt.minimize(
       () => {
         const logits = actor.apply(s) as Tensor;
+        if (o.advantage === 'all-actions')
+          return allActionsLoss(
+            tf,
+            logits,
+            tf.tensor2d(oldP, [m, w]),
+            tf.tensor2d(splitAdv, [m, w]),
+            o.clip,
+            o.entropyCoef,
+          ) as ReturnType<Tf['scalar']>;
         const logAll = tf.logSoftmax(logits);
         const logP = tf.sum(tf.mul(logAll, aOneHot), 1);
         const ratio = tf.exp(tf.sub(logP, oldLogP));

@@ -57,7 +57,9 @@ export function rolloutWith(
   const menu = splitMenu(e0.venueCount);
   const width = task.kind === 'dqn' ? e0.venueCount : menu.length;
   const rng = new Random(task.actionSeed);
-  const traces = task.seeds.map((s) => createTrace(s, steps, n));
+  // Every action is scored on every order: the trainers learn from the counterfactuals.
+  if (task.kind === 'ppo') for (const env of envs) env.scoreActions(menu);
+  const traces = task.seeds.map((s) => createTrace(s, steps, n, width));
   const logProbs = task.seeds.map(() => new Float32Array(steps));
   const batch = new Float32Array(envs.length * n);
   const weights = new Float64Array(e0.venueCount);

@@ -31,7 +31,7 @@ import type { RoutingEnvOptions } from './env-options.js';
 import { type OrderFlow, OrderFlowSource } from './order-flow.js';
 import { featureCount, RoutingFeatures, type RoutingSignals } from './routing-features.js';
 import { SeenFeed } from './seen-feed.js';
-import { splitQty } from './split-actions.js';
+import { splitQty, venueWeights } from './split-actions.js';
 
 export interface StepInfo {
   /** Venue with the largest share of the order. */
@@ -82,6 +82,20 @@ export class RoutingEnv implements RoutingSignals {
   private readonly fillOut = createIocFill();
   private readonly outcome: ChildOutcome = { bpsShares: 0, filledQty: 0, timedOut: false, answerNs: 0 };
   private readonly scratch: WorldState;
+  /**
+   * Per venue, what the current order would have scored (bps/share) sent whole there, on the
+   * round trip it draws there and the same tape; NaN where the venue shows no quote on its side.
+   */
+  private readonly venueBps: Float64Array;
+  /** The actions counterfactuals are scored for: the policy's (default: each venue whole). */
+  private menu: Float64Array[];
+  /**
+   * Per action of the menu, what the current order scored or would have scored with it, bps per
+   * share, on the same tape and round trips (NaN: it sends to a venue without a quote). Training's
+   * counterfactuals: valid after `step` until the next one.
+   */
+  actionBps: Float64Array;
+  private readonly menuChild: Float64Array;
   private orderIndex = 0;
   private readonly intent: OrderIntent = createIntent();
   private readonly obs: Float32Array;
@@ -100,6 +114,12 @@ export class RoutingEnv implements RoutingSignals {
     this.drawnNs = new Float64Array(this.venueCount);
     this.child = new Float64Array(this.venueCount);
     this.consumption = new TouchConsumption(this.venueCount);
+    this.venueBps = new Float64Array(this.venueCount);
+    this.menu = Array.from({ length: this.venueCount }, (_, v) =>
+      venueWeights(v, new Float64Array(this.venueCount)),
+    );
+    this.actionBps = new Float64Array(this.venueCount);
+    this.menuChild = new Float64Array(this.venueCount);
     this.scratch = createWorldState(this.venueCount);
     this.obs = new Float32Array(this.obsSize);
   }
@@ -173,11 +193,18 @@ export class RoutingEnv implements RoutingSignals {
     return this.intent.side > 0 ? b.askPx[venueId] : b.bidPx[venueId];
   }
 
+  /** Scores every action of `menu` (weights per venue) for each order from now on: `actionBps`. */
+  scoreActions(menu: Float64Array[]): void {
+    this.menu = menu;
+    this.actionBps = new Float64Array(menu.length);
+  }
+
   /** Sends the current order split by `weights` (one per venue, summing to 1). */
   step(weights: ArrayLike<number>): StepResult {
     const nowNs = this.nowNs;
     const qty = this.intent.qty;
     const hindsightVenue = this.hindsightVenue();
+    this.scoreMenu(nowNs);
     const primary = splitQty(weights, qty, this.child);
     let bpsShares = 0;
     let filled = 0;
@@ -229,22 +256,49 @@ export class RoutingEnv implements RoutingSignals {
 
   /**
    * The venue whose drawn latency (with this order's load) would have served the whole order
-   * best: what only hindsight knows (the round trips this order will meet).
+   * best: what only hindsight knows (the round trips this order will meet). Fills `venueBps`.
    */
   hindsightVenue(): number {
     const nowNs = this.nowNs;
+    const qty = this.intent.qty;
     let best = -1;
     let bestBps = Number.NEGATIVE_INFINITY;
     for (let v = 0; v < this.venueCount; v++) {
+      this.venueBps[v] = Number.NaN;
       if (!this.quotes(v)) continue;
       const rt = this.drawnNs[v] * this.load.factor(v, nowNs, 1);
-      const bps = this.sendChild(v, this.intent.qty, rt, nowNs, false).bpsShares;
+      const bps = this.sendChild(v, qty, rt, nowNs, false).bpsShares;
+      this.venueBps[v] = bps / qty;
       if (bps > bestBps) {
         bestBps = bps;
         best = v;
       }
     }
     return best;
+  }
+
+  /** `actionBps` of the current order: children matched as `step` would, but taking nothing. */
+  private scoreMenu(nowNs: number): void {
+    const qty = this.intent.qty;
+    for (let a = 0; a < this.menu.length; a++) {
+      splitQty(this.menu[a], qty, this.menuChild);
+      let bpsShares = 0;
+      for (let v = 0; v < this.venueCount; v++) {
+        const q = this.menuChild[v];
+        if (q <= 0) continue;
+        if (q === qty) bpsShares += this.venueBps[v] * qty;
+        else if (!this.quotes(v)) bpsShares = Number.NaN;
+        else
+          bpsShares += this.sendChild(
+            v,
+            q,
+            this.drawnNs[v] * this.load.factor(v, nowNs, 1),
+            nowNs,
+            false,
+          ).bpsShares;
+      }
+      this.actionBps[a] = bpsShares / qty;
+    }
   }
 
   /** Moves the world to the current order's time and builds its observation. */
