@@ -1,9 +1,11 @@
 /**
  * What a consumer thread does when none of its rings has work (Disruptor's WaitStrategy).
- * Each call waits at most `maxWaitNs` so the poll loop can run timers and heartbeats.
+ * Each call waits at most `maxWaitNs` (a park rounds it up to a step of a few us: park-timeouts.ts)
+ * so the poll loop can run timers and heartbeats.
  */
 import { nativeMonotonicClock } from '../core/native-clock.js';
 import type { Doorbell } from './doorbell.js';
+import { parkTimeoutMs } from './park-timeouts.js';
 
 export interface WorkProbe {
   /** True when any input of the thread has something to do. Must not allocate. */
@@ -54,7 +56,7 @@ function parkUntil(bell: Doorbell, probe: WorkProbe, waitNs: number): void {
     bell.cancelPark();
     return;
   }
-  bell.park(seq, waitNs / NS_PER_MS);
+  bell.park(seq, parkTimeoutMs(waitNs));
 }
 
 /** Never sleeps. Only for a thread that owns a core; with more spinners than cores it collapses. */
@@ -96,7 +98,7 @@ export class SleepPollWaitStrategy implements WaitStrategy {
   constructor(private readonly intervalNs: number) {}
   idle(_bell: Doorbell, probe: WorkProbe, maxWaitNs: number): void {
     if (probe.hasWork()) return;
-    Atomics.wait(this.word, 0, 0, Math.min(this.intervalNs, maxWaitNs) / NS_PER_MS);
+    Atomics.wait(this.word, 0, 0, parkTimeoutMs(Math.min(this.intervalNs, maxWaitNs)));
   }
 }
 
