@@ -2,14 +2,11 @@
  * The pipeline clock: with the native addon (built by `npm install`) it reads hrtime's clock
  * without garbage; without it, performance.now() plus an offset. Both count from the same epoch.
  */
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MonotonicClock } from '../../src/core/clock.js';
 import { nativeMonotonicClock } from '../../src/core/native-clock.js';
+import { countGcsInChild, distModule } from '../gc-probe.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const fill = nativeMonotonicClock();
 
 describe('MonotonicClock', () => {
@@ -39,10 +36,7 @@ describe('MonotonicClock', () => {
   });
 
   it('native: three million reads collect no garbage; the fallback collects some', () => {
-    // In a child process of its own: the test runner's own traffic would collect garbage too.
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', GC_PROBE], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const gcs = JSON.parse(r.stdout) as { native: number; fallback: number };
+    const gcs = countGcsInChild(CLOCK_READS);
     // 3 M fallback reads box 48 MB of numbers: dozens of scavenges. The native reads box none; one
     // collection may still come from the process itself (seen once in CI on a loaded machine).
     expect(gcs.native).toBeLessThanOrEqual(1);
@@ -50,26 +44,15 @@ describe('MonotonicClock', () => {
   });
 });
 
-/** Counts GCs during 3 M clock reads into a typed cell, with the native clock and without. */
-const GC_PROBE = `
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MonotonicClock } from '${pathToFileURL(resolve(ROOT, 'dist/src/core/clock.js')).href}';
-import { nativeMonotonicClock } from '${pathToFileURL(resolve(ROOT, 'dist/src/core/native-clock.js')).href}';
-const out = {};
-for (const [name, fill] of [['native', nativeMonotonicClock()], ['fallback', null]]) {
-  const clock = new MonotonicClock(process.hrtime.bigint(), fill);
-  const cell = new Float64Array(1);
-  const loop = () => { for (let i = 0; i < 1e6; i++) cell[0] = clock.nowNs(); };
-  loop(); loop();
-  let gcs = 0;
-  const obs = new PerformanceObserver((list) => { gcs += list.getEntries().length; });
-  obs.observe({ entryTypes: ['gc'] });
-  loop(); loop(); loop();
-  await new Promise((r) => setTimeout(r, 20));
-  obs.disconnect();
-  out[name] = gcs;
-}
-console.log(JSON.stringify(out));
+/** Clock reads into a typed cell, with the native clock and without. */
+const CLOCK_READS = `
+import { MonotonicClock } from '${distModule('src/core/clock.js')}';
+import { nativeMonotonicClock } from '${distModule('src/core/native-clock.js')}';
+const cell = new Float64Array(1);
+const native = new MonotonicClock(process.hrtime.bigint(), nativeMonotonicClock());
+const fallback = new MonotonicClock(process.hrtime.bigint(), null);
+const ops = {
+  native: () => { cell[0] = native.nowNs(); },
+  fallback: () => { cell[0] = fallback.nowNs(); },
+};
 `;
