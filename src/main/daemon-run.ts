@@ -106,6 +106,11 @@ function startTimers(
     stopDrains: () => {
       clearInterval(drains);
       policyLog?.close();
+      if (policyLog !== null && policyLog.droppedAtLimit > 0)
+        d.log.warn(
+          { file: policyLog.path, frames: policyLog.frames, dropped_at_limit: policyLog.droppedAtLimit },
+          'the policy input log reached system.record_max_mb: the backtest replays the live decisions up to there',
+        );
       clearInterval(breakers);
     },
   };

@@ -9,9 +9,15 @@ import type { Daemon } from './daemon-build.js';
 export function openPolicyLog(d: Daemon): PolicyLogWriter | null {
   const router = d.cfg.routing.router;
   if (d.recordingWriter === null || d.handles.routes === null || !isPolicyRouterName(router)) return null;
-  return new PolicyLogWriter(policyLogPathFor(d.recordingWriter.path), d.handles.routes.log, {
-    router,
-    policy: findPolicyDir(router, d.registry.venues) ?? '',
-    registry: d.registry.toData(),
-  });
+  const maxMb = d.cfg.system.record_max_mb;
+  return new PolicyLogWriter(
+    policyLogPathFor(d.recordingWriter.path),
+    d.handles.routes.log,
+    {
+      router,
+      policy: findPolicyDir(router, d.registry.venues) ?? '',
+      registry: d.registry.toData(),
+    },
+    maxMb > 0 ? maxMb * 1024 * 1024 : Number.POSITIVE_INFINITY,
+  );
 }

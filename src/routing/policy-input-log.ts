@@ -42,11 +42,19 @@ export class PolicyLogWriter {
   private readonly batch = Buffer.alloc(1024 * PolicyInputLayout.sizeBytes);
   /** Frames written. */
   frames = 0;
+  /** Frames drained but not written because the file reached `maxBytes`. */
+  droppedAtLimit = 0;
+  private bytesWritten = 0;
 
+  /**
+   * `maxBytes` bounds the file as system.record_max_mb bounds the recording (this log grows about
+   * ten times slower than the recording, so the recording stops first at the same limit).
+   */
   constructor(
     readonly path: string,
     ring: RingHandle,
     header: Omit<PolicyLogHeader, 'version' | 'layout'>,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {
     this.ring = new SpscRing(ring);
     this.bytes = new Uint8Array(this.ring.f64.buffer);
@@ -60,6 +68,7 @@ export class PolicyLogWriter {
     pre.writeUInt32LE(json.length, 8);
     writeSync(this.fd, pre);
     writeSync(this.fd, json);
+    this.bytesWritten = pre.length + json.length;
   }
 
   /** Appends every frame published so far, in order. */
@@ -72,8 +81,12 @@ export class PolicyLogWriter {
         this.batch.set(this.bytes.subarray(at, at + size), i * size);
       }
       this.ring.release();
-      writeSync(this.fd, this.batch, 0, n * size);
-      this.frames += n;
+      const fit = Math.min(n, Math.floor((this.maxBytes - this.bytesWritten) / size));
+      this.droppedAtLimit += n - Math.max(fit, 0);
+      if (fit <= 0) continue;
+      writeSync(this.fd, this.batch, 0, fit * size);
+      this.bytesWritten += fit * size;
+      this.frames += fit;
     }
   }
 

@@ -2,7 +2,7 @@
  * The live policy's inputs, logged to record.hftpol and replayed, give back every decision the
  * live builder published, at its stamp, and which decision each order used.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,30 @@ describe('replaying a live policy from its input log', () => {
     expect(replay.uses.length).toBe(40);
     expect(replay.uses[0].decidedNs).toBe(0);
     expect(replay.uses[1]).toEqual({ tickRecvTsNs: 1.25e6 - 100, row, decidedNs: 1e6 });
+  });
+});
+
+describe('the policy log on disk', () => {
+  it('stops growing at its byte limit (system.record_max_mb) and counts the frames it left out', () => {
+    const live = liveRun();
+    const intent = Object.assign(createIntent(), { symbolId: 0, side: 1, qty: 100, arrivalMid: 10 });
+    for (let k = 0; k < 20; k++) {
+      const nowNs = 1e6 + k * 250e3;
+      live.f.quotes.publish(quoteTick(0, k % 3, 10 - 0.01 * (k % 4), 10.02, 100, nowNs));
+      live.router.split(intent, nowNs - 100, nowNs, new Float64Array(3));
+      live.builder.refresh(nowNs);
+    }
+    const published = new SpscRing(live.handle.log).available();
+    const dir = mkdtempSync(join(tmpdir(), 'hft-pol-cap-'));
+    const header = { router: 'dqn', policy: 'models/dqn', registry: { symbols: ['AAPL'], venues: VENUES } };
+    // The header alone is a few hundred bytes: room for it and a handful of frames only.
+    const capped = new PolicyLogWriter(join(dir, 'capped.hftpol'), live.handle.log, header, 2048);
+    capped.close();
+    expect(published).toBeGreaterThan(20);
+    expect(capped.frames).toBeGreaterThan(0);
+    expect(capped.frames + capped.droppedAtLimit).toBe(published);
+    expect(statSync(join(dir, 'capped.hftpol')).size).toBeLessThanOrEqual(2048);
+    expect(loadPolicyLog(join(dir, 'capped.hftpol'))?.frames.length).toBe(capped.frames);
   });
 });
 
