@@ -75,6 +75,20 @@ export class BudgetKeeper {
     }
   }
 
+  /** Takes over what `owner` (a shard this daemon took over) held: only after its journal is replayed. */
+  async inherit(owner: string): Promise<number> {
+    while (this.busy) await new Promise((r) => setTimeout(r, 5));
+    this.busy = true;
+    try {
+      const moved = await this.budget.transfer(owner, this.owner);
+      this.granted += moved;
+      this.cells.publishGranted(this.granted);
+      return moved;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /**
    * Stops refilling and gives back what `settledExposureUsd` (the positions left once open orders
    * are cancelled) does not use; the positions keep theirs.

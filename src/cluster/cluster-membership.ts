@@ -105,8 +105,11 @@ export class ClusterMembership {
   }
 }
 
+/** How long a daemon keeps asking a cluster that does not answer (several daemons starting at once on a new cluster). */
+const UNANSWERED_WAIT_MS = 30_000;
+
 async function takeLease(lease: ShardLease, kv: KV, shard: Shard, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
+  const startMs = Date.now();
   let failure: Error | null = null;
   for (;;) {
     try {
@@ -116,7 +119,8 @@ async function takeLease(lease: ShardLease, kv: KV, shard: Shard, waitMs: number
       // The cluster did not answer (an election, a node starting): try again until the deadline.
       failure = err as Error;
     }
-    if (Date.now() >= deadline) {
+    const waited = Date.now() - startMs;
+    if (failure === null ? waited >= waitMs : waited >= UNANSWERED_WAIT_MS) {
       if (failure !== null)
         throw new Error(
           `cluster: could not take shard ${shard.index}/${shard.count}'s lease: ${failure.message}`,

@@ -83,6 +83,20 @@ export class GlobalBudget {
     return await this.release(owner, Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * Moves everything `from` holds to `to` in one compare-and-set (the sum does not change): a
+   * daemon that took over `from`'s shard, once its journal is replayed, holds what its positions
+   * use. Returns what was moved.
+   */
+  async transfer(from: string, to: string): Promise<number> {
+    return await this.change((state) => {
+      const moved = state.held[from] ?? 0;
+      const held = { ...state.held, [to]: (state.held[to] ?? 0) + moved };
+      delete held[from];
+      return { grant: moved, held };
+    });
+  }
+
   private async change(
     next: (state: BudgetState) => { grant: number; held: Record<string, number> },
   ): Promise<number> {

@@ -14,9 +14,13 @@ export class CancelAllRule {
     this.reconcileSeen = reconcileSeq;
   }
 
-  /** Orders recovered from a journal are open at start: cancel them before trading. */
+  /**
+   * Orders recovered from a journal are open at start, or adopted from another shard mid-run:
+   * cancel them (a pass, even if one already completed under a kill switch still held).
+   */
   requestAtStart(): void {
     this.recoveryCancels = true;
+    this.passComplete = false;
   }
 
   /** True when a cancel-all pass is due now, given the kill switch and the reconciliation count. */

@@ -3,7 +3,7 @@
  * every fill (deduplicated on execId, so a report journaled twice is counted once) and every
  * order's approval and end. Symbols and venues are carried by name.
  */
-import { JournalCodec, JournalKind } from '../shm/records.js';
+import { JournalCodec, type JournalEntry, JournalKind } from '../shm/records.js';
 import { JournalReader } from './journal-file.js';
 import type { OpenOrderSnapshot, PositionSnapshot, RecoveredSnapshot } from './journal-snapshot.js';
 import { PositionBook } from './position-book.js';
@@ -69,6 +69,9 @@ export function replayJournal(path: string): RecoveredState {
         case JournalKind.expired:
           open.delete(r.clientOrderId);
           break;
+        case JournalKind.positionSeed:
+          seedPosition(book, r.symbolId, seededPosition(r, symbols[r.symbolId]));
+          break;
       }
     }
     return {
@@ -91,6 +94,11 @@ export function replayJournal(path: string): RecoveredState {
   } finally {
     reader.close();
   }
+}
+
+/** The position a `positionSeed` record carries (records.ts JournalKind). */
+export function seededPosition(r: JournalEntry, symbol: string): PositionSnapshot {
+  return { symbol, qty: r.qty, avgPx: r.fillPx, realized: r.limitPx, fees: r.feeUsd };
 }
 
 /** Restores one symbol's position; cash follows so the accounting identity still holds. */

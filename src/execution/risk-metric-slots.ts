@@ -26,6 +26,7 @@ export class RiskMetricSlots {
   readonly exposureMax: number;
   readonly openOrders: number;
   readonly position: Int32Array;
+  readonly standby: Int32Array;
 
   constructor(m: PipelineMetrics, symbolCount: number) {
     this.checks = m.slot('risk_checks');
@@ -52,5 +53,6 @@ export class RiskMetricSlots {
     this.exposureMax = m.slot('exposure_max_usd');
     this.openOrders = m.slot('open_orders');
     this.position = m.slots(symbolCount, (s) => `symbol_${s}_position`);
+    this.standby = m.slots(symbolCount, (s) => `symbol_${s}_standby`);
   }
 }

@@ -17,9 +17,16 @@ import {
   RISK_REJECT_REASONS,
   type RiskRejectReason,
 } from '../run-state/pipeline-metrics.js';
-import { ExecKind, type ExecReport, type Order, OrderType } from '../shm/records.js';
+import {
+  ExecKind,
+  type ExecReport,
+  type JournalEntry,
+  JournalKind,
+  type Order,
+  OrderType,
+} from '../shm/records.js';
 import { CancelAllRule } from './cancel-all-rule.js';
-import { seedPosition } from './journal-replay.js';
+import { seededPosition, seedPosition } from './journal-replay.js';
 import type { RecoveredSnapshot } from './journal-snapshot.js';
 import { OrderTracker } from './order-tracker.js';
 import { PositionBook } from './position-book.js';
@@ -98,6 +105,26 @@ export class RiskStage {
       if (o.side > 0) this.openBuyQty[s] += leaves;
       else this.openSellQty[s] += leaves;
     }
+  }
+
+  /**
+   * --cluster takeover: applies one record of another shard's state that main journaled and
+   * handed over (src/cluster/adoption-mailbox.ts): a position seed, or an open order, which is
+   * then cancelled like a recovered one (the venue session that placed it is gone). Ids are left
+   * alone: the adopted orders' ids come from another run's range, never this run's.
+   */
+  adopt(e: JournalEntry): void {
+    const s = e.symbolId;
+    if (!(s >= 0 && s < this.symbolCount)) return;
+    if (e.kind === JournalKind.positionSeed) {
+      seedPosition(this.positions, s, seededPosition(e, ''));
+      return;
+    }
+    if (e.kind !== JournalKind.approved) return;
+    if (!this.orders.open(e.clientOrderId, s, e.venueId, e.side, e.qty, e.limitPx)) return;
+    if (e.side > 0) this.openBuyQty[s] += e.qty;
+    else this.openSellQty[s] += e.qty;
+    this.cancelAll.requestAtStart();
   }
 
   setTradingState(state: TradingStateValue): void {
@@ -182,6 +209,7 @@ export class RiskStage {
     ) {
       return 'bad_order';
     }
+    if (this.metrics.counters.get(this.slots.standby[s]) === 1) return 'shard_not_owned';
     const pos = this.positions.position[s];
     const after = pos + order.side * order.qty;
     const reduces = Math.abs(after) < Math.abs(pos) && Math.sign(after) !== -Math.sign(pos);

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createAdoptionMailbox } from '../cluster/adoption-mailbox.js';
 import type { HftConfig } from '../config/config-types.js';
 import type { Logger } from '../core/logger.js';
 import { Registry } from '../core/registry.js';
@@ -85,7 +86,20 @@ function recoverFromJournal(path: string | null, log: Logger): RecoveredState | 
   return recovery;
 }
 
-export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | null): Daemon {
+/** What a cluster daemon's pipeline needs beyond its config (src/main/daemon-cluster.ts). */
+export interface ClusterBuild {
+  /** This run's client order ids start above this: each run of the cluster has its own range. */
+  readonly clientOrderIdBase: number;
+  /** Records the takeover mailbox holds at once. */
+  readonly adoptionCapacity: number;
+}
+
+export function buildDaemon(
+  cfg: HftConfig,
+  log: Logger,
+  recoverFrom: string | null,
+  cluster: ClusterBuild | null = null,
+): Daemon {
   checkRunnable(cfg);
   const epochNs = process.hrtime.bigint();
   const nowNs = () => Number(process.hrtime.bigint() - epochNs);
@@ -103,11 +117,22 @@ export function buildDaemon(cfg: HftConfig, log: Logger, recoverFrom: string | n
   const latencyModelPath = servedLatencyModelPath(process.env);
   // Stamps count from epochNs; this maps them to wall-clock time (time-of-day features).
   const wallOffsetNs = Date.now() * 1e6 - nowNs();
-  const handles = createPipelineHandles(
-    registry.toData(),
-    { ...settingsFromConfig(cfg), recovery, calibration, latencyModelPath, wallOffsetNs },
-    epochNs,
-  );
+  const ids = cluster && { generation: 0, clientOrderIdBase: cluster.clientOrderIdBase, execIdBase: 0 };
+  const handles: PipelineHandles = {
+    ...createPipelineHandles(
+      registry.toData(),
+      {
+        ...settingsFromConfig(cfg),
+        recovery,
+        calibration,
+        latencyModelPath,
+        wallOffsetNs,
+        restart: ids ?? undefined,
+      },
+      epochNs,
+    ),
+    ...(cluster && { adoption: createAdoptionMailbox(cluster.adoptionCapacity) }),
+  };
   const hostNames = handles.hosts.map((h) => h.name);
   // Refused before any file or folder is made.
   const chaos = parseChaos(process.env.HFT_CHAOS, hostNames);

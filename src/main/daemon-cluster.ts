@@ -1,28 +1,40 @@
 /**
- * `hft run --cluster URLS --shard I/K` (docs/cluster.md): the daemon trades only its shard's
- * symbols; before anything is built it takes the shard's lease (another live daemon on the shard:
- * exit 2) and, with `--recover cluster`, rebuilds the shard's journal from the replicated stream;
- * once built, the cluster's halt and the loss of the lease trip its kill switch, its orders are
- * checked against its allowance of the global budget, and its journal is shipped to the stream.
- * Without --cluster nothing here runs.
+ * `hft run --cluster URLS --shard I/K` (docs/cluster.md): the daemon's pipeline carries every
+ * configured symbol but risk trades only those of the shards it holds (the others are on
+ * standby). Before anything is built it takes its shard's lease (another live daemon on the
+ * shard: exit 2); once built, the cluster's halt and the loss of a lease trip its kill switch,
+ * its orders are checked against its allowance of the global budget, its journal is shipped to
+ * the stream subject of every shard it holds, and it takes over orphaned shards (shard-takeover.ts).
+ * With `--recover cluster` it starts from its shard's last shipped journal. Without --cluster
+ * nothing here runs.
  */
 
-import { writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { AdoptionMailbox } from '../cluster/adoption-mailbox.js';
 import { BudgetKeeper } from '../cluster/budget-keeper.js';
-import { parseServers } from '../cluster/cluster-client.js';
-import { ClusterMembership, type MembershipSummary, ShardTakenError } from '../cluster/cluster-membership.js';
+import { type ClusterClient, parseServers } from '../cluster/cluster-client.js';
+import { ClusterMembership, ShardTakenError } from '../cluster/cluster-membership.js';
 import { PORTFOLIO_BUDGET } from '../cluster/cluster-status.js';
 import { BUDGET_BUCKET, GlobalBudget } from '../cluster/global-budget.js';
+import { CONTROL_BUCKET } from '../cluster/halt-switch.js';
 import { JournalShipper, lastRunJournal } from '../cluster/journal-shipper.js';
 import { ensureJournalStream, readShard } from '../cluster/journal-stream.js';
+import { claimRunNumber, IDS_PER_RUN } from '../cluster/run-number.js';
+import { LEASE_BUCKET } from '../cluster/shard-lease.js';
 import { parseShard, type Shard, shardKey, shardSymbols } from '../cluster/shard-of.js';
+import {
+  type AdoptionSummary,
+  adoptShard,
+  budgetOwner,
+  ShardTakeovers,
+  type TakeoverHost,
+} from '../cluster/shard-takeover.js';
 import type { HftConfig } from '../config/config-types.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { Breaker } from '../run-state/control-block.js';
-import type { Daemon } from './daemon-build.js';
+import type { ClusterBuild, Daemon } from './daemon-build.js';
 
 /** `--recover cluster`: rebuild from the shard's journal stream instead of a file. */
 export const RECOVER_FROM_CLUSTER = 'cluster';
@@ -35,17 +47,19 @@ export function clusterServers(cfg: HftConfig): string[] {
   return parseServers(cfg.cluster.servers);
 }
 
-/** The config this daemon runs: its shard's symbols only when it joins a cluster. */
+/**
+ * The config this daemon runs: every symbol (a shard taken over later trades on the same
+ * pipeline), provided its own shard has one.
+ */
 export function shardConfig(cfg: HftConfig): HftConfig {
   if (clusterServers(cfg).length === 0) return cfg;
   const shard = parseShard(cfg.cluster.shard);
-  const symbols = shardSymbols(cfg.trading.symbols, shard);
-  if (symbols.length === 0)
+  if (shardSymbols(cfg.trading.symbols, shard).length === 0)
     throw new ConfigError(
       '--shard',
       `no symbol of ${cfg.trading.symbols.join(', ')} hashes to shard ${cfg.cluster.shard}; use fewer shards or more symbols`,
     );
-  return { ...cfg, trading: { ...cfg.trading, symbols } };
+  return cfg;
 }
 
 /** What the daemon learns of the cluster before it is built; events wait for `attach`. */
@@ -90,14 +104,16 @@ export interface ClusterJoin {
   readonly events: PendingEvents;
   readonly shard: Shard;
   readonly owner: string;
-  /** With `--recover cluster`: the shard's last journal, rebuilt from the stream into this file. */
-  readonly recoverPath: string | null;
+  /** This run's number in the cluster (run-number.ts): its client order ids start at number x 2^32. */
+  readonly runNumber: number;
+  /** With `--recover cluster`: the shard's last shipped journal (null: none), read before this run ships. */
+  readonly recovered: { journal: Uint8Array | null } | null;
 }
 
 /**
  * Joins the cluster before the daemon is built: takes the shard's lease (exit 2 if a live daemon
- * keeps it) and watches the halt key; with `--recover cluster`, reads the shard's journal stream
- * (under the lease, so no other daemon writes it meanwhile).
+ * keeps it), watches the halt key and claims a run number; with `--recover cluster`, reads the
+ * shard's journal stream (under the lease, so no other daemon writes it meanwhile).
  */
 export async function joinCluster(
   cfg: HftConfig,
@@ -121,91 +137,184 @@ export async function joinCluster(
     throw err;
   }
   try {
-    const recoverPath = recover === RECOVER_FROM_CLUSTER ? await journalFromStream(member, shard, log) : null;
-    log.info({ servers, shard: cfg.cluster.shard, owner }, 'joined the cluster');
-    return { member, events, shard, owner, recoverPath };
+    const c = member.connection;
+    const runNumber = await claimRunNumber(await c.bucket(CONTROL_BUCKET));
+    await ensureJournalStream(c.jsm);
+    const recovered =
+      recover === RECOVER_FROM_CLUSTER ? { journal: await shippedJournal(c, shardKey(shard)) } : null;
+    if (recovered !== null && recovered.journal === null)
+      throw new UsageError(
+        `--recover cluster: the journal stream has nothing for shard ${shard.index}/${shard.count}`,
+      );
+    log.info({ servers, shard: cfg.cluster.shard, owner, run: runNumber }, 'joined the cluster');
+    return { member, events, shard, owner, runNumber, recovered };
   } catch (err) {
     await member.leave();
     throw err;
   }
 }
 
-/** The shard's last shipped journal, written to a file `replayJournal` reads. */
-async function journalFromStream(member: ClusterMembership, shard: Shard, log: Logger): Promise<string> {
-  const c = member.connection;
-  await ensureJournalStream(c.jsm);
-  const bytes = lastRunJournal(await readShard(c.js, c.jsm, shardKey(shard)));
-  if (bytes === null)
-    throw new UsageError(
-      `--recover cluster: the journal stream has nothing for shard ${shard.index}/${shard.count}`,
-    );
-  const path = join(tmpdir(), `hft-stream-journal-${shard.index}-of-${shard.count}-${process.pid}.hftj`);
-  writeFileSync(path, bytes);
-  log.info(
-    { shard: `${shard.index}/${shard.count}`, bytes: bytes.length, file: path },
-    'journal rebuilt from the stream',
-  );
-  return path;
+/** What the pipeline of a cluster daemon needs at build time (daemon-build.ts). */
+export function clusterBuild(joined: ClusterJoin | null, cfg: HftConfig): ClusterBuild | null {
+  if (joined === null) return null;
+  return {
+    clientOrderIdBase: joined.runNumber * IDS_PER_RUN,
+    adoptionCapacity: cfg.trading.symbols.length + cfg.risk.max_open_orders,
+  };
 }
 
-/** A daemon's part in the cluster for one run: membership, budget allowance, journal shipping. */
+async function shippedJournal(c: ClusterClient, key: string): Promise<Uint8Array | null> {
+  return lastRunJournal(await readShard(c.js, c.jsm, key));
+}
+
+/** A daemon's part in the cluster for one run: membership, budget allowance, journal shipping, takeovers. */
 export class DaemonCluster {
   private left = false;
+  private readonly shippers: JournalShipper[] = [];
+  private budget: BudgetKeeper | null = null;
+  private takeovers: ShardTakeovers | null = null;
+  private readonly adoptedOwn: AdoptionSummary[] = [];
+  private recovering: Promise<void> | null = null;
 
   private constructor(
     private readonly joined: ClusterJoin,
-    private readonly budget: BudgetKeeper,
-    private readonly shipper: JournalShipper,
+    private readonly d: Daemon,
   ) {}
 
-  /** Wires the built daemon in: events, its budget allowance, and its journal into the stream. */
+  /**
+   * Wires the built daemon in: events, every symbol on standby, its journal into the stream, its
+   * budget allowance; then its own shard's state (--recover cluster) and trading; then takeovers.
+   */
   static async attach(joined: ClusterJoin, d: Daemon): Promise<DaemonCluster> {
+    const self = new DaemonCluster(joined, d);
     joined.events.attach(d);
-    const c = joined.member.connection;
-    await ensureJournalStream(c.jsm);
-    const shipper = await JournalShipper.open(
-      c.js,
-      c.jsm,
-      shardKey(joined.shard),
-      `${joined.owner}:${Date.now()}`,
-      (err) => {
-        d.killSwitch(`cluster: journal stream refused a write (${err.message})`);
-        d.log.error({ err: err.message }, 'journal stream: shipping stopped, trading halted');
-      },
+    const host = self.takeoverHost();
+    host.setStandby(d.registry.symbols, true);
+    (await host.shipTo(shardKey(joined.shard)))();
+    self.budget = await startBudget(d, joined);
+    if (joined.recovered !== null) self.recovering = self.recoverOwn(host, joined.recovered.journal);
+    else host.setStandby(shardSymbols(d.registry.symbols, joined.shard), false);
+    const leases = await joined.member.connection.bucket(LEASE_BUCKET, { ttlMs: d.cfg.cluster.lease_ttl_ms });
+    self.takeovers = new ShardTakeovers(
+      leases,
+      joined.shard,
+      joined.owner,
+      d.cfg.cluster.lease_ttl_ms,
+      d.registry.symbols,
+      host,
+      d.log,
     );
-    d.journalWriter.setTap((bytes) => shipper.push(bytes));
-    return new DaemonCluster(joined, await startBudget(d, joined), shipper);
+    self.takeovers.start();
+    return self;
+  }
+
+  /**
+   * --recover cluster: hands the shard's shipped state to risk once the pipeline runs (risk
+   * applies it at its first polls); the shard's symbols stay on standby until then.
+   */
+  private async recoverOwn(host: TakeoverHost, journal: Uint8Array | null): Promise<void> {
+    const startedMs = Date.now();
+    try {
+      const done = await adoptShard(host, this.joined.shard, this.d.registry.symbols, journal, false);
+      this.adoptedOwn.push({ ...done, from: null, took_ms: Date.now() - startedMs });
+    } catch (err) {
+      host.halt(`cluster: --recover cluster failed (${(err as Error).message})`);
+    }
+  }
+
+  /** What a takeover borrows from this daemon (shard-takeover.ts TakeoverHost). */
+  private takeoverHost(): TakeoverHost {
+    const d = this.d;
+    const c = this.joined.member.connection;
+    const mailbox = new AdoptionMailbox(d.handles.adoption!);
+    const standby = d.registry.symbols.map((_, s) => d.metrics.slot(`symbol_${s}_standby`));
+    return {
+      registry: d.registry,
+      mailbox,
+      nowNs: d.nowNs,
+      journalAdoption: (records) => {
+        d.journal.drain(); // what risk journaled so far comes first
+        for (const r of records) d.journalWriter.append(r);
+        d.journalWriter.flush();
+      },
+      shipTo: async (key) => {
+        const shipper = await JournalShipper.open(
+          c.js,
+          c.jsm,
+          key,
+          `${this.joined.owner}:${Date.now()}`,
+          (err) => {
+            d.killSwitch(`cluster: journal stream ${key} refused a write (${err.message})`);
+            d.log.error({ shard: key, err: err.message }, 'journal stream: shipping stopped, trading halted');
+          },
+        );
+        return () => {
+          const first = this.shippers.length === 0;
+          this.shippers.push(shipper);
+          // The first gets the header from the tap; a later one the file so far (drained and
+          // flushed: every byte the others got), then what the tap hands all of them.
+          if (first) d.journalWriter.setTap((bytes) => this.ship(bytes));
+          else {
+            d.journal.drain();
+            shipper.push(new Uint8Array(readFileSync(d.journalWriter.path)));
+          }
+        };
+      },
+      readShippedJournal: (key) => shippedJournal(c, key),
+      inheritBudget: (owner) => this.budget!.inherit(owner),
+      setStandby: (symbols, on) => {
+        for (const sym of symbols) d.metrics.counters.set(standby[d.registry.symbolId(sym)], on ? 1 : 0);
+      },
+      halt: (reason) => {
+        d.killSwitch(reason);
+        d.log.error({ reason }, 'cluster: trading halted');
+      },
+    };
+  }
+
+  private ship(bytes: Uint8Array): void {
+    for (const s of this.shippers) s.push(bytes);
+  }
+
+  /** Symbols risk trades now (the shards held). */
+  private tradedSymbols(): string[] {
+    const c = this.d.metrics.counters;
+    return this.d.registry.symbols.filter((_, s) => c.byName(`symbol_${s}_standby`) !== 1);
   }
 
   /** Ships the journal's last chunks, gives back what settled positions do not use, leaves. */
   async leave(settledExposureUsd: number): Promise<void> {
     if (this.left) return;
     this.left = true;
-    await this.shipper.drain(SHIP_DRAIN_MS);
-    await this.budget.stop(settledExposureUsd).catch(() => undefined);
+    await this.recovering;
+    await this.takeovers?.stop();
+    await Promise.all(this.shippers.map((s) => s.drain(SHIP_DRAIN_MS)));
+    await this.budget?.stop(settledExposureUsd).catch(() => undefined);
     await this.joined.member.leave();
   }
 
-  summary(
-    d: Daemon,
-  ): MembershipSummary & { budget: Record<string, number>; journal_stream: Record<string, unknown> } {
+  summary(d: Daemon) {
     const c = d.metrics.counters;
+    const budget = this.budget!;
     return {
       ...this.joined.member.summary(),
+      run_number: this.joined.runNumber,
+      symbols: this.tradedSymbols(),
+      adopted: [...this.adoptedOwn, ...(this.takeovers?.adopted ?? [])],
       budget: {
-        limit_usd: this.budget.limitUsd,
-        chunk_usd: this.budget.chunkUsd,
-        held_usd: this.budget.granted,
+        limit_usd: budget.limitUsd,
+        chunk_usd: budget.chunkUsd,
+        held_usd: budget.granted,
         exposure_max_usd: c.byName('exposure_max_usd'),
-        refills: this.budget.refills,
-        releases: this.budget.releases,
+        refills: budget.refills,
+        releases: budget.releases,
         refused_orders: c.byName('risk_reject_cluster_budget'),
       },
       journal_stream: {
-        shipped_bytes: this.shipper.shippedBytes,
-        unshipped_bytes: this.shipper.lagBytes,
-        max_lag_bytes: this.shipper.maxLagBytes,
-        error: this.shipper.failed?.message ?? null,
+        shipped_bytes: this.shippers[0]?.shippedBytes ?? 0,
+        unshipped_bytes: this.shippers.reduce((a, s) => a + s.lagBytes, 0),
+        max_lag_bytes: Math.max(0, ...this.shippers.map((s) => s.maxLagBytes)),
+        error: this.shippers.find((s) => s.failed !== null)?.failed?.message ?? null,
       },
     };
   }
@@ -218,7 +327,7 @@ async function startBudget(d: Daemon, joined: ClusterJoin): Promise<BudgetKeeper
   const exposure = c.slot('exposure_usd');
   const kv = await joined.member.connection.bucket(BUDGET_BUCKET);
   const budget = new GlobalBudget(kv, PORTFOLIO_BUDGET);
-  const keeper = new BudgetKeeper(budget, `shard-${d.cfg.cluster.shard}`, d.cfg.cluster.budget_chunk_usd, {
+  const keeper = new BudgetKeeper(budget, budgetOwner(joined.shard), d.cfg.cluster.budget_chunk_usd, {
     exposure: () => c.get(exposure),
     publishGranted: (usd) => c.set(granted, usd),
   });

@@ -8,7 +8,7 @@ import { RuntimeFault } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readLatencyMetadata } from '../ml/latency/latency-model-files.js';
 import { buildDaemon, closeDaemonFiles, type Daemon } from './daemon-build.js';
-import { DaemonCluster, joinCluster, shardConfig } from './daemon-cluster.js';
+import { clusterBuild, DaemonCluster, joinCluster, shardConfig } from './daemon-cluster.js';
 import { runUntilStopped, type StoppedRun } from './daemon-run.js';
 import { serveDaemon } from './daemon-serve.js';
 import { type DaemonSummary, summariseRun } from './daemon-summary.js';
@@ -51,7 +51,9 @@ export async function runDaemon(
   const joined = await joinCluster(runCfg, log, recoverFrom);
   let d: Daemon;
   try {
-    d = buildDaemon(runCfg, log, joined?.recoverPath ?? recoverFrom);
+    // --recover cluster: the shard's state is adopted once the daemon is built (daemon-cluster.ts).
+    const fromFile = joined?.recovered ? null : recoverFrom;
+    d = buildDaemon(runCfg, log, fromFile, clusterBuild(joined, runCfg));
   } catch (err) {
     await joined?.member.leave();
     throw err;

@@ -2,6 +2,7 @@
  * Builds the stages a host runs and binds them to the shared rings and tables. Runs inside the
  * hosting thread (worker or inline), so every object here is thread-local.
  */
+import { AdoptionMailbox } from '../cluster/adoption-mailbox.js';
 import type { StageName } from '../config/config-types.js';
 import type { Clock } from '../core/clock.js';
 import { createLogger, type LogLevel } from '../core/logger.js';
@@ -295,6 +296,7 @@ function buildNode(
         metrics,
       );
       if (s.recovery && s.recovery.openOrders.length > 0) node.cancelOpenOrdersAtStart();
+      if (h.adoption) node.receiveAdoptions(new AdoptionMailbox(h.adoption));
       return node;
     }
     case 'execute': {

@@ -3,6 +3,7 @@
  * data (SharedArrayBuffers cross `workerData` without copying).
  */
 
+import type { AdoptionMailboxHandle } from '../cluster/adoption-mailbox.js';
 import type { HftConfig, PipelineTopology } from '../config/config-types.js';
 import type { LogLevel } from '../core/logger.js';
 import { Registry, type RegistryData } from '../core/registry.js';
@@ -88,6 +89,8 @@ export interface PipelineHandles {
   readonly routes: RoutingTableHandle | null;
   readonly metrics: PipelineMetricsHandle;
   readonly control: ControlBlockHandle;
+  /** --cluster: main -> risk, another shard's state taken over mid-run (docs/cluster.md). */
+  readonly adoption?: AdoptionMailboxHandle;
 }
 
 const JOURNAL_RING_CAPACITY = 65536;

@@ -1,3 +1,4 @@
+import type { AdoptionMailbox } from '../cluster/adoption-mailbox.js';
 import { decisionEntry, reportEntry } from '../execution/journal-entries.js';
 import type { RiskStage } from '../execution/risk-stage.js';
 import { Breaker, type ControlBlock } from '../run-state/control-block.js';
@@ -50,6 +51,15 @@ export class RiskNode implements StageNode {
     stage.cancelAll.startAt(control.reconcileSeq);
   }
 
+  /** --cluster: another shard's state, handed over by main mid-run (src/cluster/adoption-mailbox.ts). */
+  private adoptions: AdoptionMailbox | null = null;
+  private readonly adopt = (e: JournalEntry): void => this.stage.adopt(e);
+
+  receiveAdoptions(mailbox: AdoptionMailbox): void {
+    mailbox.acknowledgeAll();
+    this.adoptions = mailbox;
+  }
+
   private journalRoom(): number {
     return this.journal === null ? BATCH : this.journal.freeSlots();
   }
@@ -63,6 +73,7 @@ export class RiskNode implements StageNode {
       if (this.stage.onExecReport(this.report))
         journaled += this.journalEntry(reportEntry(this.report, this.entry));
     }
+    if (this.adoptions?.pending()) this.adoptions.take(this.adopt);
     const c = this.control;
     if (this.stage.onControl(c.tradingState, c.isTripped(Breaker.killSwitch), c.reconcileSeq)) {
       this.passJournaled = 0;

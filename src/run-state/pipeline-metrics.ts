@@ -46,6 +46,8 @@ export const RISK_REJECT_REASONS = [
   /** The cluster's global portfolio budget: this daemon's allowance is used up (docs/cluster.md). */
   'cluster_budget',
   'duplicate_order',
+  /** --cluster: the symbol's shard is held by another daemon (docs/cluster.md "Takeover"). */
+  'shard_not_owned',
 ] as const;
 export type RiskRejectReason = (typeof RISK_REJECT_REASONS)[number];
 
@@ -139,7 +141,8 @@ export function counterNames(registry: RegistryData, hostNames: readonly string[
     for (const s of ORDER_STATUSES) names.push(`venue_${v}_orders_${s}`);
   });
   registry.symbols.forEach((_, s) => {
-    names.push(`symbol_${s}_position`);
+    // standby: 1 while another cluster daemon owns the symbol's shard (main writes, risk reads).
+    names.push(`symbol_${s}_position`, `symbol_${s}_standby`);
   });
   for (const h of hostNames) for (const g of WORKER_GAUGES) names.push(`host_${h}_${g}`);
   return names;

@@ -110,7 +110,12 @@ export const JournalLayout = defineLayout('Journal', [
   { name: 'reason', type: 'i32' },
 ]);
 
-/** Decisions are 1-2 and 9; reports reuse ExecKind + 2. */
+/**
+ * Decisions are 1-2 and 9; reports reuse ExecKind + 2. `positionSeed` (10) sets one symbol's
+ * position when a cluster daemon adopts another shard (docs/cluster.md "Takeover"): `qty` the
+ * signed position, `fillPx` its average price, `limitPx` its realised P&L, `feeUsd` its fees.
+ * The adopted shard's open orders are journaled as `approved` with reason ADOPTED_ORDER.
+ */
 export const JournalKind = {
   approved: 1,
   rejected: 2,
@@ -121,7 +126,11 @@ export const JournalKind = {
   expired: 7,
   ackTimeout: 8,
   cancelRequest: 9,
+  positionSeed: 10,
 } as const;
+
+/** `reason` of an `approved` record that re-opens an order adopted from another shard's journal. */
+export const ADOPTED_ORDER = 1;
 
 export type Tick = RecordOf<typeof TickLayout>;
 export type LatencySample = RecordOf<typeof LatencySampleLayout>;

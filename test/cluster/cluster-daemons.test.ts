@@ -26,6 +26,7 @@ import { JOURNAL_RECORD_BYTES } from '../../src/execution/journal-file.js';
 import { replayJournal } from '../../src/execution/journal-replay.js';
 import { primitivesSuite } from './cluster-primitives.js';
 import { type DaemonOptions, daemonArgs, HFT, startDaemon, summaryOf } from './daemon-fixture.js';
+import { takeoverSuite } from './takeover-scenario.js';
 
 /** Long enough that a daemon on a loaded 2-core machine renews in time. */
 const LEASE_TTL_MS = 3000;
@@ -118,9 +119,11 @@ describe('daemons on one cluster', () => {
       const [ra, rb] = await Promise.all([a.exit, b.exit]);
       expect([ra.code, rb.code], `${ra.stderr}\n${rb.stderr}`).toEqual([0, 0]);
       const [sa, sb] = [summaryOf(join(dir, 'a')), summaryOf(join(dir, 'b'))];
-      expect(sa.symbols).toEqual(shardSymbols(symbols, { index: 0, count: 2 }));
-      expect(sb.symbols).toEqual(shardSymbols(symbols, { index: 1, count: 2 }));
-      expect([...sa.symbols, ...sb.symbols].sort()).toEqual([...symbols].sort());
+      // Each pipeline carries every symbol; risk traded only its shard's (the others on standby).
+      expect(sa.symbols).toEqual(symbols);
+      expect(sa.cluster.symbols).toEqual(shardSymbols(symbols, { index: 0, count: 2 }));
+      expect(sb.cluster.symbols).toEqual(shardSymbols(symbols, { index: 1, count: 2 }));
+      expect(sa.risk.rejections.shard_not_owned).toBeGreaterThan(0);
       for (const [s, r] of [
         [sa, ra],
         [sb, rb],
@@ -227,10 +230,10 @@ describe('daemons on one cluster', () => {
     const b = await startDaemon(run('jb', 2, true)).exit;
     expect(b.code, b.stderr).toBe(0);
     const fromFile = replayJournal(join(dir, 'ja', 'journal.hftj'));
-    const recovered = summaryOf(join(dir, 'jb')).recovery;
+    const [recovered] = summaryOf(join(dir, 'jb')).cluster.adopted;
     expect(recovered.records).toBe(fromFile.records);
-    expect(recovered.positions).toEqual(fromFile.positions);
-    expect(recovered.openOrders).toEqual(fromFile.openOrders);
+    expect(recovered.positions).toEqual(fromFile.positions.filter((p) => p.qty !== 0 || p.realized !== 0));
+    expect(recovered.open_orders).toEqual(fromFile.openOrders);
     // kill -9 of the owner mid-run: the next daemon waits out the lease, then rebuilds from the stream.
     const c = startDaemon(run('jc', 30));
     await sleep(6000);
@@ -245,7 +248,13 @@ describe('daemons on one cluster', () => {
     const d = await startDaemon(run('jd', 2, true)).exit;
     expect(d.code, d.stderr).toBe(0);
     const sd = summaryOf(join(dir, 'jd'));
-    expect(sd.recovery.records).toBe(records(streamed));
+    expect(sd.cluster.adopted[0].records).toBe(records(streamed));
     expect(sd.cluster.lease).toBe('released');
   }, 180_000);
+
+  takeoverSuite(
+    () => cluster,
+    dir,
+    (name) => configFile(name, []),
+  );
 });

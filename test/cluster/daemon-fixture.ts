@@ -14,14 +14,25 @@ export interface DaemonOptions {
   config: string;
   report: string;
   recover?: boolean;
+  /** Simulated ticks/s; each pipeline carries every symbol, so the default is kept low for 2 cores. */
+  rate?: number;
 }
 
 export function daemonArgs(o: DaemonOptions): string[] {
   return [
     ...[HFT, 'run', '--mode', 'fast', '--pipeline', 'inline', '--config', o.config],
     ...['--duration', String(o.durationS), '--skip-backtest', '--no-record', '--metrics-port', '0'],
-    ...['--log-level', 'quiet', '--symbols', o.symbols.join(','), '--cluster', o.servers.join(',')],
+    // HFT_TEST_DAEMON_LOG=debug: the daemons' stack traces in a failure's output.
+    ...[
+      '--log-level',
+      process.env.HFT_TEST_DAEMON_LOG ?? 'quiet',
+      '--symbols',
+      o.symbols.join(','),
+      '--cluster',
+      o.servers.join(','),
+    ],
     ...['--shard', o.shard, '--report', o.report, ...(o.recover ? ['--recover', 'cluster'] : [])],
+    ...['--rate', String(o.rate ?? 2000)],
   ];
 }
 
